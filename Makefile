@@ -1,0 +1,121 @@
+# sonde: out-of-tree build into $(BUILD) with -MMD header dependencies.
+#   make            build $(BUILD)/sonde
+#   make run        install what is missing, build, start the agent
+#   make test       install what is missing, build, run every test suite
+#   make bench      overhead benchmark (bench/overhead.sh)
+#   make SANITIZE=1 build with ASan+UBSan into build/asan
+MAKEFLAGS += -r
+.DEFAULT_GOAL := all
+
+SANITIZE ?=
+ifeq ($(SANITIZE),1)
+BUILD ?= build/asan
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD ?= build
+SANFLAGS :=
+endif
+
+CC       ?= gcc
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+ARCH     := x86
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -fno-omit-frame-pointer $(SANFLAGS)
+CPPFLAGS += -Iinclude -Isrc -I$(BUILD) -I$(BUILD)/gen -DSONDE_VERSION='"$(VERSION)"' -D_GNU_SOURCE
+LIBBPF_A := /usr/lib/x86_64-linux-gnu/libbpf.a
+LDLIBS   += $(LIBBPF_A) -lelf -lz -lmicrohttpd -lyaml -lm -lpthread
+LDFLAGS  += $(SANFLAGS)
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -Ibpf -I$(BUILD) \
+	-idirafter /usr/include/x86_64-linux-gnu -Wall -Wno-unused-function
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+
+LIB_SRCS  := $(wildcard src/core/*.c src/sinks/*.c src/collectors/*.c)
+CLI_SRCS  := $(wildcard src/cli/*.c)
+GEN_SRCS  := $(BUILD)/gen/syscall_names.c
+LIB_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(BUILD)/obj/gen/syscall_names.o
+CLI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS))
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+HELPERS   := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(wildcard tests/integration/*.c))
+
+all: $(BUILD)/sonde
+
+$(BUILD)/vmlinux.h: | $(BUILD)/.dir
+	@test -r $(VMLINUX_BTF) || { echo "error: $(VMLINUX_BTF) missing: this kernel has no BTF (CONFIG_DEBUG_INFO_BTF); set VMLINUX_BTF=<path>" >&2; exit 1; }
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h | $(BUILD)/.dir
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@.tmp && mv $@.tmp $@
+
+# x86_64 syscall names come from the kernel's own table (asm/unistd_64.h is
+# generated from arch/x86/entry/syscalls/syscall_64.tbl), never typed by hand.
+$(BUILD)/gen/syscall_names.c: scripts/gen-syscalls.sh | $(BUILD)/.dir
+	@mkdir -p $(@D)
+	scripts/gen-syscalls.sh > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/%.o: %.c | $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libsonde.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/sonde: $(CLI_OBJS) $(BUILD)/libsonde.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libsonde.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(BUILD)/libsonde.a $(LDFLAGS) $(LDLIBS) -lcmocka
+
+$(BUILD)/tests/%: tests/integration/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -O1 -g -Wall -o $@ $<
+
+$(BUILD)/.dir:
+	@mkdir -p $(BUILD) && touch $@
+
+deps:
+	@scripts/deps.sh
+
+tests: $(UNIT_BINS) $(HELPERS) $(BUILD)/sonde
+
+run: deps
+	$(MAKE) all
+	$(BUILD)/sonde agent $(ARGS)
+
+# Every suite, then the same suites under ASan+UBSan.
+test: deps
+	$(MAKE) tests
+	tests/run.sh $(BUILD)
+	$(MAKE) SANITIZE=1 tests
+	tests/run.sh build/asan
+
+test-unit: tests
+	tests/run.sh $(BUILD) unit
+
+bench: deps all
+	bench/overhead.sh
+
+clean:
+	rm -rf build
+
+.PHONY: all deps run test tests test-unit bench clean
+.DELETE_ON_ERROR:
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

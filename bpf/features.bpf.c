@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Trivial programs, one per hook type. src/core/features.c loads and
+ * attaches each alone to learn what this kernel really supports. */
+#include "sonde.bpf.h"
+
+SEC("tracepoint/raw_syscalls/sys_enter")
+int probe_tracepoint(void *ctx) { return 0; }
+
+SEC("raw_tp/sys_enter")
+int probe_raw_tp(void *ctx) { return 0; }
+
+SEC("tp_btf/sys_enter")
+int probe_tp_btf(void *ctx) { return 0; }
+
+SEC("kprobe/vfs_read")
+int probe_kprobe(void *ctx) { return 0; }
+
+SEC("fentry/vfs_read")
+int probe_fentry(void *ctx) { return 0; }
+
+SEC("uprobe")
+int probe_uprobe(void *ctx) { return 0; }
+
+SEC("perf_event")
+int probe_perf_event(void *ctx) { return 0; }

@@ -1,0 +1,78 @@
+/* Helpers shared by every sonde BPF program. */
+#ifndef SONDE_BPF_H
+#define SONDE_BPF_H
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "sonde/types.h"
+
+/* Filters set by user space before load; 0 / false means "no filter". */
+const volatile __u32 filter_tgid = 0;
+const volatile __u64 filter_cgroup = 0;
+const volatile bool filter_by_comm = false;
+const volatile char filter_comm[SONDE_COMM_LEN] = {};
+
+static __always_inline bool comm_matches(const char *comm)
+{
+	for (int i = 0; i < SONDE_COMM_LEN; i++) {
+		if (comm[i] != filter_comm[i])
+			return false;
+		if (!comm[i])
+			return true;
+	}
+	return true;
+}
+
+/* Returns true when the current task passes the configured filters. */
+static __always_inline bool filter_pass(__u64 pid_tgid)
+{
+	if (filter_tgid && (__u32)(pid_tgid >> 32) != filter_tgid)
+		return false;
+	if (filter_cgroup && bpf_get_current_cgroup_id() != filter_cgroup)
+		return false;
+	if (filter_by_comm) {
+		char comm[SONDE_COMM_LEN];
+
+		bpf_get_current_comm(comm, sizeof(comm));
+		if (!comm_matches(comm))
+			return false;
+	}
+	return true;
+}
+
+/* Drop counters: one per-CPU slot per reason, read and summed by user space
+ * as sonde_events_lost_total{collector,reason}. */
+#define SONDE_DROPS(n)							\
+	struct {							\
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);		\
+		__uint(max_entries, n);					\
+		__type(key, __u32);					\
+		__type(value, __u64);					\
+	} drops SEC(".maps");						\
+	static __always_inline void drop(__u32 reason)			\
+	{								\
+		__u64 *c = bpf_map_lookup_elem(&drops, &reason);	\
+		if (c)							\
+			(*c)++;						\
+	}
+
+/* ceil(log2(v)) for v >= 1, branch-light (bcc's log2 with a -1 shift). */
+static __always_inline __u32 log2_ceil(__u64 v)
+{
+	__u32 r = 0, s;
+
+	if (v <= 1)
+		return 0;
+	v--;
+	s = (v > 0xFFFFFFFFULL) << 5; v >>= s; r |= s;
+	s = (v > 0xFFFF) << 4; v >>= s; r |= s;
+	s = (v > 0xFF) << 3; v >>= s; r |= s;
+	s = (v > 0xF) << 2; v >>= s; r |= s;
+	s = (v > 0x3) << 1; v >>= s; r |= s;
+	r |= (v >> 1);
+	return r + 1;
+}
+
+char LICENSE[] SEC("license") = "GPL";
+#endif

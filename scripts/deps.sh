@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install the Debian packages sonde needs to build, run and test.
+# Idempotent and quiet when everything is already present.
+set -eu
+
+PKGS="make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev
+libmicrohttpd-dev libyaml-dev libcmocka-dev linux-libc-dev
+prometheus bpftrace curl procps iproute2"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing packages:$missing; run as root (or: sudo apt-get install$missing)" >&2
+	exit 1
+fi
+echo "deps.sh: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+# policy-rc.d keeps prometheus from starting a system service; tests start their own.
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,7 @@
+#ifndef SONDE_CLI_H
+#define SONDE_CLI_H
+/* One entry per subcommand; argv[0] is the subcommand's name. */
+int cmd_agent(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_syscalls(int argc, char **argv);
+#endif

@@ -1,0 +1,47 @@
+/* sonde: one eBPF agent for metrics, events, traces and profiles. */
+#include <stdio.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "core/collector.h"
+#include "core/config.h"
+
+static const struct {
+	const char *name, *summary;
+	int (*fn)(int argc, char **argv);
+} commands[] = {
+	{ "agent", "run the collectors and serve /metrics (the long-running agent)", cmd_agent },
+	{ "check", "show which hooks and collectors this kernel supports, and why not", cmd_check },
+	{ "syscalls", "live top syscalls and processes, like syscount", cmd_syscalls },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: sonde COMMAND [OPTIONS]\n\ncommands:\n");
+	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nagent options (also keys of the YAML file given with --config):\n");
+	opts__usage(config_opts, f);
+	fprintf(f, "\ncollectors:\n");
+	for (int i = 0; collector_registry[i]; i++)
+		fprintf(f, "  %-10s %s\n", collector_registry[i]->name, collector_registry[i]->summary);
+	fprintf(f, "\n'sonde COMMAND --help' shows a command's own options. Reference: docs/reference.md\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("sonde %s\n", SONDE_VERSION);
+		return 0;
+	}
+	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "sonde: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,54 @@
+/* What every collector gives the core, and the registry of collectors.
+ * Adding one: bpf/<name>.bpf.c, src/collectors/<name>.c and one line in
+ * collector_registry (collector.c). */
+#ifndef SONDE_COLLECTOR_H
+#define SONDE_COLLECTOR_H
+#include <stddef.h>
+#include "core/config.h"
+#include "core/features.h"
+#include "core/loop.h"
+#include "sinks/prom.h"
+
+struct collector;
+
+struct collector_ops {
+	const char *name;	/* config section, CLI name, metric prefix */
+	const char *summary;	/* one line for --help and `sonde check` */
+	/* Names of the slots of the object's "drops" map (sonde.bpf.h). */
+	const char *const *drop_reasons;
+	/* Can it run on this kernel? If not, say why. */
+	int (*probe)(const struct features *feat, char *why, size_t why_sz);
+	/* open -> configure -> load -> attach; sets c->obj and c->hook. */
+	int (*start)(struct collector *c, const struct sonde_config *cfg, struct loop *loop);
+	/* Writes the collector's metrics (on scrape). */
+	int (*collect)(struct collector *c, struct metrics_writer *w);
+	/* Detaches and frees; safe on a half-started collector. */
+	void (*stop)(struct collector *c);
+};
+
+enum collector_state {
+	COLLECTOR_OFF,
+	COLLECTOR_RUNNING,
+	COLLECTOR_UNAVAILABLE,	/* the kernel lacks its hooks */
+	COLLECTOR_FAILED,	/* start failed */
+};
+
+struct collector {
+	const struct collector_ops *ops;
+	enum collector_state state;
+	char why[256];
+	const struct features *feat;
+	struct bpf_object *obj;	/* its programs and maps, for self-metrics */
+	const char *hook;	/* attached hook flavour, e.g. "tp_btf" */
+	double start_ms;
+	void *priv;
+};
+
+extern const struct collector_ops *const collector_registry[];
+
+const struct collector_ops *collector__find(const char *name);
+const char *collector__state_str(enum collector_state s);
+/* probe + start; fills state and why. Returns 0 or a negative errno. */
+int collector__start(struct collector *c, const struct sonde_config *cfg, struct loop *loop);
+void collector__stop(struct collector *c);
+#endif

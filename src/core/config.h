@@ -1,0 +1,37 @@
+/* The agent's configuration: defaults < YAML file < command-line flags. */
+#ifndef SONDE_CONFIG_H
+#define SONDE_CONFIG_H
+#include <stdbool.h>
+#include "core/opts.h"
+
+struct filter_config {
+	long pid;		/* process (tgid); 0: all */
+	char comm[16];		/* process name; "": all */
+	char cgroup[256];	/* cgroup v2 directory; "": all */
+};
+
+struct sonde_config {
+	char config_path[256];
+	char listen[128];
+	int log_level;		/* enum log_level */
+	char collectors[256];	/* comma-separated names */
+	long interval;		/* seconds between collection ticks */
+	bool prog_stats;
+	bool attach_only;
+	char events_path[256];	/* "-": stdout; "": off */
+	long events_max_bytes;
+	long events_keep;
+	struct filter_config filter;
+	struct {
+		long max_keys;
+		long max_errors;
+		long inflight_slots;
+	} syscalls;
+};
+
+extern const struct opt config_opts[];
+
+/* Defaults, then the file named by --config (if any), then argv.
+ * Returns 0, or a negative errno after printing the reason. */
+int config__load(struct sonde_config *cfg, int argc, char **argv, int *next);
+#endif

@@ -1,0 +1,90 @@
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <bpf/libbpf.h>
+#include "core/log.h"
+
+static enum log_level cur_level = LOG_INFO;
+static int libbpf_quiet;
+static const char *const names[] = { "error", "warn", "info", "debug" };
+
+void log__set_level(enum log_level lvl) { cur_level = lvl; }
+enum log_level log__level(void) { return cur_level; }
+
+int log__parse_level(const char *s, enum log_level *out)
+{
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcasecmp(s, names[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void vlog(enum log_level lvl, const char *fmt, va_list ap)
+{
+	char ts[32];
+	struct timespec now;
+	struct tm tm;
+
+	if (lvl > cur_level)
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	fprintf(stderr, "%s.%03ld %-5s ", ts, now.tv_nsec / 1000000, names[lvl]);
+	vfprintf(stderr, fmt, ap);
+	if (!*fmt || fmt[strlen(fmt) - 1] != '\n')
+		fputc('\n', stderr);
+}
+
+void log__msg(enum log_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(lvl, fmt, ap);
+	va_end(ap);
+}
+
+int log__set_libbpf_quiet(int quiet)
+{
+	int old = libbpf_quiet;
+
+	libbpf_quiet = quiet;
+	return old;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	enum log_level lvl = level == LIBBPF_WARN ? LOG_WARN :
+			     level == LIBBPF_INFO ? LOG_DEBUG : LOG_DEBUG + 1;
+
+	/* libbpf blames RLIMIT_MEMLOCK for every EPERM as root; on memcg-
+	 * accounted kernels (5.11+) that is never the cause, so replace the
+	 * hint with what EPERM as root really means. */
+	if (strstr(fmt, "try raising 'ulimit -l'")) {
+		log__msg(libbpf_quiet ? LOG_DEBUG : LOG_WARN,
+			 "libbpf: EPERM as root: the kernel refused this program type "
+			 "(e.g. BPF trampolines or LSM disabled, or lockdown), not a memlock limit");
+		return 0;
+	}
+	if (libbpf_quiet && lvl == LOG_WARN)
+		lvl = LOG_DEBUG;
+	if (lvl > cur_level)
+		return 0;
+	{
+		char buf[1024];
+
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		log__msg(lvl, "%s", buf);
+	}
+	return 0;
+}
+
+void log__setup_libbpf(void)
+{
+	libbpf_set_print(libbpf_print);
+}

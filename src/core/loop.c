@@ -1,0 +1,200 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+#include "core/log.h"
+#include "core/loop.h"
+
+struct watch {
+	int fd;
+	bool dead;
+	loop_fn fn;
+	void *ctx;
+	struct watch *next;
+};
+
+struct loop {
+	int epfd, sigfd, timerfd;
+	struct watch *watches;
+	struct watch sig_w, timer_w;
+	loop_fn tick_fn;
+	void *tick_ctx;
+	int exit;		/* -1 while running */
+	sigset_t oldmask;
+};
+
+static void on_signal(void *ctx, uint32_t events)
+{
+	struct loop *l = ctx;
+	struct signalfd_siginfo si;
+
+	while (read(l->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			pr_info("SIGHUP: reloading configuration");
+			l->exit = LOOP_RELOAD;
+		} else {
+			pr_info("%s: shutting down", strsignal(si.ssi_signo));
+			l->exit = LOOP_STOP;
+		}
+	}
+}
+
+static void on_timer(void *ctx, uint32_t events)
+{
+	struct loop *l = ctx;
+	uint64_t n;
+
+	if (read(l->timerfd, &n, sizeof(n)) == sizeof(n) && l->tick_fn)
+		l->tick_fn(l->tick_ctx, events);
+}
+
+static int add_raw(struct loop *l, int fd, uint32_t events, struct watch *w)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = w };
+
+	return epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+struct loop *loop__new(void)
+{
+	struct loop *l = calloc(1, sizeof(*l));
+	sigset_t mask;
+
+	if (!l)
+		return NULL;
+	l->sigfd = l->timerfd = -1;
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (l->epfd < 0)
+		goto err;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, &l->oldmask);
+	l->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	l->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (l->sigfd < 0 || l->timerfd < 0)
+		goto err;
+	l->sig_w = (struct watch){ .fd = l->sigfd, .fn = on_signal, .ctx = l };
+	l->timer_w = (struct watch){ .fd = l->timerfd, .fn = on_timer, .ctx = l };
+	if (add_raw(l, l->sigfd, EPOLLIN, &l->sig_w) || add_raw(l, l->timerfd, EPOLLIN, &l->timer_w))
+		goto err;
+	return l;
+err:
+	{
+		int err = errno;
+
+		loop__free(l);
+		errno = err;
+	}
+	return NULL;
+}
+
+void loop__free(struct loop *l)
+{
+	if (!l)
+		return;
+	while (l->watches) {
+		struct watch *w = l->watches;
+
+		l->watches = w->next;
+		free(w);
+	}
+	if (l->sigfd >= 0) {
+		close(l->sigfd);
+		sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
+	}
+	if (l->timerfd >= 0)
+		close(l->timerfd);
+	if (l->epfd >= 0)
+		close(l->epfd);
+	free(l);
+}
+
+int loop__add(struct loop *l, int fd, uint32_t events, loop_fn fn, void *ctx)
+{
+	struct watch *w = calloc(1, sizeof(*w));
+	int err;
+
+	if (!w)
+		return -ENOMEM;
+	*w = (struct watch){ .fd = fd, .fn = fn, .ctx = ctx, .next = l->watches };
+	err = add_raw(l, fd, events, w);
+	if (err) {
+		free(w);
+		return err;
+	}
+	l->watches = w;
+	return 0;
+}
+
+/* The watch is only marked here and freed after the current dispatch
+ * batch, which may still hold a pointer to it. */
+int loop__del(struct loop *l, int fd)
+{
+	for (struct watch *w = l->watches; w; w = w->next) {
+		if (w->fd == fd && !w->dead) {
+			epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
+			w->dead = true;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static void reap(struct loop *l)
+{
+	for (struct watch **pp = &l->watches; *pp;) {
+		struct watch *w = *pp;
+
+		if (w->dead) {
+			*pp = w->next;
+			free(w);
+		} else {
+			pp = &w->next;
+		}
+	}
+}
+
+int loop__set_timer(struct loop *l, unsigned period_ms, loop_fn fn, void *ctx)
+{
+	struct itimerspec its = {
+		.it_interval = { period_ms / 1000, (period_ms % 1000) * 1000000L },
+	};
+
+	its.it_value = its.it_interval;
+	l->tick_fn = fn;
+	l->tick_ctx = ctx;
+	return timerfd_settime(l->timerfd, 0, &its, NULL) ? -errno : 0;
+}
+
+void loop__stop(struct loop *l) { l->exit = LOOP_STOP; }
+
+int loop__run(struct loop *l)
+{
+	struct epoll_event evs[16];
+
+	l->exit = -1;
+	while (l->exit < 0) {
+		int n = epoll_wait(l->epfd, evs, 16, -1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		for (int i = 0; i < n; i++) {
+			struct watch *w = evs[i].data.ptr;
+
+			if (!w->dead)
+				w->fn(w->ctx, evs[i].events);
+		}
+		reap(l);
+	}
+	return l->exit;
+}

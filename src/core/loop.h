@@ -1,0 +1,22 @@
+/* The agent's one event loop: epoll over ring buffers, the HTTP server and
+ * a timer, with signals delivered through signalfd. */
+#ifndef SONDE_LOOP_H
+#define SONDE_LOOP_H
+#include <stdint.h>
+
+struct loop;
+typedef void (*loop_fn)(void *ctx, uint32_t events);
+
+enum loop_exit { LOOP_STOP, LOOP_RELOAD };
+
+struct loop *loop__new(void);
+void loop__free(struct loop *l);
+int loop__add(struct loop *l, int fd, uint32_t events, loop_fn fn, void *ctx);
+int loop__del(struct loop *l, int fd);
+/* fn runs every period_ms; 0 disables the timer. */
+int loop__set_timer(struct loop *l, unsigned period_ms, loop_fn fn, void *ctx);
+/* Runs until SIGINT/SIGTERM (LOOP_STOP) or SIGHUP (LOOP_RELOAD), or until
+ * loop__stop(). Returns a loop_exit or a negative errno. */
+int loop__run(struct loop *l);
+void loop__stop(struct loop *l);
+#endif

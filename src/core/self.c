@@ -1,0 +1,169 @@
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "core/bpfmap.h"
+#include "core/events.h"
+#include "core/self.h"
+
+#define for_each_running(c, si)						\
+	for (struct collector *c = (si)->collectors;			\
+	     c < (si)->collectors + (si)->ncollectors; c++)		\
+		if (c->state == COLLECTOR_RUNNING && c->obj)
+
+static void collect_programs(const struct self_info *si, struct metrics_writer *w)
+{
+	struct bpf_prog_info info;
+	__u32 len;
+
+	mw__family(w, "sonde_bpf_program_runs_total", "counter",
+		   "Times each loaded BPF program ran (needs prog_stats).");
+	for_each_running(c, si) {
+		struct bpf_program *p;
+
+		bpf_object__for_each_program(p, c->obj) {
+			len = sizeof(info);
+			memset(&info, 0, sizeof(info));
+			if (bpf_program__fd(p) < 0 || bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
+				continue;
+			mw__sample_u64(w, "sonde_bpf_program_runs_total",
+				       LABELS({ "collector", c->ops->name }, { "program", bpf_program__name(p) }),
+				       info.run_cnt);
+		}
+	}
+	mw__family(w, "sonde_bpf_program_run_seconds_total", "counter",
+		   "Time spent in each loaded BPF program (needs prog_stats).");
+	for_each_running(c, si) {
+		struct bpf_program *p;
+
+		bpf_object__for_each_program(p, c->obj) {
+			len = sizeof(info);
+			memset(&info, 0, sizeof(info));
+			if (bpf_program__fd(p) < 0 || bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
+				continue;
+			mw__sample(w, "sonde_bpf_program_run_seconds_total",
+				   LABELS({ "collector", c->ops->name }, { "program", bpf_program__name(p) }),
+				   info.run_time_ns * 1e-9);
+		}
+	}
+}
+
+static bool map_is_ours(const struct bpf_map *m)
+{
+	/* .rodata/.bss and friends are internal to libbpf. */
+	return bpf_map__name(m)[0] != '.' && !strchr(bpf_map__name(m), '.');
+}
+
+static void collect_maps(const struct self_info *si, struct metrics_writer *w)
+{
+	mw__family(w, "sonde_bpf_map_entries", "gauge", "Entries in use in each BPF map.");
+	for_each_running(c, si) {
+		struct bpf_map *m;
+
+		bpf_object__for_each_map(m, c->obj) {
+			long n = map_is_ours(m) ? bpfmap__count(m) : -1;
+
+			if (n >= 0)
+				mw__sample(w, "sonde_bpf_map_entries",
+					   LABELS({ "collector", c->ops->name }, { "map", bpf_map__name(m) }), n);
+		}
+	}
+	mw__family(w, "sonde_bpf_map_capacity_entries", "gauge", "Capacity of each BPF map.");
+	for_each_running(c, si) {
+		struct bpf_map *m;
+
+		bpf_object__for_each_map(m, c->obj)
+			if (map_is_ours(m))
+				mw__sample(w, "sonde_bpf_map_capacity_entries",
+					   LABELS({ "collector", c->ops->name }, { "map", bpf_map__name(m) }),
+					   bpf_map__max_entries(m));
+	}
+}
+
+static void collect_drops(const struct self_info *si, struct metrics_writer *w)
+{
+	mw__family(w, "sonde_events_lost_total", "counter",
+		   "Events or samples the kernel side could not record, by collector and reason.");
+	for_each_running(c, si) {
+		struct bpf_map *drops = bpf_object__find_map_by_name(c->obj, "drops");
+
+		if (!drops || !c->ops->drop_reasons)
+			continue;
+		for (__u32 i = 0; c->ops->drop_reasons[i]; i++) {
+			uint64_t v = 0;
+
+			bpfmap__lookup(drops, &i, &v, 1);
+			mw__sample_u64(w, "sonde_events_lost_total",
+				       LABELS({ "collector", c->ops->name }, { "reason", c->ops->drop_reasons[i] }), v);
+		}
+	}
+	mw__family(w, "sonde_sink_events_total", "counter", "Events written by each sink.");
+	for (struct sink *s = events__sinks(); s; s = s->next)
+		mw__sample_u64(w, "sonde_sink_events_total", LABELS({ "sink", s->name }), s->emitted);
+	mw__family(w, "sonde_sink_events_dropped_total", "counter",
+		   "Events a sink dropped because its output did not keep up.");
+	for (struct sink *s = events__sinks(); s; s = s->next)
+		mw__sample_u64(w, "sonde_sink_events_dropped_total", LABELS({ "sink", s->name }), s->dropped);
+}
+
+static long status_kb(const char *field)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long v = -1;
+	size_t n = strlen(field);
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, n) && line[n] == ':')
+			sscanf(line + n + 1, "%ld", &v);
+	fclose(f);
+	return v;
+}
+
+static void collect_process(const struct self_info *si, struct metrics_writer *w)
+{
+	struct rusage ru;
+	double cpu = 0;
+
+	if (!getrusage(RUSAGE_SELF, &ru))
+		cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+		      (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+	mw__family(w, "sonde_process_resident_memory_bytes", "gauge", "Agent resident memory.");
+	mw__sample(w, "sonde_process_resident_memory_bytes", NO_LABELS, status_kb("VmRSS") * 1024.0);
+	mw__family(w, "sonde_process_peak_resident_memory_bytes", "gauge",
+		   "Agent peak resident memory since start.");
+	mw__sample(w, "sonde_process_peak_resident_memory_bytes", NO_LABELS, status_kb("VmHWM") * 1024.0);
+	mw__family(w, "sonde_process_cpu_seconds_total", "counter", "Agent user and system CPU time.");
+	mw__sample(w, "sonde_process_cpu_seconds_total", NO_LABELS, cpu);
+	mw__family(w, "sonde_process_start_time_seconds", "gauge", "Agent start time, unix seconds.");
+	mw__sample(w, "sonde_process_start_time_seconds", NO_LABELS, si->start_time);
+}
+
+void self__collect(const struct self_info *si, struct metrics_writer *w)
+{
+	mw__family(w, "sonde_build_info", "gauge", "Agent version, libbpf version and kernel.");
+	mw__sample(w, "sonde_build_info",
+		   LABELS({ "version", SONDE_VERSION }, { "libbpf", libbpf_version_string() },
+			  { "kernel", si->kernel }), 1);
+	mw__family(w, "sonde_collector_up", "gauge",
+		   "1 when the collector is running; its state and hook as labels.");
+	for (int i = 0; i < si->ncollectors; i++) {
+		struct collector *c = &si->collectors[i];
+
+		mw__sample(w, "sonde_collector_up",
+			   LABELS({ "collector", c->ops->name }, { "state", collector__state_str(c->state) },
+				  { "hook", c->hook ? c->hook : "" }),
+			   c->state == COLLECTOR_RUNNING);
+	}
+	mw__family(w, "sonde_bpf_stats_enabled", "gauge",
+		   "1 when program run counts and times are being measured.");
+	mw__sample(w, "sonde_bpf_stats_enabled", NO_LABELS, si->prog_stats);
+	collect_programs(si, w);
+	collect_maps(si, w);
+	collect_drops(si, w);
+	collect_process(si, w);
+}

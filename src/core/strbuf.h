@@ -1,0 +1,21 @@
+/* Growable byte buffer for text output (exposition, JSON). */
+#ifndef SONDE_STRBUF_H
+#define SONDE_STRBUF_H
+#include <stddef.h>
+
+struct strbuf {
+	char *buf;
+	size_t len, cap;
+	int err;	/* sticky: -ENOMEM once an append failed */
+};
+
+int sb__reserve(struct strbuf *sb, size_t extra);
+int sb__append(struct strbuf *sb, const char *s, size_t n);
+int sb__puts(struct strbuf *sb, const char *s);
+int sb__putc(struct strbuf *sb, char c);
+int sb__printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hands the buffer to the caller (NUL-terminated) and resets sb. */
+char *sb__detach(struct strbuf *sb, size_t *len);
+void sb__reset(struct strbuf *sb);
+void sb__free(struct strbuf *sb);
+#endif
