@@ -30,7 +30,7 @@ LIBBPF_A := /usr/lib/x86_64-linux-gnu/libbpf.a
 LDLIBS   += $(LIBBPF_A) -lelf -lz -lmicrohttpd -lyaml -lm -lpthread
 LDFLAGS  += $(SANFLAGS)
 
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -Ibpf -I$(BUILD) \
+BPF_CFLAGS := $(BPF_EXTRA) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -Ibpf -I$(BUILD) \
 	-idirafter /usr/include/x86_64-linux-gnu -Wall -Wno-unused-function
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)

@@ -1,27 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Syscall counts, failures by errno and latency histograms, aggregated in
  * the kernel. Three hook flavours share one body; user space enables the
- * best one the kernel has (tp_btf > raw_tp > classic tracepoint). */
+ * best one the kernel has (tp_btf > raw_tp > classic tracepoint).
+ *
+ * The per-call path is kept to one array lookup, one name check and one
+ * per-CPU hash update on a u32 key: every nanosecond here is paid by every
+ * syscall on the machine. */
 #include "sonde.bpf.h"
 #include "sonde/syscalls.h"
 
 /* Sizes are set from config before load. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 16384);
+	__uint(max_entries, 32768);
 	__type(key, __u32);
-	__type(value, struct sc_inflight);
-} inflight SEC(".maps");
+	__type(value, struct sc_thread);
+} threads SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct sc_comm);
+	__type(value, __u32);
+} comm_ids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 10240);
-	__type(key, struct sc_key);
-	__type(value, struct sc_val);
+	__type(key, __u32);		/* sc_key() */
+	__type(value, __u64);
 } counts SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 4096);
 	__type(key, struct sc_err_key);
 	__type(value, __u64);
@@ -36,64 +47,129 @@ struct {
 
 SONDE_DROPS(SC_DROP_MAX)
 
-const volatile __u32 slot_mask = 16383;
+const volatile __u32 slot_mask = 32767;
+/* Latency is timed for 1 in (sample_mask + 1) calls, chosen at random so
+ * that periodic call patterns cannot alias; 0 times every call. */
+const volatile __u32 sample_mask = 0;
+const volatile __u32 nr_cpus = 1;
+
+/* Name ids are cpu + nr_cpus * n, from a per-CPU sequence: no atomic
+ * fetch-add, which kernels before 5.12 reject. The comm_ids map bounds how
+ * many exist; the ids themselves only need to be unique. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} comm_seq SEC(".maps");
 
 static __always_inline void sc_enter(__u64 id, long nr)
 {
 	__u32 idx = (__u32)id & slot_mask;
-	struct sc_inflight *s;
+	struct sc_thread *t;
 
 	if (!filter_pass(id))
 		return;
-	s = bpf_map_lookup_elem(&inflight, &idx);
-	if (!s)
+	t = bpf_map_lookup_elem(&threads, &idx);
+	if (!t)
 		return;
-	if (s->tid && s->tid != (__u32)id)
-		drop(SC_DROP_SLOT_COLLISION);
-	s->tid = (__u32)id;
-	s->nr = nr;
-	s->ts = bpf_ktime_get_ns();
+	if (t->tid != (__u32)id) {
+		if (t->ts)
+			drop(SC_DROP_SLOT_COLLISION);
+		t->tid = (__u32)id;
+		t->comm_id = SC_COMM_NONE;
+	}
+	t->nr = nr;
+	t->ts = 0;
+	if (!sample_mask) {
+		t->ts = bpf_ktime_get_ns();
+	} else if (!t->countdown--) {
+		/* Next sample in 0..2N-2 calls (mean N-1 between samples):
+		 * random gaps cannot alias with periodic call patterns, and
+		 * only sampled calls pay for the random number. */
+		t->countdown = bpf_get_prandom_u32() & (2 * sample_mask);
+		t->ts = bpf_ktime_get_ns();
+	}
 }
 
-static __always_inline void count_error(__u32 nr, __u32 err, const char *comm)
+/* Interns a process name; slow path, once per thread and name. */
+static __noinline __u32 comm_intern(struct sc_comm *c)
 {
-	struct sc_err_key k = { .nr = nr, .err = err };
-	__u64 one = 1, *v;
+	__u32 *v = bpf_map_lookup_elem(&comm_ids, c), zero = 0, id, *seq;
+	long err;
 
-	__builtin_memcpy(k.comm, comm, SONDE_COMM_LEN);
-	v = bpf_map_lookup_elem(&errors, &k);
+	if (v)
+		return *v;
+	seq = bpf_map_lookup_elem(&comm_seq, &zero);
+	if (!seq)
+		return SC_COMM_OTHER;
+	id = 1 + bpf_get_smp_processor_id() + nr_cpus * (*seq)++;
+	if (id >= 1u << (32 - SC_NR_BITS)) {
+		drop(SC_DROP_COMM_FULL);
+		return SC_COMM_OTHER;
+	}
+	err = bpf_map_update_elem(&comm_ids, c, &id, BPF_NOEXIST);
+	if (!err)
+		return id;
+	/* Lost a race with another CPU interning the same name, or full. */
+	v = bpf_map_lookup_elem(&comm_ids, c);
+	if (v)
+		return *v;
+	drop(SC_DROP_COMM_FULL);
+	return SC_COMM_OTHER;
+}
+
+static __always_inline void add(void *map, void *key, __u32 reason)
+{
+	__u64 one = 1, *v = bpf_map_lookup_elem(map, key);
+
 	if (v)
 		(*v)++;
-	else if (bpf_map_update_elem(&errors, &k, &one, BPF_NOEXIST) &&
-		 !bpf_map_lookup_elem(&errors, &k))
-		drop(SC_DROP_ERR_FULL);
+	else if (bpf_map_update_elem(map, key, &one, BPF_NOEXIST) &&
+		 !bpf_map_lookup_elem(map, key))
+		drop(reason);
 }
 
-/* Counts one finished syscall; start_ns is 0 when its entry was not seen. */
-static __always_inline void sc_account(__u32 nr, long ret, __u64 start_ns)
+/* Counts one finished syscall. t is this thread's slot, or NULL when the
+ * slot belongs to another thread (its name is then interned afresh).
+ * With btf, the name is read straight from the task (12 ns cheaper than
+ * bpf_get_current_comm, which kernels before 5.11 need). */
+static __always_inline void sc_exit(struct sc_thread *t, __u32 nr, long ret, bool btf)
 {
-	struct sc_key k = { .nr = nr };
-	bool failed = ret < 0 && ret >= -4095;
-	struct sc_val *v;
+	struct sc_comm c;
+	__u32 comm_id, key;
+	__u64 ts = 0;
 
-	bpf_get_current_comm(k.comm, sizeof(k.comm));
-	v = bpf_map_lookup_elem(&counts, &k);
-	if (v) {
-		v->calls++;
-		v->errors += failed;
+	if (btf)
+		__builtin_memcpy(c.comm, bpf_get_current_task_btf()->comm, sizeof(c.comm));
+	else
+		bpf_get_current_comm(c.comm, sizeof(c.comm));
+	if (t) {
+		__u64 *w = (__u64 *)c.comm;
+
+		if (t->comm_id == SC_COMM_NONE || t->comm[0] != w[0] || t->comm[1] != w[1]) {
+			t->comm_id = comm_intern(&c);
+			t->comm[0] = w[0];
+			t->comm[1] = w[1];
+		}
+		comm_id = t->comm_id;
+		ts = t->ts;
+		t->ts = 0;
 	} else {
-		struct sc_val init = { .calls = 1, .errors = failed };
-
-		if (bpf_map_update_elem(&counts, &k, &init, BPF_NOEXIST) &&
-		    !bpf_map_lookup_elem(&counts, &k))
-			drop(SC_DROP_KEY_FULL);
+		comm_id = comm_intern(&c);
 	}
-	if (failed)
-		count_error(nr, -ret, k.comm);
+	if (nr >= SC_NR_MAX)
+		nr = SC_NR_OTHER;
+	key = sc_key(comm_id, nr);
+	add(&counts, &key, SC_DROP_KEY_FULL);
+	if (ret < 0 && ret >= -4095) {
+		struct sc_err_key ek = { .key = key, .err = -ret };
 
-	if (start_ns && nr < SC_NR_MAX) {
+		add(&errors, &ek, SC_DROP_ERR_FULL);
+	}
+	if (ts) {
 		struct sc_hist *h = bpf_map_lookup_elem(&hists, &nr);
-		__u64 d = bpf_ktime_get_ns() - start_ns;
+		__u64 d = bpf_ktime_get_ns() - ts;
 		__u32 b = log2_ceil(d);
 
 		if (!h)
@@ -105,19 +181,13 @@ static __always_inline void sc_account(__u32 nr, long ret, __u64 start_ns)
 	}
 }
 
-/* Returns the start time of this thread's call and frees its slot, or 0. */
-static __always_inline __u64 take_slot(__u64 id, __u32 *nr)
+/* This thread's slot if it owns it; NULL otherwise. */
+static __always_inline struct sc_thread *own_slot(__u64 id)
 {
 	__u32 idx = (__u32)id & slot_mask;
-	struct sc_inflight *s = bpf_map_lookup_elem(&inflight, &idx);
-	__u64 ts;
+	struct sc_thread *t = bpf_map_lookup_elem(&threads, &idx);
 
-	if (!s || s->tid != (__u32)id)
-		return 0;
-	*nr = s->nr;
-	ts = s->ts;
-	s->tid = 0;
-	return ts;
+	return t && t->tid == (__u32)id ? t : NULL;
 }
 
 SEC("tp_btf/sys_enter")
@@ -131,15 +201,12 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 nr;
-	__u64 ts = take_slot(id, &nr);
+	struct sc_thread *t = own_slot(id);
 
-	if (!ts) {
-		if (!filter_pass(id))
-			return 0;
-		nr = regs->orig_ax;
-	}
-	sc_account(nr, ret, ts);
+	/* Enter filtered, so an owned slot means the filter passed. */
+	if (!t && !filter_pass(id))
+		return 0;
+	sc_exit(t, t ? t->nr : regs->orig_ax, ret, true);
 	return 0;
 }
 
@@ -154,15 +221,12 @@ SEC("raw_tp/sys_exit")
 int sys_exit_raw(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 nr;
-	__u64 ts = take_slot(id, &nr);
+	struct sc_thread *t = own_slot(id);
 
-	if (!ts) {
-		if (!filter_pass(id))
-			return 0;
-		nr = BPF_CORE_READ((struct pt_regs *)ctx->args[0], orig_ax);
-	}
-	sc_account(nr, ctx->args[1], ts);
+	if (!t && !filter_pass(id))
+		return 0;
+	sc_exit(t, t ? t->nr : BPF_CORE_READ((struct pt_regs *)ctx->args[0], orig_ax),
+		ctx->args[1], false);
 	return 0;
 }
 
@@ -177,11 +241,10 @@ SEC("tracepoint/raw_syscalls/sys_exit")
 int sys_exit_tp(struct trace_event_raw_sys_exit *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 nr;
-	__u64 ts = take_slot(id, &nr);
+	struct sc_thread *t = own_slot(id);
 
-	if (!ts && !filter_pass(id))
+	if (!t && !filter_pass(id))
 		return 0;
-	sc_account(ctx->id, ctx->ret, ts);
+	sc_exit(t, ctx->id, ctx->ret, false);
 	return 0;
 }

@@ -3,26 +3,32 @@
 #define SONDE_SYSCALLS_H
 #include "sonde/types.h"
 
-/* Syscall numbers at or above this are counted but get no histogram. */
-#define SC_NR_MAX	512
+/* Syscall numbers at or above this are folded into SC_NR_OTHER. */
+#define SC_NR_BITS	9
+#define SC_NR_MAX	(1u << SC_NR_BITS)
+#define SC_NR_OTHER	(SC_NR_MAX - 1)
 /* Log2 latency buckets: bucket i counts durations <= 2^i ns; the last one
  * holds everything above 2^(SC_HIST_SLOTS-2) ns and is exported only as +Inf. */
 #define SC_HIST_SLOTS	40
 
-struct sc_key {			/* calls per (syscall, comm) */
-	__u32 nr;
+/* Process names are interned into small ids so the per-call path hashes a
+ * u32 instead of a 16-byte string. Id 0 is "other": names that arrived
+ * after the name table filled up. */
+#define SC_COMM_OTHER	0
+#define SC_COMM_NONE	0xffffffffu	/* thread slot has no cached id */
+
+static inline __u32 sc_key(__u32 comm_id, __u32 nr)
+{
+	return comm_id << SC_NR_BITS | nr;
+}
+
+struct sc_comm {
 	char comm[SONDE_COMM_LEN];
 };
 
-struct sc_val {
-	__u64 calls;
-	__u64 errors;
-};
-
-struct sc_err_key {		/* failures per (syscall, errno, comm) */
-	__u32 nr;
+struct sc_err_key {		/* failures per (comm id, syscall) and errno */
+	__u32 key;		/* sc_key() */
 	__u32 err;
-	char comm[SONDE_COMM_LEN];
 };
 
 struct sc_hist {		/* latency per syscall */
@@ -30,19 +36,24 @@ struct sc_hist {		/* latency per syscall */
 	__u64 sum_ns;
 };
 
-/* One in-flight syscall per thread slot: tid & slot_mask. A thread whose
- * slot was taken by a colliding tid loses that call's latency (counted in
- * SC_DROP_SLOT_COLLISION), never the call itself. */
-struct sc_inflight {
+/* Per-thread state in slot tid & slot_mask: the call in flight and the
+ * thread's interned name. A colliding tid takes the slot over; the call
+ * whose slot was taken loses its latency sample (SC_DROP_SLOT_COLLISION),
+ * never its count. */
+struct sc_thread {
 	__u32 tid;
 	__u32 nr;
-	__u64 ts;
+	__u64 ts;		/* entry time; 0: not sampled */
+	__u64 comm[2];		/* name the cached id belongs to */
+	__u32 comm_id;
+	__u32 countdown;	/* calls until the next latency sample */
 };
 
 enum sc_drop {
 	SC_DROP_SLOT_COLLISION,	/* latency lost: another thread took the slot */
-	SC_DROP_KEY_FULL,	/* (syscall, comm) map full: call not counted */
+	SC_DROP_KEY_FULL,	/* counts map full: call not counted */
 	SC_DROP_ERR_FULL,	/* errno map full: failure not broken down */
+	SC_DROP_COMM_FULL,	/* name table full: counted under comm="other" */
 	SC_DROP_MAX,
 };
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "collectors/syscalls.h"
 #include "core/bpfmap.h"
@@ -20,6 +21,7 @@ static const char *const drop_reasons[SC_DROP_MAX + 1] = {
 	[SC_DROP_SLOT_COLLISION] = "inflight_slot_collision",
 	[SC_DROP_KEY_FULL] = "counts_map_full",
 	[SC_DROP_ERR_FULL] = "errors_map_full",
+	[SC_DROP_COMM_FULL] = "comm_table_full",
 };
 
 /* Hook flavours, best first; each needs its two programs. */
@@ -31,6 +33,71 @@ static const struct {
 	{ "tp_btf", FEAT_TP_BTF, "sys_enter_btf", "sys_exit_btf" },
 	{ "raw_tp", FEAT_RAW_TP, "sys_enter_raw", "sys_exit_raw" },
 	{ "tracepoint", FEAT_TRACEPOINT, "sys_enter_tp", "sys_exit_tp" },
+};
+
+/* id -> name, rebuilt from the comm_ids map on every read. */
+struct comm_name {
+	__u32 id;
+	char comm[SONDE_COMM_LEN + 1];
+};
+
+struct names {
+	struct comm_name *v;
+	size_t n, cap;
+};
+
+static int cmp_id(const void *a, const void *b)
+{
+	__u32 x = ((const struct comm_name *)a)->id, y = ((const struct comm_name *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+static int names__load(struct names *nm, const struct bpf_map *map)
+{
+	int fd = bpf_map__fd(map);
+	struct sc_comm k, next;
+	void *prev = NULL;
+
+	nm->n = 0;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		__u32 id;
+
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(fd, &k, &id))
+			continue;
+		if (nm->n == nm->cap) {
+			size_t cap = nm->cap ? nm->cap * 2 : 64;
+			struct comm_name *v = realloc(nm->v, cap * sizeof(*v));
+
+			if (!v)
+				return -ENOMEM;
+			nm->v = v;
+			nm->cap = cap;
+		}
+		nm->v[nm->n].id = id;
+		memcpy(nm->v[nm->n].comm, k.comm, SONDE_COMM_LEN);
+		nm->v[nm->n].comm[SONDE_COMM_LEN] = '\0';
+		nm->n++;
+	}
+	qsort(nm->v, nm->n, sizeof(*nm->v), cmp_id);
+	return 0;
+}
+
+static const char *names__get(const struct names *nm, __u32 id)
+{
+	struct comm_name key = { .id = id }, *hit;
+
+	if (id == SC_COMM_OTHER)
+		return "other";
+	hit = nm->n ? bsearch(&key, nm->v, nm->n, sizeof(*nm->v), cmp_id) : NULL;
+	return hit ? hit->comm : "unknown";
+}
+
+struct sc_priv {
+	struct syscalls_bpf *skel;
+	struct names names;
 };
 
 static int sc_probe(const struct features *feat, char *why, size_t why_sz)
@@ -59,16 +126,29 @@ static int sc_start(struct collector *c, const struct sonde_config *cfg, struct 
 {
 	struct syscalls_bpf *skel;
 	struct bpf_program *prog;
+	struct sc_priv *p;
 	unsigned slots = pow2_at_least(cfg->syscalls.inflight_slots);
+	unsigned sample = pow2_at_least(cfg->syscalls.latency_sample);
 	int err, f = -1;
 
+	if (cfg->syscalls.hook) {
+		f = cfg->syscalls.hook - 1;
+		if (!features__has(c->feat, flavours[f].feat)) {
+			snprintf(c->why, sizeof(c->why), "syscalls.hook=%s: %s", flavours[f].hook,
+				 c->feat->f[flavours[f].feat].why);
+			return -EOPNOTSUPP;
+		}
+	}
 	for (unsigned i = 0; i < sizeof(flavours) / sizeof(flavours[0]) && f < 0; i++)
 		if (features__has(c->feat, flavours[i].feat))
 			f = i;
-	skel = syscalls_bpf__open();
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	c->priv = p;
+	skel = p->skel = syscalls_bpf__open();
 	if (!skel)
 		return -errno;
-	c->priv = skel;
 	c->obj = skel->obj;
 	c->hook = flavours[f].hook;
 	bpf_object__for_each_program(prog, skel->obj) {
@@ -77,10 +157,13 @@ static int sc_start(struct collector *c, const struct sonde_config *cfg, struct 
 		bpf_program__set_autoload(prog, !strcmp(name, flavours[f].enter) ||
 						!strcmp(name, flavours[f].exit));
 	}
-	bpf_map__set_max_entries(skel->maps.inflight, slots);
+	bpf_map__set_max_entries(skel->maps.threads, slots);
+	bpf_map__set_max_entries(skel->maps.comm_ids, cfg->syscalls.max_comms);
 	bpf_map__set_max_entries(skel->maps.counts, cfg->syscalls.max_keys);
 	bpf_map__set_max_entries(skel->maps.errors, cfg->syscalls.max_errors);
 	skel->rodata->slot_mask = slots - 1;
+	skel->rodata->sample_mask = sample - 1;
+	skel->rodata->nr_cpus = libbpf_num_possible_cpus();
 	err = filter__apply(skel->rodata, &cfg->filter, c->why, sizeof(c->why));
 	if (err)
 		return err;
@@ -97,43 +180,101 @@ static int sc_start(struct collector *c, const struct sonde_config *cfg, struct 
 
 static void sc_stop(struct collector *c)
 {
-	syscalls_bpf__destroy(c->priv);
+	struct sc_priv *p = c->priv;
+
+	if (!p)
+		return;
+	syscalls_bpf__destroy(p->skel);
+	free(p->names.v);
+	free(p);
 }
 
-struct walk {
-	sc_row_fn fn;
-	void *ctx;
+/* Failures per sc_key, summed over errnos, for the live view. */
+struct err_total {
+	__u32 key;
+	uint64_t n;
 };
 
-static int count_cb(void *ctx, const void *key, const uint64_t *val, size_t nwords)
-{
-	const struct sc_key *k = key;
-	const struct walk *w = ctx;
-	char comm[SONDE_COMM_LEN + 1] = {};
-	struct sc_row row = { .nr = k->nr, .comm = comm, .calls = val[0], .errors = val[1] };
+struct walk {
+	struct sc_priv *p;
+	sc_row_fn fn;
+	void *ctx;
+	struct err_total *errs;
+	size_t nerrs, cap;
+};
 
-	memcpy(comm, k->comm, SONDE_COMM_LEN);
+static int cmp_key(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int err_cb(void *ctx, const void *key, const uint64_t *val, size_t nwords)
+{
+	const struct sc_err_key *k = key;
+	struct walk *w = ctx;
+
+	for (size_t i = 0; i < w->nerrs; i++) {
+		if (w->errs[i].key == k->key) {
+			w->errs[i].n += val[0];
+			return 0;
+		}
+	}
+	if (w->nerrs == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		struct err_total *v = realloc(w->errs, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		w->errs = v;
+		w->cap = cap;
+	}
+	w->errs[w->nerrs++] = (struct err_total){ k->key, val[0] };
+	return 0;
+}
+
+static int row_cb(void *ctx, const void *key, const uint64_t *val, size_t nwords)
+{
+	__u32 k = *(const __u32 *)key;
+	struct walk *w = ctx;
+	struct err_total *e = w->nerrs ? bsearch(&k, w->errs, w->nerrs, sizeof(*w->errs), cmp_key) : NULL;
+	struct sc_row row = {
+		.nr = k & (SC_NR_MAX - 1),
+		.comm = names__get(&w->p->names, k >> SC_NR_BITS),
+		.calls = val[0],
+		.errors = e ? e->n : 0,
+	};
+
 	w->fn(w->ctx, &row);
 	return 0;
 }
 
 int syscalls__for_each(struct collector *c, sc_row_fn fn, void *ctx)
 {
-	struct syscalls_bpf *skel = c->priv;
-	struct walk w = { fn, ctx };
+	struct sc_priv *p = c->priv;
+	struct walk w = { .p = p, .fn = fn, .ctx = ctx };
+	int err;
 
-	return bpfmap__for_each(skel->maps.counts, count_cb, &w);
+	err = names__load(&p->names, p->skel->maps.comm_ids);
+	err = err ?: bpfmap__for_each(p->skel->maps.errors, err_cb, &w);
+	if (!err) {
+		qsort(w.errs, w.nerrs, sizeof(*w.errs), cmp_key);
+		err = bpfmap__for_each(p->skel->maps.counts, row_cb, &w);
+	}
+	free(w.errs);
+	return err;
 }
 
 int syscalls__hist(struct collector *c, unsigned nr, uint64_t *slots, uint64_t *sum_ns)
 {
-	struct syscalls_bpf *skel = c->priv;
+	struct sc_priv *p = c->priv;
 	uint64_t v[SC_HIST_SLOTS + 1];
 	int err;
 
 	if (nr >= SC_NR_MAX)
 		return -ERANGE;
-	err = bpfmap__lookup(skel->maps.hists, &nr, v, SC_HIST_SLOTS + 1);
+	err = bpfmap__lookup(p->skel->maps.hists, &nr, v, SC_HIST_SLOTS + 1);
 	if (err)
 		return err;
 	memcpy(slots, v, sizeof(uint64_t) * SC_HIST_SLOTS);
@@ -141,25 +282,34 @@ int syscalls__hist(struct collector *c, unsigned nr, uint64_t *slots, uint64_t *
 	return 0;
 }
 
-static void emit_count(void *ctx, const struct sc_row *r)
+static const char *sc_name(unsigned nr, char *buf, size_t sz)
 {
-	struct metrics_writer *w = ctx;
+	return nr == SC_NR_OTHER ? "other" : syscall__name(nr, buf, sz);
+}
+
+static int emit_count(void *ctx, const void *key, const uint64_t *val, size_t nwords)
+{
+	struct walk *w = ctx;
+	__u32 k = *(const __u32 *)key;
 	char buf[24];
 
-	mw__sample_u64(w, "sonde_syscalls_total",
-		       LABELS({ "syscall", syscall__name(r->nr, buf, sizeof(buf)) }, { "comm", r->comm }),
-		       r->calls);
+	mw__sample_u64(w->ctx, "sonde_syscalls_total",
+		       LABELS({ "syscall", sc_name(k & (SC_NR_MAX - 1), buf, sizeof(buf)) },
+			      { "comm", names__get(&w->p->names, k >> SC_NR_BITS) }),
+		       val[0]);
+	return 0;
 }
 
 static int emit_error(void *ctx, const void *key, const uint64_t *val, size_t nwords)
 {
 	const struct sc_err_key *k = key;
-	char comm[SONDE_COMM_LEN + 1] = {}, nb[24], eb[16];
+	struct walk *w = ctx;
+	char nb[24], eb[16];
 
-	memcpy(comm, k->comm, SONDE_COMM_LEN);
-	mw__sample_u64(ctx, "sonde_syscall_errors_total",
-		       LABELS({ "syscall", syscall__name(k->nr, nb, sizeof(nb)) },
-			      { "errno", errno__name(k->err, eb, sizeof(eb)) }, { "comm", comm }),
+	mw__sample_u64(w->ctx, "sonde_syscall_errors_total",
+		       LABELS({ "syscall", sc_name(k->key & (SC_NR_MAX - 1), nb, sizeof(nb)) },
+			      { "errno", errno__name(k->err, eb, sizeof(eb)) },
+			      { "comm", names__get(&w->p->names, k->key >> SC_NR_BITS) }),
 		       val[0]);
 	return 0;
 }
@@ -172,25 +322,27 @@ static int emit_hist(void *ctx, const void *key, const uint64_t *val, size_t nwo
 	if (!hist__cumulate(val, SC_HIST_SLOTS, NULL))
 		return 0;
 	mw__histogram(ctx, "sonde_syscall_duration_seconds",
-		      LABELS({ "syscall", syscall__name(nr, buf, sizeof(buf)) }),
+		      LABELS({ "syscall", sc_name(nr, buf, sizeof(buf)) }),
 		      val, SC_HIST_SLOTS, SC_FIRST_LE_SLOT, val[SC_HIST_SLOTS] * 1e-9);
 	return 0;
 }
 
-static int sc_collect(struct collector *c, struct metrics_writer *w)
+static int sc_collect(struct collector *c, struct metrics_writer *mw)
 {
-	struct syscalls_bpf *skel = c->priv;
+	struct sc_priv *p = c->priv;
+	struct walk w = { .p = p, .ctx = mw };
 	int err;
 
-	mw__family(w, "sonde_syscalls_total", "counter",
+	err = names__load(&p->names, p->skel->maps.comm_ids);
+	mw__family(mw, "sonde_syscalls_total", "counter",
 		   "Syscalls completed, by syscall and process name.");
-	err = syscalls__for_each(c, emit_count, w);
-	mw__family(w, "sonde_syscall_errors_total", "counter",
+	err = err ?: bpfmap__for_each(p->skel->maps.counts, emit_count, &w);
+	mw__family(mw, "sonde_syscall_errors_total", "counter",
 		   "Syscalls that returned an error, by syscall, errno and process name.");
-	err = err ?: bpfmap__for_each(skel->maps.errors, emit_error, w);
-	mw__family(w, "sonde_syscall_duration_seconds", "histogram",
-		   "Time from syscall entry to exit, by syscall.");
-	err = err ?: bpfmap__for_each(skel->maps.hists, emit_hist, w);
+	err = err ?: bpfmap__for_each(p->skel->maps.errors, emit_error, &w);
+	mw__family(mw, "sonde_syscall_duration_seconds", "histogram",
+		   "Time from syscall entry to exit, by syscall (1 in syscalls.latency_sample calls).");
+	err = err ?: bpfmap__for_each(p->skel->maps.hists, emit_hist, mw);
 	return err;
 }
 

@@ -25,7 +25,10 @@ struct sonde_config {
 	struct {
 		long max_keys;
 		long max_errors;
+		long max_comms;
 		long inflight_slots;
+		long latency_sample;
+		int hook;	/* 0: best available, else 1 + index in the flavour list */
 	} syscalls;
 };
 
