@@ -1,4 +1,5 @@
 /* sonde: one eBPF agent for metrics, events, traces and profiles. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
@@ -29,6 +30,10 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* libbpf parses the 5+ MB kernel BTF at every load and frees it; a
+	 * fixed mmap threshold hands those buffers back to the kernel instead
+	 * of letting glibc raise it and keep them on the heap. */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		usage(stdout);

@@ -81,7 +81,8 @@ static int names__load(struct names *nm, const struct bpf_map *map)
 		nm->v[nm->n].comm[SONDE_COMM_LEN] = '\0';
 		nm->n++;
 	}
-	qsort(nm->v, nm->n, sizeof(*nm->v), cmp_id);
+	if (nm->n > 1)
+		qsort(nm->v, nm->n, sizeof(*nm->v), cmp_id);
 	return 0;
 }
 
@@ -259,7 +260,8 @@ int syscalls__for_each(struct collector *c, sc_row_fn fn, void *ctx)
 	err = names__load(&p->names, p->skel->maps.comm_ids);
 	err = err ?: bpfmap__for_each(p->skel->maps.errors, err_cb, &w);
 	if (!err) {
-		qsort(w.errs, w.nerrs, sizeof(*w.errs), cmp_key);
+		if (w.nerrs)
+			qsort(w.errs, w.nerrs, sizeof(*w.errs), cmp_key);
 		err = bpfmap__for_each(p->skel->maps.counts, row_cb, &w);
 	}
 	free(w.errs);

@@ -10,6 +10,8 @@ struct sc_row {
 	uint64_t calls, errors;
 };
 
+extern const struct collector_ops syscalls_collector;
+
 typedef void (*sc_row_fn)(void *ctx, const struct sc_row *row);
 /* Every (syscall, comm) pair with its totals since start. */
 int syscalls__for_each(struct collector *c, sc_row_fn fn, void *ctx);

@@ -206,6 +206,7 @@ int agent__main(int argc, char **argv)
 
 	if (!a)
 		return 1;
+	loop__block_signals();
 	a->stats_fd = -1;
 	a->start_time = events__now_ns() / 1e9;
 	if (config__load(&a->cfg, argc, argv, NULL))

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <linux/perf_event.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -294,6 +295,13 @@ void features__probe(struct features *feat)
 			 feat->f[i].why, feat->f[i].ms);
 	}
 	log__set_libbpf_quiet(quiet);
-	if (ndeferred)
+	if (ndeferred) {
+		sigset_t all, old;
+
+		/* Signals belong to the main thread's signalfd, never the reaper. */
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
 		reaper_started = !pthread_create(&reaper, NULL, reap_probes, NULL);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
 }

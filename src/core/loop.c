@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -60,6 +61,22 @@ static int add_raw(struct loop *l, int fd, uint32_t events, struct watch *w)
 	return epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
 
+static void loop_sigset(sigset_t *mask)
+{
+	sigemptyset(mask);
+	sigaddset(mask, SIGINT);
+	sigaddset(mask, SIGTERM);
+	sigaddset(mask, SIGHUP);
+}
+
+void loop__block_signals(void)
+{
+	sigset_t mask;
+
+	loop_sigset(&mask);
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
+}
+
 struct loop *loop__new(void)
 {
 	struct loop *l = calloc(1, sizeof(*l));
@@ -71,11 +88,8 @@ struct loop *loop__new(void)
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (l->epfd < 0)
 		goto err;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, &l->oldmask);
+	loop_sigset(&mask);
+	pthread_sigmask(SIG_BLOCK, &mask, &l->oldmask);
 	l->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	l->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (l->sigfd < 0 || l->timerfd < 0)
@@ -107,7 +121,7 @@ void loop__free(struct loop *l)
 	}
 	if (l->sigfd >= 0) {
 		close(l->sigfd);
-		sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
+		pthread_sigmask(SIG_SETMASK, &l->oldmask, NULL);
 	}
 	if (l->timerfd >= 0)
 		close(l->timerfd);

@@ -9,6 +9,10 @@ typedef void (*loop_fn)(void *ctx, uint32_t events);
 
 enum loop_exit { LOOP_STOP, LOOP_RELOAD };
 
+/* Blocks SIGINT, SIGTERM and SIGHUP in the calling thread, so that threads
+ * created afterwards (by us or a sanitizer runtime) never take them and a
+ * signal during start-up waits for the loop's signalfd. Call first thing. */
+void loop__block_signals(void);
 struct loop *loop__new(void);
 void loop__free(struct loop *l);
 int loop__add(struct loop *l, int fd, uint32_t events, loop_fn fn, void *ctx);

@@ -1,0 +1,85 @@
+# Shared helpers for the integration tests (bash). Each test sources this,
+# defines its cases with `t_ok`/`t_fail`/`t_skip`, and the agent it starts
+# is stopped on exit.
+set -u
+BUILD=${BUILD:-build}
+SONDE=${SONDE:-$BUILD/sonde}
+LOAD=$BUILD/tests/sonde-sysload
+PY=/usr/bin/python3
+T=$(mktemp -d /tmp/sonde-test.XXXXXX)
+AGENT_PID=
+PASS=0 FAIL=0 SKIP=0
+
+t_ok()   { PASS=$((PASS + 1)); echo "ok: $*"; }
+t_fail() { FAIL=$((FAIL + 1)); echo "FAIL: $*"; }
+t_skip() { SKIP=$((SKIP + 1)); echo "SKIP: $*"; }
+
+finish() {
+	stop_agent
+	rm -rf "$T"
+	echo "$(basename "$0"): $PASS passed, $FAIL failed, $SKIP skipped"
+	[ "$FAIL" -eq 0 ]
+}
+trap 'finish; exit $?' EXIT
+
+free_port() {
+	$PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# start_agent ARGS...: starts the agent on a free port, waits for "ready".
+start_agent() {
+	PORT=$(free_port)
+	"$SONDE" agent --listen "127.0.0.1:$PORT" --events "$T/events.jsonl" "$@" \
+		>"$T/agent.out" 2>"$T/agent.err" &
+	AGENT_PID=$!
+	for _ in $(seq 100); do
+		grep -q "ready:" "$T/agent.err" 2>/dev/null && return 0
+		kill -0 "$AGENT_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "agent did not become ready; its log:" >&2
+	cat "$T/agent.err" >&2
+	AGENT_PID=
+	return 1
+}
+
+stop_agent() {
+	[ -n "$AGENT_PID" ] || return 0
+	kill -TERM "$AGENT_PID" 2>/dev/null
+	wait "$AGENT_PID"
+	AGENT_RC=$?
+	AGENT_PID=
+	return 0
+}
+
+scrape() { curl -sf "http://127.0.0.1:$PORT/metrics" >"$T/metrics"; }
+
+# metric 'name{labels}': the value of exactly that series in the last scrape, or "absent".
+metric() {
+	awk -v s="$1" '$1 == s { print $2; f = 1 } END { if (!f) print "absent" }' "$T/metrics"
+}
+
+# expect_range NAME VALUE LO HI
+expect_range() {
+	if [ "$2" != absent ] && awk -v v="$2" -v lo="$3" -v hi="$4" 'BEGIN { exit !(v >= lo && v <= hi) }'; then
+		t_ok "$1 = $2 (want $3..$4)"
+	else
+		t_fail "$1 = $2 (want $3..$4)"
+	fi
+}
+
+# Names of sonde's programs still loaded in the kernel (bpftool).
+sonde_progs() {
+	bpftool prog show -j 2>/dev/null | $PY -c '
+import json, sys
+names = {"sys_enter_btf", "sys_exit_btf", "sys_enter_raw", "sys_exit_raw", "sys_enter_tp", "sys_exit_tp"}
+print(" ".join(p.get("name", "") for p in json.load(sys.stdin) if p.get("name") in names))'
+}
+
+# hook_available NAME: per `sonde check --json`.
+hook_available() {
+	"$SONDE" check --json 2>/dev/null | $PY -c '
+import json, sys
+d = json.load(sys.stdin)
+sys.exit(0 if any(h["name"] == sys.argv[1] and h["available"] for h in d["hooks"]) else 1)' "$1"
+}

@@ -1,0 +1,53 @@
+#!/bin/bash
+# Nothing stays attached after SIGTERM or SIGKILL; SIGHUP reloads the
+# config, and a broken config keeps the running one.
+. "$(dirname "$0")/lib.sh"
+
+before=$(sonde_progs)
+[ -z "$before" ] || t_fail "sonde programs already loaded before the test: $before"
+
+start_agent || t_fail "start"
+[ -n "$(sonde_progs)" ] && t_ok "programs loaded while running: $(sonde_progs)" || t_fail "no programs loaded while running"
+stop_agent
+left=$(sonde_progs)
+[ -z "$left" ] && t_ok "no program left after SIGTERM" || t_fail "left after SIGTERM: $left"
+grep -q '"event":"stop"' "$T/events.jsonl" && t_ok "stop event written" || t_fail "no stop event"
+
+start_agent || t_fail "start"
+kill -KILL "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null; AGENT_PID=
+# Links die with the process's fds; the kernel frees programs after an RCU grace period.
+for _ in $(seq 50); do [ -z "$(sonde_progs)" ] && break; sleep 0.1; done
+left=$(sonde_progs)
+[ -z "$left" ] && t_ok "no program left after SIGKILL" || t_fail "left after SIGKILL: $left"
+
+# SIGHUP: the comm filter in the file takes effect after reload.
+cat >"$T/sonde.yaml" <<YAML
+filter:
+  comm: nothing-matches
+YAML
+start_agent --config "$T/sonde.yaml" || t_fail "start with config"
+"$LOAD" getppid 1000; scrape
+[ "$(metric 'sonde_syscalls_total{syscall="getppid",comm="sonde-sysload"}')" = absent ] &&
+	t_ok "comm filter from the config file excludes the workload" || t_fail "comm filter ignored"
+printf 'filter:\n  comm: sonde-sysload\n' >"$T/sonde.yaml"
+kill -HUP "$AGENT_PID"
+for _ in $(seq 50); do grep -q "reload: done" "$T/agent.err" && break; sleep 0.1; done
+grep -q "reload: done" "$T/agent.err" && t_ok "SIGHUP reloaded" || t_fail "no reload after SIGHUP"
+"$LOAD" getppid 1000; scrape
+expect_range "after reload the workload is counted" "$(metric 'sonde_syscalls_total{syscall="getppid",comm="sonde-sysload"}')" 1000 1000
+printf 'filter:\n  comm: [unclosed\n' >"$T/sonde.yaml"
+kill -HUP "$AGENT_PID"
+for _ in $(seq 50); do grep -q "keeping the running configuration" "$T/agent.err" && break; sleep 0.1; done
+grep -q "sonde.yaml:[0-9]*:" "$T/agent.err" && t_ok "bad config on reload names file and line: $(grep -o 'sonde.yaml:[0-9]*:.*' "$T/agent.err" | head -1)" ||
+	t_fail "bad config error lacks file:line"
+scrape && t_ok "still serving after a bad reload" || t_fail "not serving after a bad reload"
+stop_agent
+
+# A config error at start: non-zero exit naming file, line and reason.
+printf 'listen: 127.0.0.1:1\nsyscalls:\n  max_keyz: 5\n' >"$T/bad.yaml"
+out=$("$SONDE" agent --config "$T/bad.yaml" 2>&1); rc=$?
+[ $rc -ne 0 ] && echo "$out" | grep -q "bad.yaml:3: unknown option 'syscalls.max_keyz' (did you mean 'syscalls.max_keys'?)" &&
+	t_ok "config error at start: $out" || t_fail "config error: rc=$rc $out"
+out=$("$SONDE" agent --listen 127.0.0.1:notaport 2>&1); rc=$?
+[ $rc -ne 0 ] && echo "$out" | grep -q "invalid listen address" && t_ok "bad --listen refused" || t_fail "bad --listen: $out"
+[ -z "$(sonde_progs)" ] && t_ok "nothing left after a failed start" || t_fail "left after failed start: $(sonde_progs)"
