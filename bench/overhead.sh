@@ -179,14 +179,40 @@ start_ms() {
 	done
 	calc "%.0f" "$(echo $all | med) / 1000"
 }
+# ready_ms CMD: median over 5 runs of the time from launch until the command
+# prints a line containing "ready" (it is then attached); the command is
+# left to exit by itself.
+ready_ms() {
+	local t0 t1 k line all=
+	for k in 1 2 3 4 5; do
+		t0=$(date +%s%N)
+		coproc RDY { bash -c "exec $1" 2>&1; }
+		t1=
+		while IFS= read -r -u "${RDY[0]}" line; do
+			case $line in *ready*) t1=$(date +%s%N); break ;; esac
+		done
+		cat <&"${RDY[0]}" >/dev/null 2>&1
+		wait "$RDY_PID" 2>/dev/null
+		[ -n "$t1" ] || { echo "never ready"; return; }
+		all="$all $(((t1 - t0) / 1000))"
+	done
+	calc "%.0f" "$(echo $all | med) / 1000"
+}
 say "timing start to attached"
+BT_READY="bpftrace -e 'tracepoint:raw_syscalls:sys_enter { @[pid] = count(); } BEGIN { printf(\"ready\\n\"); exit(); }'"
+R_FLOOR=$(ready_ms "$OUT/floor raw2 --attach-only")
 S_FLOOR=$(start_ms "$OUT/floor raw2 --attach-only")
-S_BPFTRACE=${STATUS[BPFTRACE_I]:-}
-[ "$S_BPFTRACE" = "not installed" ] || S_BPFTRACE=$(start_ms "bpftrace -e 'tracepoint:raw_syscalls:sys_enter { exit(); }'")
+S_BPFTRACE=${STATUS[BPFTRACE_I]:-} R_BPFTRACE=${STATUS[BPFTRACE_I]:-}
+if [ "$S_BPFTRACE" != "not installed" ]; then
+	R_BPFTRACE=$(ready_ms "$BT_READY")
+	S_BPFTRACE=$(start_ms "$BT_READY")
+fi
 if [ -x "$SONDE" ]; then
-	S_SONDE=$(start_ms "$SONDE agent --collectors syscalls --attach-only --listen 127.0.0.1:19611")
+	SONDE_ONCE="$SONDE agent --collectors syscalls --attach-only --events '' --listen 127.0.0.1:19611"
+	R_SONDE=$(ready_ms "$SONDE_ONCE")
+	S_SONDE=$(start_ms "$SONDE_ONCE")
 else
-	S_SONDE=$SONDE_MISSING
+	S_SONDE=$SONDE_MISSING R_SONDE=$SONDE_MISSING
 fi
 
 # ---- report ----------------------------------------------------------------
@@ -234,8 +260,10 @@ for i in "${!CMD[@]}"; do
 	is_sonde "${CMD[i]}" && sonde_vs "${LABEL[i]}" "$i"
 done
 echo
-echo "| tool | start to attached, ms (median of 5) |"
-echo "|---|---|"
-echo "| floor \`raw2 --attach-only\` | $S_FLOOR |"
-echo "| bpftrace \`tracepoint:raw_syscalls:sys_enter { exit(); }\` | $S_BPFTRACE |"
-echo "| sonde \`--attach-only\` | $S_SONDE |"
+echo "| tool | start to attached (\"ready\"), ms | start to exit after attaching, ms |"
+echo "|---|---|---|"
+echo "| floor \`raw2 --attach-only\` | $R_FLOOR | $S_FLOOR |"
+echo "| bpftrace \`sys_enter count + BEGIN { printf(\"ready\"); exit() }\` | $R_BPFTRACE | $S_BPFTRACE |"
+echo "| sonde \`agent --attach-only\` (feature probes + syscalls collector) | $R_SONDE | $S_SONDE |"
+echo
+echo "Medians of 5 runs. Exit time includes detaching, which waits for RCU grace periods in the kernel."

@@ -52,6 +52,8 @@ const volatile __u32 slot_mask = 32767;
  * that periodic call patterns cannot alias; 0 times every call. */
 const volatile __u32 sample_mask = 0;
 const volatile __u32 nr_cpus = 1;
+/* exit and exit_group never reach sys_exit: they are counted at entry. */
+const volatile long nr_exit = -1, nr_exit_group = -1;
 
 /* Name ids are cpu + nr_cpus * n, from a per-CPU sequence: no atomic
  * fetch-add, which kernels before 5.12 reject. The comm_ids map bounds how
@@ -63,7 +65,9 @@ struct {
 	__type(value, __u32);
 } comm_seq SEC(".maps");
 
-static __always_inline void sc_enter(__u64 id, long nr)
+static __always_inline void sc_exit(struct sc_thread *t, __u32 nr, long ret, bool btf);
+
+static __always_inline void sc_enter(__u64 id, long nr, bool btf)
 {
 	__u32 idx = (__u32)id & slot_mask;
 	struct sc_thread *t;
@@ -81,6 +85,10 @@ static __always_inline void sc_enter(__u64 id, long nr)
 	}
 	t->nr = nr;
 	t->ts = 0;
+	if (nr == nr_exit || nr == nr_exit_group) {
+		sc_exit(t, nr, 0, btf);
+		return;
+	}
 	if (!sample_mask) {
 		t->ts = bpf_ktime_get_ns();
 	} else if (!t->countdown--) {
@@ -193,7 +201,7 @@ static __always_inline struct sc_thread *own_slot(__u64 id)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter_btf, struct pt_regs *regs, long nr)
 {
-	sc_enter(bpf_get_current_pid_tgid(), nr);
+	sc_enter(bpf_get_current_pid_tgid(), nr, true);
 	return 0;
 }
 
@@ -213,7 +221,7 @@ int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
 SEC("raw_tp/sys_enter")
 int sys_enter_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	sc_enter(bpf_get_current_pid_tgid(), ctx->args[1]);
+	sc_enter(bpf_get_current_pid_tgid(), ctx->args[1], false);
 	return 0;
 }
 
@@ -233,7 +241,7 @@ int sys_exit_raw(struct bpf_raw_tracepoint_args *ctx)
 SEC("tracepoint/raw_syscalls/sys_enter")
 int sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
 {
-	sc_enter(bpf_get_current_pid_tgid(), ctx->id);
+	sc_enter(bpf_get_current_pid_tgid(), ctx->id, false);
 	return 0;
 }
 

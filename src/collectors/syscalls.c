@@ -165,6 +165,8 @@ static int sc_start(struct collector *c, const struct sonde_config *cfg, struct 
 	skel->rodata->slot_mask = slots - 1;
 	skel->rodata->sample_mask = sample - 1;
 	skel->rodata->nr_cpus = libbpf_num_possible_cpus();
+	skel->rodata->nr_exit = syscall__nr("exit");
+	skel->rodata->nr_exit_group = syscall__nr("exit_group");
 	err = filter__apply(skel->rodata, &cfg->filter, c->why, sizeof(c->why));
 	if (err)
 		return err;

@@ -14,6 +14,8 @@ const struct opt config_opts[] = {
 	  "HTTP endpoint for /metrics" },
 	{ "log_level", "log-level", 0, OPT_ENUM, F(log_level), 0, 0, levels, "info", "LEVEL",
 	  "error, warn, info or debug" },
+	{ "verbose", "verbose", 'v', OPT_BOOL, F(verbose), 0, 0, NULL, "false", NULL,
+	  "log at debug level, libbpf's messages included" },
 	{ "collectors", "collectors", 'C', OPT_STR, F(collectors), 0, 0, NULL, "syscalls", "LIST",
 	  "comma-separated collectors to run" },
 	{ "interval", "interval", 0, OPT_INT, F(interval), 1, 3600, NULL, "10", "SECONDS",
@@ -75,5 +77,7 @@ int config__load(struct sonde_config *cfg, int argc, char **argv, int *next)
 		ret = opts__parse_argv(config_opts, cfg, argc, argv, next);
 		strcpy(cfg->config_path, path);
 	}
+	if (cfg->verbose)
+		cfg->log_level = 3;	/* LOG_DEBUG */
 	return ret;
 }

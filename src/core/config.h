@@ -14,6 +14,7 @@ struct sonde_config {
 	char config_path[256];
 	char listen[128];
 	int log_level;		/* enum log_level */
+	bool verbose;		/* same as log_level debug */
 	char collectors[256];	/* comma-separated names */
 	long interval;		/* seconds between collection ticks */
 	bool prog_stats;

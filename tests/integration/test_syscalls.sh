@@ -20,6 +20,8 @@ for hook in tp_btf raw_tp tracepoint; do
 	expect_range "$hook: close calls" "$(metric "sonde_syscalls_total{syscall=\"close\",$C}")" $E $((E + 20))
 	expect_range "$hook: close EBADF" "$(metric "sonde_syscall_errors_total{syscall=\"close\",errno=\"EBADF\",$C}")" $E $E
 	# The dynamic loader's own misses at start-up add a few ENOENTs.
+	# Each run of the workload ends in one exit_group, counted at entry.
+	expect_range "$hook: exit_group calls" "$(metric "sonde_syscalls_total{syscall=\"exit_group\",$C}")" 1 1
 	expect_range "$hook: openat ENOENT" "$(metric "sonde_syscall_errors_total{syscall=\"openat\",errno=\"ENOENT\",$C}")" $M $((M + 20))
 	[ "$(metric "sonde_syscall_errors_total{syscall=\"getppid\",errno=\"EPERM\",$C}")" = absent ] &&
 		t_ok "$hook: getppid has no error series" || t_fail "$hook: getppid has an error series"
