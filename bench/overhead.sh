@@ -183,19 +183,24 @@ start_ms() {
 # prints a line containing "ready" (it is then attached); the command is
 # left to exit by itself.
 ready_ms() {
-	local t0 t1 k line all=
+	local t0 t1 k line fd pid all= fifo=$OUT/ready.fifo
 	for k in 1 2 3 4 5; do
+		rm -f "$fifo"; mkfifo "$fifo"
 		t0=$(date +%s%N)
-		coproc RDY { bash -c "exec $1" 2>&1; }
+		bash -c "exec $1" >"$fifo" 2>&1 &
+		pid=$!
+		exec {fd}<"$fifo"
 		t1=
-		while IFS= read -r -u "${RDY[0]}" line; do
+		while IFS= read -r -u "$fd" line; do
 			case $line in *ready*) t1=$(date +%s%N); break ;; esac
 		done
-		cat <&"${RDY[0]}" >/dev/null 2>&1
-		wait "$RDY_PID" 2>/dev/null
+		cat <&"$fd" >/dev/null 2>&1
+		exec {fd}<&-
+		wait "$pid" 2>/dev/null
 		[ -n "$t1" ] || { echo "never ready"; return; }
 		all="$all $(((t1 - t0) / 1000))"
 	done
+	rm -f "$fifo"
 	calc "%.0f" "$(echo $all | med) / 1000"
 }
 say "timing start to attached"

@@ -32,6 +32,13 @@ struct {
 } counts SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SC_CACHE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct sc_cache_ent);
+} count_cache SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 4096);
 	__type(key, struct sc_err_key);
@@ -169,7 +176,22 @@ static __always_inline void sc_exit(struct sc_thread *t, __u32 nr, long ret, boo
 	if (nr >= SC_NR_MAX)
 		nr = SC_NR_OTHER;
 	key = sc_key(comm_id, nr);
-	add(&counts, &key, SC_DROP_KEY_FULL);
+	{
+		__u32 slot = sc_cache_slot(key);
+		struct sc_cache_ent *e = bpf_map_lookup_elem(&count_cache, &slot);
+
+		if (e && e->used && e->key == key) {
+			e->count++;
+		} else if (e && !e->used) {
+			e->key = key;
+			e->count = 1;
+			/* Readers skip unused slots: publish key and count first. */
+			asm volatile("" ::: "memory");
+			e->used = 1;
+		} else {
+			add(&counts, &key, SC_DROP_KEY_FULL);
+		}
+	}
 	if (ret < 0 && ret >= -4095) {
 		struct sc_err_key ek = { .key = key, .err = -ret };
 

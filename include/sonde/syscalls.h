@@ -22,6 +22,25 @@ static inline __u32 sc_key(__u32 comm_id, __u32 nr)
 	return comm_id << SC_NR_BITS | nr;
 }
 
+/* Per-CPU direct-mapped counters in front of the counts hash: a slot is
+ * claimed for good by the first key that lands in it on that CPU, so its
+ * count only ever grows and a reader adding slot and hash never counts a
+ * call twice or sees a total shrink. Keys that find their slot taken go to
+ * the hash. */
+#define SC_CACHE_BITS	12
+#define SC_CACHE_SLOTS	(1u << SC_CACHE_BITS)
+
+struct sc_cache_ent {
+	__u32 key;
+	__u32 used;
+	__u64 count;
+};
+
+static inline __u32 sc_cache_slot(__u32 key)
+{
+	return (key * 2654435761u) >> (32 - SC_CACHE_BITS);
+}
+
 struct sc_comm {
 	char comm[SONDE_COMM_LEN];
 };

@@ -192,81 +192,112 @@ static void sc_stop(struct collector *c)
 	free(p);
 }
 
-/* Failures per sc_key, summed over errnos, for the live view. */
-struct err_total {
-	__u32 key;
-	uint64_t n;
+/* key -> sum, filled in any order, then sorted and merged: the exported
+ * count of a (comm, syscall) is its hash entry plus its cache slots on
+ * every CPU, and the live view sums failures over errnos. */
+struct kvsum {
+	struct kv {
+		__u32 key;
+		uint64_t v;
+	} *e;
+	size_t n, cap;
 };
 
-struct walk {
-	struct sc_priv *p;
-	sc_row_fn fn;
-	void *ctx;
-	struct err_total *errs;
-	size_t nerrs, cap;
-};
-
-static int cmp_key(const void *a, const void *b)
+static int kvsum__add(struct kvsum *s, __u32 key, uint64_t v)
 {
-	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		struct kv *e = realloc(s->e, cap * sizeof(*e));
+
+		if (!e)
+			return -ENOMEM;
+		s->e = e;
+		s->cap = cap;
+	}
+	s->e[s->n++] = (struct kv){ key, v };
+	return 0;
+}
+
+static int cmp_kv(const void *a, const void *b)
+{
+	__u32 x = ((const struct kv *)a)->key, y = ((const struct kv *)b)->key;
 
 	return x < y ? -1 : x > y;
 }
 
-static int err_cb(void *ctx, const void *key, const uint64_t *val, size_t nwords)
+static void kvsum__finish(struct kvsum *s)
 {
-	const struct sc_err_key *k = key;
-	struct walk *w = ctx;
+	size_t o = 0;
 
-	for (size_t i = 0; i < w->nerrs; i++) {
-		if (w->errs[i].key == k->key) {
-			w->errs[i].n += val[0];
-			return 0;
-		}
+	if (s->n > 1)
+		qsort(s->e, s->n, sizeof(*s->e), cmp_kv);
+	for (size_t i = 0; i < s->n; i++) {
+		if (o && s->e[o - 1].key == s->e[i].key)
+			s->e[o - 1].v += s->e[i].v;
+		else
+			s->e[o++] = s->e[i];
 	}
-	if (w->nerrs == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 64;
-		struct err_total *v = realloc(w->errs, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		w->errs = v;
-		w->cap = cap;
-	}
-	w->errs[w->nerrs++] = (struct err_total){ k->key, val[0] };
-	return 0;
+	s->n = o;
 }
 
-static int row_cb(void *ctx, const void *key, const uint64_t *val, size_t nwords)
+static uint64_t kvsum__get(const struct kvsum *s, __u32 key)
 {
-	__u32 k = *(const __u32 *)key;
-	struct walk *w = ctx;
-	struct err_total *e = w->nerrs ? bsearch(&k, w->errs, w->nerrs, sizeof(*w->errs), cmp_key) : NULL;
-	struct sc_row row = {
-		.nr = k & (SC_NR_MAX - 1),
-		.comm = names__get(&w->p->names, k >> SC_NR_BITS),
-		.calls = val[0],
-		.errors = e ? e->n : 0,
-	};
+	struct kv k = { .key = key }, *hit;
 
-	w->fn(w->ctx, &row);
-	return 0;
+	hit = s->n ? bsearch(&k, s->e, s->n, sizeof(*s->e), cmp_kv) : NULL;
+	return hit ? hit->v : 0;
+}
+
+static int count_cb(void *ctx, const void *key, const uint64_t *val, size_t nwords)
+{
+	return kvsum__add(ctx, *(const __u32 *)key, val[0]);
+}
+
+static int cache_cb(void *ctx, const void *key, int cpu, const void *val)
+{
+	const struct sc_cache_ent *e = val;
+
+	return e->used ? kvsum__add(ctx, e->key, e->count) : 0;
+}
+
+static int err_cb(void *ctx, const void *key, const uint64_t *val, size_t nwords)
+{
+	return kvsum__add(ctx, ((const struct sc_err_key *)key)->key, val[0]);
+}
+
+/* Totals per sc_key; the hash is read before the cache (see sc_cache_ent). */
+static int read_counts(struct sc_priv *p, struct kvsum *counts)
+{
+	int err = names__load(&p->names, p->skel->maps.comm_ids);
+
+	err = err ?: bpfmap__for_each(p->skel->maps.counts, count_cb, counts);
+	err = err ?: bpfmap__for_each_cpu(p->skel->maps.count_cache, cache_cb, counts);
+	kvsum__finish(counts);
+	return err;
 }
 
 int syscalls__for_each(struct collector *c, sc_row_fn fn, void *ctx)
 {
 	struct sc_priv *p = c->priv;
-	struct walk w = { .p = p, .fn = fn, .ctx = ctx };
+	struct kvsum counts = {}, errs = {};
 	int err;
 
-	err = names__load(&p->names, p->skel->maps.comm_ids);
-	err = err ?: bpfmap__for_each(p->skel->maps.errors, err_cb, &w);
-	if (!err) {
-		if (w.nerrs)
-			qsort(w.errs, w.nerrs, sizeof(*w.errs), cmp_key);
-		err = bpfmap__for_each(p->skel->maps.counts, row_cb, &w);
+	err = read_counts(p, &counts);
+	err = err ?: bpfmap__for_each(p->skel->maps.errors, err_cb, &errs);
+	kvsum__finish(&errs);
+	for (size_t i = 0; !err && i < counts.n; i++) {
+		__u32 k = counts.e[i].key;
+		struct sc_row row = {
+			.nr = k & (SC_NR_MAX - 1),
+			.comm = names__get(&p->names, k >> SC_NR_BITS),
+			.calls = counts.e[i].v,
+			.errors = kvsum__get(&errs, k),
+		};
+
+		fn(ctx, &row);
 	}
-	free(w.errs);
+	free(counts.e);
+	free(errs.e);
 	return err;
 }
 
@@ -291,18 +322,10 @@ static const char *sc_name(unsigned nr, char *buf, size_t sz)
 	return nr == SC_NR_OTHER ? "other" : syscall__name(nr, buf, sz);
 }
 
-static int emit_count(void *ctx, const void *key, const uint64_t *val, size_t nwords)
-{
-	struct walk *w = ctx;
-	__u32 k = *(const __u32 *)key;
-	char buf[24];
-
-	mw__sample_u64(w->ctx, "sonde_syscalls_total",
-		       LABELS({ "syscall", sc_name(k & (SC_NR_MAX - 1), buf, sizeof(buf)) },
-			      { "comm", names__get(&w->p->names, k >> SC_NR_BITS) }),
-		       val[0]);
-	return 0;
-}
+struct walk {
+	struct sc_priv *p;
+	struct metrics_writer *mw;
+};
 
 static int emit_error(void *ctx, const void *key, const uint64_t *val, size_t nwords)
 {
@@ -310,7 +333,7 @@ static int emit_error(void *ctx, const void *key, const uint64_t *val, size_t nw
 	struct walk *w = ctx;
 	char nb[24], eb[16];
 
-	mw__sample_u64(w->ctx, "sonde_syscall_errors_total",
+	mw__sample_u64(w->mw, "sonde_syscall_errors_total",
 		       LABELS({ "syscall", sc_name(k->key & (SC_NR_MAX - 1), nb, sizeof(nb)) },
 			      { "errno", errno__name(k->err, eb, sizeof(eb)) },
 			      { "comm", names__get(&w->p->names, k->key >> SC_NR_BITS) }),
@@ -334,13 +357,23 @@ static int emit_hist(void *ctx, const void *key, const uint64_t *val, size_t nwo
 static int sc_collect(struct collector *c, struct metrics_writer *mw)
 {
 	struct sc_priv *p = c->priv;
-	struct walk w = { .p = p, .ctx = mw };
+	struct walk w = { .p = p, .mw = mw };
+	struct kvsum counts = {};
+	char buf[24];
 	int err;
 
-	err = names__load(&p->names, p->skel->maps.comm_ids);
+	err = read_counts(p, &counts);
 	mw__family(mw, "sonde_syscalls_total", "counter",
-		   "Syscalls completed, by syscall and process name.");
-	err = err ?: bpfmap__for_each(p->skel->maps.counts, emit_count, &w);
+		   "Syscalls made, by syscall and process name.");
+	for (size_t i = 0; i < counts.n; i++) {
+		__u32 k = counts.e[i].key;
+
+		mw__sample_u64(mw, "sonde_syscalls_total",
+			       LABELS({ "syscall", sc_name(k & (SC_NR_MAX - 1), buf, sizeof(buf)) },
+				      { "comm", names__get(&p->names, k >> SC_NR_BITS) }),
+			       counts.e[i].v);
+	}
+	free(counts.e);
 	mw__family(mw, "sonde_syscall_errors_total", "counter",
 		   "Syscalls that returned an error, by syscall, errno and process name.");
 	err = err ?: bpfmap__for_each(p->skel->maps.errors, emit_error, &w);

@@ -85,6 +85,32 @@ out:
 	return err;
 }
 
+int bpfmap__for_each_cpu(const struct bpf_map *map, bpfmap_cpu_fn fn, void *ctx)
+{
+	size_t ksz = bpf_map__key_size(map);
+	char *key = calloc(2, ksz), *next = key + ksz;
+	struct reader r = {};
+	size_t stride;
+	void *prev = NULL;
+	int err;
+
+	if (!key)
+		return -ENOMEM;
+	err = reader__init(&r, map);
+	stride = (r.vsz + 7) & ~7UL;
+	while (!err && !bpf_map_get_next_key(r.fd, prev, next)) {
+		memcpy(key, next, ksz);
+		prev = key;
+		if (bpf_map_lookup_elem(r.fd, key, r.raw))
+			continue;
+		for (int c = 0; c < r.ncpus && !err; c++)
+			err = fn(ctx, key, c, (char *)r.raw + c * stride);
+	}
+	reader__free(&r);
+	free(key);
+	return err;
+}
+
 int bpfmap__lookup(const struct bpf_map *map, const void *key, uint64_t *val, size_t nwords)
 {
 	struct reader r = {};

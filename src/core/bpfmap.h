@@ -11,6 +11,10 @@ struct bpf_map;
  * return stops the walk and is returned. */
 typedef int (*bpfmap_fn)(void *ctx, const void *key, const uint64_t *val, size_t nwords);
 int bpfmap__for_each(const struct bpf_map *map, bpfmap_fn fn, void *ctx);
+/* Like bpfmap__for_each, but fn sees each CPU's value separately (for
+ * per-CPU maps whose values are not plain counters). */
+typedef int (*bpfmap_cpu_fn)(void *ctx, const void *key, int cpu, const void *val);
+int bpfmap__for_each_cpu(const struct bpf_map *map, bpfmap_cpu_fn fn, void *ctx);
 /* Summed value of one key; -ENOENT when absent. */
 int bpfmap__lookup(const struct bpf_map *map, const void *key, uint64_t *val, size_t nwords);
 /* Entries in use (walks the keys; arrays report their capacity). */
