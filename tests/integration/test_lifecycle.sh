@@ -51,3 +51,7 @@ out=$("$SONDE" agent --config "$T/bad.yaml" 2>&1); rc=$?
 out=$("$SONDE" agent --listen 127.0.0.1:notaport 2>&1); rc=$?
 [ $rc -ne 0 ] && echo "$out" | grep -q "invalid listen address" && t_ok "bad --listen refused" || t_fail "bad --listen: $out"
 [ -z "$(sonde_progs)" ] && t_ok "nothing left after a failed start" || t_fail "left after failed start: $(sonde_progs)"
+
+# The shipped example config is valid.
+out=$("$SONDE" agent --config deploy/sonde.yaml --events '' --attach-only 2>&1); rc=$?
+[ $rc -eq 0 ] && echo "$out" | grep -q "ready: 1 of 1" && t_ok "deploy/sonde.yaml loads" || t_fail "deploy/sonde.yaml: rc=$rc $out"
