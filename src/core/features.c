@@ -270,6 +270,20 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* SONDE_FAKE_MISSING=tp_btf,raw_tp makes those hooks read as missing, so
+ * tests can drive the fallbacks and the "unavailable" path on a kernel that
+ * has everything. */
+static bool faked_missing(enum feature_id id)
+{
+	const char *list = getenv("SONDE_FAKE_MISSING"), *name = feat_info[id].name;
+	size_t n = strlen(name);
+
+	for (const char *p = list; p && *p; p += strcspn(p, ","), p += *p == ',')
+		if (!strncmp(p, name, n) && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
+}
+
 void features__probe(struct features *feat)
 {
 	struct utsname u;
@@ -283,7 +297,11 @@ void features__probe(struct features *feat)
 	for (int i = 0; i < FEAT__COUNT; i++) {
 		double t = now_ms();
 
-		if (i == FEAT_TP_BTF && !feat->f[FEAT_BTF].ok) {
+		if (faked_missing(i)) {
+			snprintf(feat->f[i].why, sizeof(feat->f[i].why),
+				 "marked missing by SONDE_FAKE_MISSING (testing)");
+			feat->f[i].err = -EOPNOTSUPP;
+		} else if (i == FEAT_TP_BTF && !feat->f[FEAT_BTF].ok) {
 			explain(i, "load", -EOPNOTSUPP, &feat->f[i]);
 			snprintf(feat->f[i].why, sizeof(feat->f[i].why), "needs kernel BTF, which is missing");
 		} else {

@@ -66,3 +66,28 @@ c=[e for e in ev if e.get("event")=="collector"][0]
 assert c["collector"]=="syscalls" and c["state"]=="running", c
 assert all(e["schema"]==1 and e["time"].endswith("Z") for e in ev)' "$T/events.jsonl" &&
 	t_ok "events: start, collector running, stop" || t_fail "events: $(cat "$T/events.jsonl")"
+
+# libbpf's "try raising 'ulimit -l'" hint (EPERM as root) is replaced by the real cause.
+"$SONDE" check -v >"$T/checkv.txt" 2>&1
+if grep -q "fentry.*no" "$T/checkv.txt"; then
+	grep -q "EPERM as root: the kernel refused this program type" "$T/checkv.txt" && ! grep -q "ulimit" "$T/checkv.txt" &&
+		t_ok "fentry EPERM explained without the ulimit hint" || t_fail "libbpf EPERM hint: $(grep -i -m2 'ulimit\|EPERM' "$T/checkv.txt")"
+else
+	t_skip "fentry loads on this kernel: no EPERM to explain"
+fi
+
+# A collector whose hooks are all missing is unavailable, with the reason; the agent keeps serving.
+export SONDE_FAKE_MISSING=tp_btf,raw_tp,tracepoint
+start_agent || t_fail "start with every syscall hook missing"
+scrape
+[ "$(metric 'sonde_collector_up{collector="syscalls",state="unavailable",hook=""}')" = 0 ] &&
+	t_ok "syscalls reported unavailable, agent still serving" || t_fail "collector_up: $(grep collector_up "$T/metrics")"
+grep -q "collector syscalls unavailable: tp_btf: marked missing" "$T/agent.err" && t_ok "reason logged" || t_fail "no reason logged"
+stop_agent
+grep -q '"state":"unavailable","reason":"tp_btf: marked missing' "$T/events.jsonl" && t_ok "unavailable event with reason" || t_fail "event: $(grep collector "$T/events.jsonl")"
+# With tp_btf alone missing, the collector falls back to raw_tp.
+export SONDE_FAKE_MISSING=tp_btf
+start_agent || t_fail "start without tp_btf"
+grep -q "hook raw_tp" "$T/agent.err" && t_ok "falls back to raw_tp without tp_btf" || t_fail "fallback: $(grep collector "$T/agent.err")"
+stop_agent
+unset SONDE_FAKE_MISSING
