@@ -57,22 +57,7 @@ static __always_inline bool filter_pass(__u64 pid_tgid)
 			(*c)++;						\
 	}
 
-/* ceil(log2(v)) for v >= 1, branch-light (bcc's log2 with a -1 shift). */
-static __always_inline __u32 log2_ceil(__u64 v)
-{
-	__u32 r = 0, s;
-
-	if (v <= 1)
-		return 0;
-	v--;
-	s = (v > 0xFFFFFFFFULL) << 5; v >>= s; r |= s;
-	s = (v > 0xFFFF) << 4; v >>= s; r |= s;
-	s = (v > 0xFF) << 3; v >>= s; r |= s;
-	s = (v > 0xF) << 2; v >>= s; r |= s;
-	s = (v > 0x3) << 1; v >>= s; r |= s;
-	r |= (v >> 1);
-	return r + 1;
-}
+#include "sonde/log2.h"
 
 char LICENSE[] SEC("license") = "GPL";
 #endif

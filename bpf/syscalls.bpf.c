@@ -200,7 +200,7 @@ static __always_inline void sc_exit(struct sc_thread *t, __u32 nr, long ret, boo
 	if (ts) {
 		struct sc_hist *h = bpf_map_lookup_elem(&hists, &nr);
 		__u64 d = bpf_ktime_get_ns() - ts;
-		__u32 b = log2_ceil(d);
+		__u32 b = sonde_log2_ceil(d);
 
 		if (!h)
 			return;

@@ -5,7 +5,7 @@ set -eu
 
 PKGS="make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev
 libmicrohttpd-dev libyaml-dev libcmocka-dev linux-libc-dev
-prometheus bpftrace curl procps iproute2"
+prometheus bpftrace curl procps iproute2 util-linux python3 libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs the unit tests and the integration tests against BUILD (default
-# build/); `unit` or `integration` as $2 runs one layer. Prints one
+# build/); `unit`, `integration` or `fuzz` as $2 runs one layer. Prints one
 # "N passed, N failed, N skipped" line at the end; exits non-zero on failure.
 set -u
 BUILD=${1:-build}
@@ -8,23 +8,33 @@ ONLY=${2:-all}
 cd "$(dirname "$0")/.."
 pass=0 fail=0 skip=0 failed=()
 
-count() { # $1 = log file of one suite
+# Tallies one suite's log: cmocka's own summary lines for unit tests (it
+# names a failed test twice), ok:/FAIL:/SKIP: lines for the rest.
+count() { # $1 = log file, $2 = unit|other
 	local p f s
-	p=$(grep -cE '^ok: |^\[       OK \]' "$1"); f=$(grep -cE '^FAIL: |^\[  FAILED  \] [a-z_]' "$1"); s=$(grep -cE '^SKIP: |^\[  SKIPPED \]' "$1")
-	pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
+	if [ "$2" = unit ]; then
+		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$1" | tail -1)
+		f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$1" | tail -1)
+		s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$1" | tail -1)
+	else
+		p=$(grep -cE '^ok: |^fuzz [a-z_]+: ok' "$1"); f=$(grep -cE '^FAIL: |^fuzz [a-z_]+: FAILED' "$1"); s=$(grep -cE '^SKIP: ' "$1")
+	fi
+	pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0})); skip=$((skip + ${s:-0}))
 }
 
-run_suite() { # name, command...
-	local name=$1 log; shift
+run_suite() { # name, unit|other, command...
+	local name=$1 kind=$2 log; shift 2
 	log=$(mktemp)
 	echo "== $name"
 	"$@" >"$log" 2>&1
 	local rc=$?
 	grep -E '^(FAIL|SKIP): |FAILED|ERROR|runtime error|Sanitizer' "$log" | head -40
-	count "$log"
+	local before=$fail
+	count "$log" "$kind"
 	if [ $rc -ne 0 ]; then
 		failed+=("$name")
-		grep -qE '^FAIL: |FAILED' "$log" || { fail=$((fail + 1)); tail -20 "$log"; }
+		# A crash or sanitizer abort may print no failure line: still a failure.
+		[ $fail -gt $before ] || { fail=$((fail + 1)); tail -20 "$log"; }
 	fi
 	tail -1 "$log"
 	rm -f "$log"
@@ -32,20 +42,27 @@ run_suite() { # name, command...
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-if [ "$ONLY" != integration ]; then
+if [ "$ONLY" = all ] || [ "$ONLY" = unit ]; then
 	for t in "$BUILD"/tests/test_*; do
-		[ -x "$t" ] && run_suite "unit $(basename "$t")" "$t"
+		[ -x "$t" ] && run_suite "unit $(basename "$t")" unit "$t"
 	done
 fi
-if [ "$ONLY" != unit ]; then
+if [ "$ONLY" = all ] || [ "$ONLY" = integration ]; then
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "SKIP: integration tests need root (they load BPF programs)"
 		skip=$((skip + 1))
 	else
 		for t in tests/integration/test_*.sh; do
-			run_suite "integration $(basename "$t") ($BUILD)" env BUILD="$BUILD" bash "$t"
+			run_suite "integration $(basename "$t") ($BUILD)" other env BUILD="$BUILD" bash "$t"
 		done
 	fi
+fi
+# Fuzzers carry their own ASan+UBSan, so they run once, with the plain build.
+if [ "$ONLY" = all ] || [ "$ONLY" = fuzz ]; then
+	case $BUILD in
+	*asan*) ;;
+	*) run_suite "fuzz (${FUZZ_SECONDS:-20} s each)" other tests/fuzz/run.sh "$BUILD" "${FUZZ_SECONDS:-20}" ;;
+	esac
 fi
 echo
 [ ${#failed[@]} -eq 0 ] || echo "failed suites: ${failed[*]}"

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,8 @@ int agent__main(int argc, char **argv)
 	if (!a)
 		return 1;
 	loop__block_signals();
+	/* A gone reader of the events pipe is an error to count, not a death. */
+	signal(SIGPIPE, SIG_IGN);
 	a->stats_fd = -1;
 	a->start_time = events__now_ns() / 1e9;
 	if (config__load(&a->cfg, argc, argv, NULL))

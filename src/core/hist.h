@@ -3,12 +3,15 @@
  * slot is the overflow and is exported only as +Inf. */
 #ifndef SONDE_HIST_H
 #define SONDE_HIST_H
+#include <stddef.h>
 #include <stdint.h>
 
 /* Same math as the kernel side; used by tests and user-space aggregation. */
 unsigned hist__slot_of(uint64_t v);
 /* Upper bound of slot i in seconds (the Prometheus "le"). */
 double hist__le_seconds(unsigned i);
+/* The same bound as exact decimal text ("0.000000128"); returns its length. */
+int hist__le_str(unsigned i, char *buf, size_t sz);
 /* Sums the counts; cum[i] = sum of slots[0..i]. Returns the total. */
 uint64_t hist__cumulate(const uint64_t *slots, unsigned n, uint64_t *cum);
 /* Value (ns) below which a fraction q of samples lie, by the slots' upper

@@ -81,18 +81,19 @@ static int parse_bool(const char *s, bool *out)
 static int parse_int(const char *s, long *out)
 {
 	char *end;
-	long v;
+	long v, mul = 1;
 
+	/* Decimal or 0x hex; never octal: "010" is ten, not eight. */
 	errno = 0;
-	v = strtol(s, &end, 0);
+	v = strtol(s, &end, s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10);
 	if (errno || end == s)
 		return -EINVAL;
 	switch (*end) {
-	case 'k': case 'K': v *= 1024; end++; break;
-	case 'm': case 'M': v *= 1024 * 1024; end++; break;
-	case 'g': case 'G': v *= 1024L * 1024 * 1024; end++; break;
+	case 'k': case 'K': mul = 1024; end++; break;
+	case 'm': case 'M': mul = 1024 * 1024; end++; break;
+	case 'g': case 'G': mul = 1024L * 1024 * 1024; end++; break;
 	}
-	if (*end)
+	if (*end || __builtin_mul_overflow(v, mul, &v))
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -275,6 +276,14 @@ static int ykey(struct ywalk *w, char *out, size_t sz)
 	return n < sz ? 0 : -1;
 }
 
+static bool yaml_null(const yaml_event_t *ev)
+{
+	const char *v = (const char *)ev->data.scalar.value;
+
+	return ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	       (!*v || !strcmp(v, "~") || !strcasecmp(v, "null"));
+}
+
 static int yassign(struct ywalk *w, const char *val, size_t line)
 {
 	char key[256], msg[256];
@@ -368,7 +377,9 @@ int opts__parse_yaml_str(const struct opt *tbl, void *dst, const char *name,
 				}
 				snprintf(w.list + n, sizeof(w.list) - n, "%s%s", n ? "," : "", v);
 			} else if (w.depth == 0) {
-				ret = yerr(&w, line, "expected a mapping of options, got '%s'%s", v, "");
+				/* "---" alone (every option commented out) is empty. */
+				if (!yaml_null(&ev))
+					ret = yerr(&w, line, "expected a mapping of options, got '%s'%s", v, "");
 			} else if (!w.have_key[w.depth - 1]) {
 				if (strlen(v) >= sizeof(w.path[0]) || strchr(v, '.')) {
 					ret = yerr(&w, line, "invalid key '%s'%s", v, "");
@@ -376,6 +387,18 @@ int opts__parse_yaml_str(const struct opt *tbl, void *dst, const char *name,
 				}
 				strcpy(w.path[w.depth - 1], v);
 				w.have_key[w.depth - 1] = true;
+			} else if (yaml_null(&ev)) {
+				/* "key:" or "key: ~": empty for strings, an error otherwise. */
+				char key[256];
+				const struct opt *o;
+
+				ykey(&w, key, sizeof(key));
+				o = find_key(w.tbl, key);
+				if (o && o->type != OPT_STR)
+					ret = yerr(&w, line, "'%s' needs a value%s", key, "");
+				else
+					ret = yassign(&w, "", line);
+				w.have_key[w.depth - 1] = false;
 			} else {
 				ret = yassign(&w, v, line);
 				w.have_key[w.depth - 1] = false;

@@ -69,6 +69,7 @@ char *sb__detach(struct strbuf *sb, size_t *len)
 		sb__free(sb);
 		return NULL;
 	}
+	sb->buf[sb->len] = '\0';
 	p = sb->buf;
 	if (len)
 		*len = sb->len;

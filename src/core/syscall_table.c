@@ -19,7 +19,7 @@ int syscall__nr(const char *name)
 		unsigned n;
 		char end;
 
-		if (sscanf(name + 4, "%u%c", &n, &end) == 1)
+		if (sscanf(name + 4, "%u%c", &n, &end) == 1 && n < (1u << 20))
 			return n;
 	}
 	return -1;

@@ -10,7 +10,7 @@ extern const unsigned int syscall_names_len;
 /* The name of nr, or "sys_<nr>" (written to buf) for numbers newer than the
  * table. */
 const char *syscall__name(unsigned nr, char *buf, size_t sz);
-/* The number of a syscall name, or -1. */
+/* The number of a syscall name (or of "sys_<nr>", nr < 2^20), or -1. */
 int syscall__nr(const char *name);
 /* "ENOENT" for 2; "E<n>" (written to buf) when unknown. */
 const char *errno__name(int err, char *buf, size_t sz);

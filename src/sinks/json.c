@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 #include "core/utf8.h"
@@ -49,18 +50,21 @@ static void sep(struct json_writer *w)
 		w->after_key = false;
 		return;
 	}
-	if (w->depth > 0 && w->need_comma[w->depth - 1])
-		sb__putc(w->sb, ',');
-	if (w->depth > 0)
+	if (w->depth > 0 && w->depth <= JW_MAX_DEPTH) {
+		if (w->need_comma[w->depth - 1])
+			sb__putc(w->sb, ',');
 		w->need_comma[w->depth - 1] = true;
+	}
 }
 
 static void open_(struct json_writer *w, char c)
 {
 	sep(w);
 	sb__putc(w->sb, c);
-	if (w->depth < 16)
+	if (w->depth < JW_MAX_DEPTH)
 		w->need_comma[w->depth] = false;
+	else if (!w->sb->err)
+		w->sb->err = -E2BIG;
 	w->depth++;
 }
 

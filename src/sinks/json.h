@@ -7,10 +7,13 @@
 #include <stdint.h>
 #include "core/strbuf.h"
 
+#define JW_MAX_DEPTH 64
+
+/* Nesting past JW_MAX_DEPTH sets sb->err (-E2BIG): output is never malformed. */
 struct json_writer {
 	struct strbuf *sb;
 	int depth;
-	bool need_comma[16];
+	bool need_comma[JW_MAX_DEPTH];
 	bool after_key;
 };
 

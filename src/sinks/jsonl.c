@@ -1,8 +1,10 @@
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,6 +15,8 @@ struct jsonl {
 	struct sink sink;
 	char *path;		/* NULL for stdout */
 	int fd;
+	bool regular;		/* a regular file: the only kind rotated */
+	bool sock;		/* a socket: written with MSG_DONTWAIT */
 	uint64_t size, max_bytes;
 	int keep;
 	size_t buf_max;
@@ -50,10 +54,14 @@ static int open_file(struct jsonl *j)
 {
 	struct stat st;
 
-	j->fd = open(j->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	/* O_NONBLOCK: a FIFO with a slow reader must not stall the loop. */
+	j->fd = open(j->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0640);
 	if (j->fd < 0)
 		return -errno;
-	j->size = fstat(j->fd, &st) ? 0 : st.st_size;
+	if (fstat(j->fd, &st))
+		return -errno;
+	j->regular = S_ISREG(st.st_mode);
+	j->size = j->regular ? st.st_size : 0;
 	return 0;
 }
 
@@ -65,7 +73,9 @@ static int jsonl_flush(struct sink *s)
 	int err = 0;
 
 	while (off < j->pending.len) {
-		ssize_t n = write(j->fd, j->pending.buf + off, j->pending.len - off);
+		ssize_t n = j->sock ? send(j->fd, j->pending.buf + off, j->pending.len - off,
+					   MSG_DONTWAIT | MSG_NOSIGNAL)
+				    : write(j->fd, j->pending.buf + off, j->pending.len - off);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -122,7 +132,7 @@ static int jsonl_emit(struct sink *s, const struct sonde_event *ev)
 		if (j->pending.len + j->line.len > j->buf_max)
 			return -ENOBUFS;	/* counted as dropped by the caller */
 	}
-	if (j->path && j->max_bytes && j->size > 0 &&
+	if (j->regular && j->max_bytes && j->size + j->pending.len > 0 &&
 	    j->size + j->pending.len + j->line.len > j->max_bytes)
 		rotate(j);
 	if (sb__append(&j->pending, j->line.buf, j->line.len))
@@ -170,7 +180,9 @@ struct sink *jsonl__open(const struct jsonl_opts *o)
 		 * does not leak to the shell that shares fd 1. */
 		if (!fstat(1, &st) && S_ISREG(st.st_mode))
 			flags |= O_APPEND;
-		j->fd = open("/proc/self/fd/1", flags);
+		/* Sockets cannot be reopened; send() takes MSG_DONTWAIT instead. */
+		j->sock = !fstat(1, &st) && S_ISSOCK(st.st_mode);
+		j->fd = j->sock ? -1 : open("/proc/self/fd/1", flags);
 		if (j->fd < 0)
 			j->fd = fcntl(1, F_DUPFD_CLOEXEC, 3);
 		if (j->fd < 0)
@@ -178,6 +190,8 @@ struct sink *jsonl__open(const struct jsonl_opts *o)
 	} else {
 		j->path = strdup(o->path);
 		err = j->path ? open_file(j) : -ENOMEM;
+		if (err == -ENXIO)
+			pr_err("events: %s is a FIFO with no reader", o->path);
 	}
 	if (err) {
 		jsonl_close(&j->sink);

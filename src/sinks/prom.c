@@ -96,7 +96,7 @@ void mw__histogram(struct metrics_writer *w, const char *name, const struct labe
 		cum += slots[i];
 		if (i < first_slot)
 			continue;
-		snprintf(le, sizeof(le), "%.10g", hist__le_seconds(i));
+		hist__le_str(i, le, sizeof(le));
 		sb__printf(&w->sb, "%s_bucket", name);
 		put_labels(w, l, nl, "le", le);
 		sb__printf(&w->sb, " %llu\n", (unsigned long long)cum);

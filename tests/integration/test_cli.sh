@@ -48,7 +48,9 @@ runs=$(grep '^sonde_bpf_program_runs_total{collector="syscalls",program="sys_exi
 [ -n "$runs" ] && [ "$runs" -ge 1000 ] && t_ok "sys_exit_btf ran $runs times" || t_fail "program runs = '$runs'"
 secs=$(grep '^sonde_bpf_program_run_seconds_total{collector="syscalls",program="sys_exit_btf"}' "$T/metrics" | awk '{print $2}')
 awk -v s="$secs" 'BEGIN { exit !(s > 0) }' && t_ok "run time ${secs}s > 0" || t_fail "run time '$secs'"
-expect_range "counts map entries" "$(metric 'sonde_bpf_map_entries{collector="syscalls",map="counts"}')" 1 10240
+# Names interned so far: at least the workload's and the agent's own.
+expect_range "comm_ids map entries" "$(metric 'sonde_bpf_map_entries{collector="syscalls",map="comm_ids"}')" 2 1024
+expect_range "comm_ids map capacity" "$(metric 'sonde_bpf_map_capacity_entries{collector="syscalls",map="comm_ids"}')" 1024 1024
 expect_range "counts map capacity" "$(metric 'sonde_bpf_map_capacity_entries{collector="syscalls",map="counts"}')" 10240 10240
 expect_range "RSS bytes" "$(metric 'sonde_process_resident_memory_bytes')" 1000000 100000000
 [ "$(metric 'sonde_events_lost_total{collector="syscalls",reason="counts_map_full"}')" = 0 ] && t_ok "no counts lost" || t_fail "counts lost"
