@@ -210,7 +210,7 @@ static void print_interval(struct view *v, struct agg *sc, size_t nsc, struct ag
 		       (unsigned long long)failed);
 		printf("%-22s %10s %10s %8s %8s\n", "SYSCALL", "COUNT", "ERRORS", "P50", "P99");
 		for (size_t i = 0; i < nsc && (long)i < v->o.top; i++) {
-			char p50[16], p99[16];
+			char p50[32], p99[32];
 
 			fmt_ns(p50, sizeof(p50), sc[i].p50);
 			fmt_ns(p99, sizeof(p99), sc[i].p99);

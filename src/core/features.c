@@ -291,7 +291,7 @@ void features__probe(struct features *feat)
 
 	memset(feat, 0, sizeof(*feat));
 	if (!uname(&u))
-		snprintf(feat->kernel, sizeof(feat->kernel), "%s %s", u.release, u.machine);
+		snprintf(feat->kernel, sizeof(feat->kernel), "%.64s %.32s", u.release, u.machine);
 	/* Failures are expected here; keep libbpf's warnings at debug level. */
 	quiet = log__set_libbpf_quiet(1);
 	for (int i = 0; i < FEAT__COUNT; i++) {

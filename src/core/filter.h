@@ -14,13 +14,13 @@
 	(rodata)->filter_tgid = (fc)->pid;					\
 	if ((fc)->comm[0]) {							\
 		(rodata)->filter_by_comm = true;				\
-		strncpy((char *)(rodata)->filter_comm, (fc)->comm,		\
-			sizeof((rodata)->filter_comm) - 1);			\
+		memcpy((char *)(rodata)->filter_comm, (fc)->comm,		\
+		       strnlen((fc)->comm, sizeof((rodata)->filter_comm) - 1)); \
 	}									\
 	if ((fc)->cgroup[0]) {							\
 		long long __id = sysfs__cgroup_id((fc)->cgroup);		\
 		if (__id < 0) {							\
-			snprintf(why, why_sz, "cgroup filter '%s': %s%s",	\
+			snprintf(why, why_sz, "cgroup filter '%.160s': %s%s",	\
 				 (fc)->cgroup, strerror((int)-__id),		\
 				 __id == -ENOTDIR ? " (not a cgroup v2 directory)" : ""); \
 			__err = (int)__id;					\

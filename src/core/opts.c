@@ -259,7 +259,7 @@ struct ywalk {
 
 static int yerr(struct ywalk *w, size_t line, const char *fmt, const char *a, const char *b)
 {
-	char msg[256];
+	char msg[640];
 
 	snprintf(msg, sizeof(msg), fmt, a, b);
 	snprintf(w->err, w->errsz, "%s:%zu: %s", w->name, line + 1, msg);

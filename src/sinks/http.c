@@ -38,13 +38,13 @@ int http__parse_listen(const char *listen, char *host, size_t hsz, char *port, s
 	if (!hl || hl >= hsz || !colon[1] || strlen(colon + 1) >= psz)
 		return -EINVAL;
 	{
-		long port = 0;
+		long num = 0;
 
 		for (const char *p = colon + 1; *p; p++) {
 			if (*p < '0' || *p > '9')
 				return -EINVAL;
-			port = port * 10 + (*p - '0');
-			if (port > 65535)
+			num = num * 10 + (*p - '0');
+			if (num > 65535)
 				return -EINVAL;
 		}
 	}
