@@ -72,11 +72,14 @@ struct {
 	__type(value, __u32);
 } comm_seq SEC(".maps");
 
-static __always_inline void sc_exit(struct sc_thread *t, __u32 nr, long ret, bool btf);
+static __always_inline void sc_count(struct sc_thread *t, __u32 tid, __u32 nr, long ret,
+				     bool btf);
 
+/* The common path is a few stores: the call's number for the exit, and a
+ * countdown to the next timed call. */
 static __always_inline void sc_enter(__u64 id, long nr, bool btf)
 {
-	__u32 idx = (__u32)id & slot_mask;
+	__u32 idx = (__u32)id & slot_mask, tid = (__u32)id;
 	struct sc_thread *t;
 
 	if (!filter_pass(id))
@@ -84,28 +87,30 @@ static __always_inline void sc_enter(__u64 id, long nr, bool btf)
 	t = bpf_map_lookup_elem(&threads, &idx);
 	if (!t)
 		return;
-	if (t->tid != (__u32)id) {
-		if (t->ts)
-			drop(SC_DROP_SLOT_COLLISION);
-		t->tid = (__u32)id;
-		t->comm_id = SC_COMM_NONE;
-	}
-	t->nr = nr;
-	t->ts = 0;
+	t->call = (__u64)tid << 32 | (__u32)nr;
 	if (nr == nr_exit || nr == nr_exit_group) {
-		sc_exit(t, nr, 0, btf);
+		sc_count(t, tid, nr, 0, btf);
 		return;
 	}
-	if (!sample_mask) {
-		t->ts = bpf_ktime_get_ns();
-	} else if (!t->countdown--) {
+	if (sample_mask) {
+		if (t->countdown--)
+			return;
 		/* Next sample in 0..2N-2 calls (mean N-1 between samples):
 		 * random gaps cannot alias with periodic call patterns, and
 		 * only sampled calls pay for the random number. */
 		t->countdown = bpf_get_prandom_u32() & (2 * sample_mask);
-		t->ts = bpf_ktime_get_ns();
 	}
+	if (t->ts && t->ts_tid != tid)
+		drop(SC_DROP_SLOT_COLLISION);
+	t->ts_tid = tid;
+	t->ts = bpf_ktime_get_ns();
 }
+
+/* The number of the call this thread is finishing: from its entry, or
+ * from the registers (fallback, evaluated only then) if a colliding thread
+ * overwrote it. */
+#define CALL_NR(t, tid, fallback) \
+	((__u32)((t)->call >> 32) == (tid) ? (__u32)(t)->call : (__u32)(fallback))
 
 /* Interns a process name; slow path, once per thread and name. */
 static __noinline __u32 comm_intern(struct sc_comm *c)
@@ -145,37 +150,30 @@ static __always_inline void add(void *map, void *key, __u32 reason)
 		drop(reason);
 }
 
-/* Counts one finished syscall. t is this thread's slot, or NULL when the
- * slot belongs to another thread (its name is then interned afresh).
- * With btf, the name is read straight from the task (12 ns cheaper than
+/* Counts one call of the current thread, and its failure if it failed.
+ * With btf the name is read straight from the task (12 ns cheaper than
  * bpf_get_current_comm, which kernels before 5.11 need). */
-static __always_inline void sc_exit(struct sc_thread *t, __u32 nr, long ret, bool btf)
+static __always_inline void sc_count(struct sc_thread *t, __u32 tid, __u32 nr, long ret,
+				     bool btf)
 {
 	struct sc_comm c;
-	__u32 comm_id, key;
-	__u64 ts = 0;
+	__u64 *w = (__u64 *)c.comm;
+	__u32 key;
 
 	if (btf)
 		__builtin_memcpy(c.comm, bpf_get_current_task_btf()->comm, sizeof(c.comm));
 	else
 		bpf_get_current_comm(c.comm, sizeof(c.comm));
-	if (t) {
-		__u64 *w = (__u64 *)c.comm;
-
-		if (t->comm_id == SC_COMM_NONE || t->comm[0] != w[0] || t->comm[1] != w[1]) {
-			t->comm_id = comm_intern(&c);
-			t->comm[0] = w[0];
-			t->comm[1] = w[1];
-		}
-		comm_id = t->comm_id;
-		ts = t->ts;
-		t->ts = 0;
-	} else {
-		comm_id = comm_intern(&c);
+	if (t->tid != tid || t->comm_id == SC_COMM_NONE || t->comm[0] != w[0] ||
+	    t->comm[1] != w[1]) {
+		t->tid = tid;
+		t->comm_id = comm_intern(&c);
+		t->comm[0] = w[0];
+		t->comm[1] = w[1];
 	}
 	if (nr >= SC_NR_MAX)
 		nr = SC_NR_OTHER;
-	key = sc_key(comm_id, nr);
+	key = sc_key(t->comm_id, nr);
 	{
 		__u32 slot = sc_cache_slot(key);
 		struct sc_cache_ent *e = bpf_map_lookup_elem(&count_cache, &slot);
@@ -197,11 +195,18 @@ static __always_inline void sc_exit(struct sc_thread *t, __u32 nr, long ret, boo
 
 		add(&errors, &ek, SC_DROP_ERR_FULL);
 	}
-	if (ts) {
-		struct sc_hist *h = bpf_map_lookup_elem(&hists, &nr);
-		__u64 d = bpf_ktime_get_ns() - ts;
-		__u32 b = sonde_log2_ceil(d);
+}
 
+/* Counts a finished call and, if its entry was timed, its latency. */
+static __always_inline void sc_exit(struct sc_thread *t, __u32 tid, __u32 nr, long ret, bool btf)
+{
+	sc_count(t, tid, nr, ret, btf);
+	if (t->ts && t->ts_tid == tid) {
+		__u64 d = bpf_ktime_get_ns() - t->ts;
+		__u32 b = sonde_log2_ceil(d), hnr = nr < SC_NR_MAX ? nr : SC_NR_OTHER;
+		struct sc_hist *h = bpf_map_lookup_elem(&hists, &hnr);
+
+		t->ts = 0;
 		if (!h)
 			return;
 		if (b >= SC_HIST_SLOTS)
@@ -211,13 +216,12 @@ static __always_inline void sc_exit(struct sc_thread *t, __u32 nr, long ret, boo
 	}
 }
 
-/* This thread's slot if it owns it; NULL otherwise. */
-static __always_inline struct sc_thread *own_slot(__u64 id)
+/* This thread's slot, if the filters let the thread through. */
+static __always_inline struct sc_thread *slot_of(__u64 id)
 {
 	__u32 idx = (__u32)id & slot_mask;
-	struct sc_thread *t = bpf_map_lookup_elem(&threads, &idx);
 
-	return t && t->tid == (__u32)id ? t : NULL;
+	return filter_pass(id) ? bpf_map_lookup_elem(&threads, &idx) : NULL;
 }
 
 /* pid and tgid straight from the task: the helper call costs more. */
@@ -237,12 +241,10 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
 {
 	__u64 id = task_id(bpf_get_current_task_btf());
-	struct sc_thread *t = own_slot(id);
+	struct sc_thread *t = slot_of(id);
 
-	/* Enter filtered, so an owned slot means the filter passed. */
-	if (!t && !filter_pass(id))
-		return 0;
-	sc_exit(t, t ? t->nr : regs->orig_ax, ret, true);
+	if (t)
+		sc_exit(t, id, CALL_NR(t, (__u32)id, regs->orig_ax), ret, true);
 	return 0;
 }
 
@@ -257,12 +259,12 @@ SEC("raw_tp/sys_exit")
 int sys_exit_raw(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct sc_thread *t = own_slot(id);
+	struct sc_thread *t = slot_of(id);
 
-	if (!t && !filter_pass(id))
-		return 0;
-	sc_exit(t, t ? t->nr : BPF_CORE_READ((struct pt_regs *)ctx->args[0], orig_ax),
-		ctx->args[1], false);
+	if (t)
+		sc_exit(t, id, CALL_NR(t, (__u32)id,
+				       BPF_CORE_READ((struct pt_regs *)ctx->args[0], orig_ax)),
+			ctx->args[1], false);
 	return 0;
 }
 
@@ -277,10 +279,9 @@ SEC("tracepoint/raw_syscalls/sys_exit")
 int sys_exit_tp(struct trace_event_raw_sys_exit *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct sc_thread *t = own_slot(id);
+	struct sc_thread *t = slot_of(id);
 
-	if (!t && !filter_pass(id))
-		return 0;
-	sc_exit(t, ctx->id, ctx->ret, false);
+	if (t)
+		sc_exit(t, id, CALL_NR(t, (__u32)id, ctx->id), ctx->ret, false);
 	return 0;
 }

@@ -55,15 +55,17 @@ struct sc_hist {		/* latency per syscall */
 	__u64 sum_ns;
 };
 
-/* Per-thread state in slot tid & slot_mask: the call in flight and the
- * thread's interned name. A colliding tid takes the slot over; the call
- * whose slot was taken loses its latency sample (SC_DROP_SLOT_COLLISION),
- * never its count. */
+/* Per-thread state in slot tid & slot_mask: the call in flight, a latency
+ * sample and the thread's interned name, each tagged with the tid it
+ * belongs to. Threads whose tids collide share a slot: a call whose sample
+ * was overwritten loses its latency (SC_DROP_SLOT_COLLISION), never its
+ * count; a call whose number was overwritten reads it from the registers. */
 struct sc_thread {
-	__u32 tid;
-	__u32 nr;
-	__u64 ts;		/* entry time; 0: not sampled */
-	__u64 comm[2];		/* name the cached id belongs to */
+	__u64 call;		/* tid << 32 | nr, written at every entry */
+	__u64 ts;		/* entry time of a sampled call; 0: none */
+	__u32 ts_tid;		/* whose call ts is */
+	__u32 tid;		/* whose name comm/comm_id are */
+	__u64 comm[2];
 	__u32 comm_id;
 	__u32 countdown;	/* calls until the next latency sample */
 };
