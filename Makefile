@@ -110,9 +110,11 @@ test: deps
 test-unit: tests
 	tests/run.sh $(BUILD) unit
 
-# Default agent (latency sampled 1 in 16) and every call timed.
+# Default agent (latency sampled 1 in 16), every call timed, and bpftrace
+# doing the same work as the collector.
 bench: deps all
-	bench/overhead.sh "$(BUILD)/sonde agent --syscalls-latency-sample 1 --listen 127.0.0.1:19612"
+	PIN_CPU=1 ROUNDS=$${ROUNDS:-9} SYSLOOP_N=$${SYSLOOP_N:-1000000} bench/overhead.sh "$(BUILD)/sonde agent --syscalls-latency-sample 1 --listen 127.0.0.1:19612" \
+		"bpftrace bench/syscalls-equivalent.bt"
 
 clean:
 	rm -rf build

@@ -220,6 +220,41 @@ else
 	S_SONDE=$SONDE_MISSING R_SONDE=$SONDE_MISSING
 fi
 
+# In-kernel program time per syscall: wall-clock medians on a shared VM move
+# by +-20 ns between runs, while bpf_enable_stats' run_time_ns / run_cnt of a
+# tracer's programs repeats to about 1 ns. Stats add ~2 clock reads to every
+# run, so compare each tracer with the floor's empty programs.
+prog_ns() { # index: sum over the tracer's programs of ns per run
+	local i=$1 c=${CMD[$1]} log=$OUT/stats$1 p k
+	set -m
+	bash -c "exec $c" >"$log.out" 2>"$log.err" &
+	p=$! TPID=$!
+	set +m
+	if is_sonde "$c"; then
+		for k in $(seq 60); do grep -qw ready "$log.err" && break; sleep 0.05; done
+	else
+		sleep "$WARM"
+	fi
+	sysctl -qw kernel.bpf_stats_enabled=1
+	workload >/dev/null
+	PROG_NS[$i]=$(bpftool prog show -j 2>/dev/null | $PY -c '
+import json, sys
+runs = int(sys.argv[1])
+ps = [p for p in json.load(sys.stdin) if p.get("run_cnt", 0) >= runs]
+t = sum(p["run_time_ns"] / p["run_cnt"] for p in ps)
+print("%.1f %d" % (t, len(ps)) if ps else "")' "$N")
+	sysctl -qw kernel.bpf_stats_enabled=0
+	alive "$p" && stop "$p"
+}
+PY=/usr/bin/python3
+declare -A PROG_NS
+if [ -x "$PY" ]; then
+	say "in-kernel program time per syscall (bpf_enable_stats)"
+	for i in "${!CMD[@]}"; do
+		[ "$i" != 0 ] && [ -z "${STATUS[i]}" ] && prog_ns "$i"
+	done
+fi
+
 # ---- report ----------------------------------------------------------------
 B=$(echo ${NS[0]} | med)
 added() { [ -n "${NS[$1]:-}" ] && calc "%.0f" "$(echo ${NS[$1]} | med) - $B"; }
@@ -265,6 +300,24 @@ for i in "${!CMD[@]}"; do
 	is_sonde "${CMD[i]}" && sonde_vs "${LABEL[i]}" "$i"
 done
 echo
+if [ ${#PROG_NS[@]} -gt 0 ]; then
+	echo "In-kernel program time per syscall (bpf_enable_stats; summed over each tracer's programs)."
+	echo "Each program run also pays the stats' own clock reads; an empty program's time (the floor's,"
+	echo "per program) is that fixed cost, and \"work\" is what is left:"
+	echo
+	echo "| tracer | programs | program ns per syscall | work ns per syscall |"
+	echo "|---|---|---|---|"
+	set -- ${PROG_NS[$FLOOR_I]:-}
+	EMPTY=$( [ $# -eq 2 ] && calc "%.1f" "$1 / $2")
+	for i in "${!CMD[@]}"; do
+		[ -n "${PROG_NS[$i]:-}" ] || continue
+		set -- ${PROG_NS[$i]}
+		w=-
+		[ -n "$EMPTY" ] && w=$(calc "%.1f" "$1 - $2 * $EMPTY")
+		echo "| ${LABEL[i]} | $2 | $1 | $w |"
+	done
+	echo
+fi
 echo "| tool | start to attached (\"ready\"), ms | start to exit after attaching, ms |"
 echo "|---|---|---|"
 echo "| floor \`raw2 --attach-only\` | $R_FLOOR | $S_FLOOR |"
