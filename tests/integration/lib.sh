@@ -68,12 +68,14 @@ expect_range() {
 	fi
 }
 
-# Names of sonde's programs still loaded in the kernel (bpftool).
+# Names of sonde's programs (collectors' and feature probes') still loaded
+# in the kernel, per bpftool.
 sonde_progs() {
 	bpftool prog show -j 2>/dev/null | $PY -c '
 import json, sys
 names = {"sys_enter_btf", "sys_exit_btf", "sys_enter_raw", "sys_exit_raw", "sys_enter_tp", "sys_exit_tp"}
-print(" ".join(p.get("name", "") for p in json.load(sys.stdin) if p.get("name") in names))'
+print(" ".join(p.get("name", "") for p in json.load(sys.stdin)
+               if p.get("name") in names or p.get("name", "").startswith("probe_")))'
 }
 
 # hook_available NAME: per `sonde check --json`.
