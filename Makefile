@@ -43,6 +43,9 @@ GEN_SRCS  := $(BUILD)/gen/syscall_names.c
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(BUILD)/obj/gen/syscall_names.o
 CLI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS))
 
+# Deliberately broken programs for the `sonde verify` tests.
+VERIFIER_OBJS := $(patsubst tests/verifier/%.bpf.c,$(BUILD)/verifier/%.bpf.o,$(wildcard tests/verifier/*.bpf.c))
+
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 HELPERS   := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(wildcard tests/integration/*.c))
@@ -56,6 +59,10 @@ $(BUILD)/vmlinux.h: | $(BUILD)/.dir
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h | $(BUILD)/.dir
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/verifier/%.bpf.o: tests/verifier/%.bpf.c $(BUILD)/vmlinux.h | $(BUILD)/.dir
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -Itests/verifier -MMD -MP -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@.tmp && mv $@.tmp $@
@@ -94,7 +101,7 @@ $(BUILD)/.dir:
 deps:
 	@scripts/deps.sh
 
-tests: $(UNIT_BINS) $(HELPERS) $(BUILD)/sonde
+tests: $(UNIT_BINS) $(HELPERS) $(VERIFIER_OBJS) $(BUILD)/sonde
 
 run: deps
 	$(MAKE) all
@@ -116,9 +123,13 @@ bench: deps all
 	PIN_CPU=1 ROUNDS=$${ROUNDS:-9} SYSLOOP_N=$${SYSLOOP_N:-1000000} bench/overhead.sh "$(BUILD)/sonde agent --syscalls-latency-sample 1 --listen 127.0.0.1:19612" \
 		"bpftrace bench/syscalls-equivalent.bt"
 
+# Rewrites the verifier budgets of the built-in programs from this build.
+budgets: all
+	$(BUILD)/sonde verify --builtin --json | tests/verifier/budgets.py write tests/verifier/budgets.txt
+
 clean:
 	rm -rf build
 
-.PHONY: all deps run test tests test-unit bench clean
+.PHONY: all deps run test tests test-unit bench budgets clean
 .DELETE_ON_ERROR:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

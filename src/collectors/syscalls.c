@@ -386,6 +386,7 @@ static int sc_collect(struct collector *c, struct metrics_writer *mw)
 const struct collector_ops syscalls_collector = {
 	.name = "syscalls",
 	.summary = "syscall counts, errors by errno and latency histograms (raw_syscalls)",
+	.elf_bytes = syscalls_bpf__elf_bytes,
 	.drop_reasons = drop_reasons,
 	.probe = sc_probe,
 	.start = sc_start,

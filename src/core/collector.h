@@ -14,6 +14,8 @@ struct collector;
 struct collector_ops {
 	const char *name;	/* config section, CLI name, metric prefix */
 	const char *summary;	/* one line for --help and `sonde check` */
+	/* The compiled BPF object (the skeleton's embedded ELF), for `sonde verify`. */
+	const void *(*elf_bytes)(size_t *sz);
 	/* Names of the slots of the object's "drops" map (sonde.bpf.h). */
 	const char *const *drop_reasons;
 	/* Can it run on this kernel? If not, say why. */

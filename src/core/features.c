@@ -31,6 +31,8 @@ static const struct {
 	[FEAT_PERF_HW]	  = { "perf_hw", "hardware PMU events (cycles, instructions)", NULL },
 };
 
+const void *features__elf_bytes(size_t *sz) { return features_bpf__elf_bytes(sz); }
+
 const char *feature__name(enum feature_id id) { return feat_info[id].name; }
 const char *feature__summary(enum feature_id id) { return feat_info[id].summary; }
 

@@ -36,6 +36,8 @@ const char *feature__name(enum feature_id id);
 const char *feature__summary(enum feature_id id);
 /* Probes every hook type; never fails as a whole. */
 void features__probe(struct features *feat);
+/* The probes' compiled BPF object, for `sonde verify --builtin`. */
+const void *features__elf_bytes(size_t *sz);
 /* Waits for the probes' background teardown; call before exit. */
 void features__release(void);
 static inline bool features__has(const struct features *f, enum feature_id id)

@@ -4,9 +4,11 @@
 #include <time.h>
 #include <bpf/libbpf.h>
 #include "core/log.h"
+#include "core/strbuf.h"
 
 static enum log_level cur_level = LOG_INFO;
 static int libbpf_quiet;
+static struct strbuf *capture;
 static const char *const names[] = { "error", "warn", "info", "debug" };
 
 void log__set_level(enum log_level lvl) { cur_level = lvl; }
@@ -49,6 +51,8 @@ void log__msg(enum log_level lvl, const char *fmt, ...)
 	va_end(ap);
 }
 
+void log__capture_libbpf(struct strbuf *sb) { capture = sb; }
+
 int log__set_libbpf_quiet(int quiet)
 {
 	int old = libbpf_quiet;
@@ -57,18 +61,37 @@ int log__set_libbpf_quiet(int quiet)
 	return old;
 }
 
+#define EPERM_CAUSE "EPERM as root: the kernel refused this program type " \
+	"(e.g. BPF trampolines or LSM disabled, or lockdown), not a memlock limit"
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	enum log_level lvl = level == LIBBPF_WARN ? LOG_WARN :
 			     level == LIBBPF_INFO ? LOG_DEBUG : LOG_DEBUG + 1;
 
+	if (capture) {
+		va_list aq;
+
+		va_copy(aq, ap);
+		{
+			char buf[1024];
+
+			if (strstr(fmt, "try raising 'ulimit -l'"))
+				snprintf(buf, sizeof(buf), "%s", EPERM_CAUSE);
+			else
+				vsnprintf(buf, sizeof(buf), fmt, aq);
+			sb__puts(capture, buf);
+			if (!*buf || buf[strlen(buf) - 1] != '\n')
+				sb__putc(capture, '\n');
+		}
+		va_end(aq);
+		lvl = LOG_DEBUG;
+	}
 	/* libbpf blames RLIMIT_MEMLOCK for every EPERM as root; on memcg-
 	 * accounted kernels (5.11+) that is never the cause, so replace the
 	 * hint with what EPERM as root really means. */
 	if (strstr(fmt, "try raising 'ulimit -l'")) {
-		log__msg(libbpf_quiet ? LOG_DEBUG : LOG_WARN,
-			 "libbpf: EPERM as root: the kernel refused this program type "
-			 "(e.g. BPF trampolines or LSM disabled, or lockdown), not a memlock limit");
+		log__msg(libbpf_quiet || capture ? LOG_DEBUG : LOG_WARN, "libbpf: %s", EPERM_CAUSE);
 		return 0;
 	}
 	if (libbpf_quiet && lvl == LOG_WARN)

@@ -14,6 +14,11 @@ void log__setup_libbpf(void);
  * expect failures). Returns the previous setting. */
 int log__set_libbpf_quiet(int quiet);
 
+struct strbuf;
+/* While sb is set, libbpf's messages are appended to it (one per line) and
+ * shown only at debug level; NULL stops capturing. */
+void log__capture_libbpf(struct strbuf *sb);
+
 void log__msg(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define pr_err(...)   log__msg(LOG_ERROR, __VA_ARGS__)
 #define pr_warn(...)  log__msg(LOG_WARN, __VA_ARGS__)

@@ -1,0 +1,14 @@
+// HINT: unbounded_loop
+#include "common.h"
+
+SEC("raw_tp/sys_enter")
+int unbounded_loop(void *ctx)
+{
+	volatile int i = 0;
+
+	while (i != 7)	/* VERIFY-FAIL */
+		i = i;
+	return i;
+}
+
+char LICENSE[] SEC("license") = "GPL";
