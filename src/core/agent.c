@@ -12,6 +12,7 @@
 #include "core/events.h"
 #include "core/log.h"
 #include "core/self.h"
+#include "core/status.h"
 #include "core/sysfs.h"
 #include "sinks/http.h"
 #include "sinks/jsonl.h"
@@ -37,14 +38,19 @@ static double mono_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+static struct self_info agent_info(const struct agent *a)
+{
+	return (struct self_info){
+		.collectors = (struct collector *)a->cs, .ncollectors = a->ncs,
+		.prog_stats = a->stats_fd >= 0, .kernel = a->feat.kernel, .start_time = a->start_time,
+	};
+}
+
 static int serve_metrics(void *ctx, struct strbuf *body)
 {
 	struct agent *a = ctx;
 	struct metrics_writer w = { .sb = *body };
-	struct self_info si = {
-		.collectors = a->cs, .ncollectors = a->ncs, .prog_stats = a->stats_fd >= 0,
-		.kernel = a->feat.kernel, .start_time = a->start_time,
-	};
+	struct self_info si = agent_info(a);
 
 	for (int i = 0; i < a->ncs; i++)
 		if (a->cs[i].state == COLLECTOR_RUNNING && a->cs[i].ops->collect(&a->cs[i], &w))
@@ -54,15 +60,35 @@ static int serve_metrics(void *ctx, struct strbuf *body)
 	return 200;
 }
 
+static int serve_status(void *ctx, struct strbuf *body)
+{
+	struct self_info si = agent_info(ctx);
+
+	status__json(&si, body);
+	return 200;
+}
+
+static int serve_status_text(void *ctx, struct strbuf *body)
+{
+	struct self_info si = agent_info(ctx);
+
+	status__text(&si, body);
+	return 200;
+}
+
 static int serve_index(void *ctx, struct strbuf *body)
 {
 	sb__puts(body, "<!doctype html><title>sonde</title><h1>sonde</h1>"
-		       "<p><a href=\"/metrics\">/metrics</a>: Prometheus metrics</p>");
+		       "<p><a href=\"/metrics\">/metrics</a>: Prometheus metrics</p>"
+		       "<p><a href=\"/api/status\">/api/status</a> (JSON) and "
+		       "<a href=\"/api/status.txt\">/api/status.txt</a>: what <code>sonde status</code> shows</p>");
 	return 200;
 }
 
 static const struct http_route routes[] = {
 	{ "/metrics", "text/plain; version=0.0.4; charset=utf-8", serve_metrics },
+	{ "/api/status", "application/json", serve_status },
+	{ "/api/status.txt", "text/plain; charset=utf-8", serve_status_text },
 	{ "/", "text/html; charset=utf-8", serve_index },
 	{ 0 }
 };

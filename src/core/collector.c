@@ -1,6 +1,9 @@
 #include <errno.h>
 #include <string.h>
 #include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "core/bpfmap.h"
 #include "core/collector.h"
 #include "core/log.h"
 
@@ -53,6 +56,34 @@ int collector__start(struct collector *c, const struct sonde_config *cfg, struct
 	pr_info("collector %s running (hook %s, started in %.1f ms)", c->ops->name,
 		c->hook ? c->hook : "-", c->start_ms);
 	return 0;
+}
+
+int collector__prog_stats(const struct bpf_program *p, uint64_t *runs, uint64_t *run_ns)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd = bpf_program__fd(p);
+
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -ENOENT;
+	*runs = info.run_cnt;
+	*run_ns = info.run_time_ns;
+	return 0;
+}
+
+uint64_t collector__drops(const struct collector *c, unsigned i)
+{
+	struct bpf_map *drops = c->obj ? bpf_object__find_map_by_name(c->obj, "drops") : NULL;
+	uint64_t v = 0;
+
+	if (drops)
+		bpfmap__lookup(drops, &i, &v, 1);
+	return v;
+}
+
+bool collector__own_map(const struct bpf_map *m)
+{
+	return bpf_map__name(m)[0] != '.' && !strchr(bpf_map__name(m), '.');
 }
 
 void collector__stop(struct collector *c)

@@ -3,7 +3,9 @@
  * collector_registry (collector.c). */
 #ifndef SONDE_COLLECTOR_H
 #define SONDE_COLLECTOR_H
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "core/config.h"
 #include "core/features.h"
 #include "core/loop.h"
@@ -53,4 +55,14 @@ const char *collector__state_str(enum collector_state s);
 /* probe + start; fills state and why. Returns 0 or a negative errno. */
 int collector__start(struct collector *c, const struct sonde_config *cfg, struct loop *loop);
 void collector__stop(struct collector *c);
+
+struct bpf_program;
+struct bpf_map;
+/* Run count and run time of a loaded program (0 unless prog stats are on).
+ * Returns 0, or a negative errno when the program is not loaded. */
+int collector__prog_stats(const struct bpf_program *p, uint64_t *runs, uint64_t *run_ns);
+/* Events the kernel side lost for drop reason i (see ops->drop_reasons). */
+uint64_t collector__drops(const struct collector *c, unsigned i);
+/* Whether a map is the collector's own (not libbpf's .rodata/.bss). */
+bool collector__own_map(const struct bpf_map *m);
 #endif

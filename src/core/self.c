@@ -15,45 +15,30 @@
 
 static void collect_programs(const struct self_info *si, struct metrics_writer *w)
 {
-	struct bpf_prog_info info;
-	__u32 len;
+	uint64_t runs, ns;
 
 	mw__family(w, "sonde_bpf_program_runs_total", "counter",
 		   "Times each loaded BPF program ran (needs prog_stats).");
 	for_each_running(c, si) {
 		struct bpf_program *p;
 
-		bpf_object__for_each_program(p, c->obj) {
-			len = sizeof(info);
-			memset(&info, 0, sizeof(info));
-			if (bpf_program__fd(p) < 0 || bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
-				continue;
-			mw__sample_u64(w, "sonde_bpf_program_runs_total",
-				       LABELS({ "collector", c->ops->name }, { "program", bpf_program__name(p) }),
-				       info.run_cnt);
-		}
+		bpf_object__for_each_program(p, c->obj)
+			if (!collector__prog_stats(p, &runs, &ns))
+				mw__sample_u64(w, "sonde_bpf_program_runs_total",
+					       LABELS({ "collector", c->ops->name }, { "program", bpf_program__name(p) }),
+					       runs);
 	}
 	mw__family(w, "sonde_bpf_program_run_seconds_total", "counter",
 		   "Time spent in each loaded BPF program (needs prog_stats).");
 	for_each_running(c, si) {
 		struct bpf_program *p;
 
-		bpf_object__for_each_program(p, c->obj) {
-			len = sizeof(info);
-			memset(&info, 0, sizeof(info));
-			if (bpf_program__fd(p) < 0 || bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
-				continue;
-			mw__sample(w, "sonde_bpf_program_run_seconds_total",
-				   LABELS({ "collector", c->ops->name }, { "program", bpf_program__name(p) }),
-				   info.run_time_ns * 1e-9);
-		}
+		bpf_object__for_each_program(p, c->obj)
+			if (!collector__prog_stats(p, &runs, &ns))
+				mw__sample(w, "sonde_bpf_program_run_seconds_total",
+					   LABELS({ "collector", c->ops->name }, { "program", bpf_program__name(p) }),
+					   ns * 1e-9);
 	}
-}
-
-static bool map_is_ours(const struct bpf_map *m)
-{
-	/* .rodata/.bss and friends are internal to libbpf. */
-	return bpf_map__name(m)[0] != '.' && !strchr(bpf_map__name(m), '.');
 }
 
 static void collect_maps(const struct self_info *si, struct metrics_writer *w)
@@ -63,7 +48,7 @@ static void collect_maps(const struct self_info *si, struct metrics_writer *w)
 		struct bpf_map *m;
 
 		bpf_object__for_each_map(m, c->obj) {
-			long n = map_is_ours(m) ? bpfmap__count(m) : -1;
+			long n = collector__own_map(m) ? bpfmap__count(m) : -1;
 
 			if (n >= 0)
 				mw__sample(w, "sonde_bpf_map_entries",
@@ -75,7 +60,7 @@ static void collect_maps(const struct self_info *si, struct metrics_writer *w)
 		struct bpf_map *m;
 
 		bpf_object__for_each_map(m, c->obj)
-			if (map_is_ours(m))
+			if (collector__own_map(m))
 				mw__sample(w, "sonde_bpf_map_capacity_entries",
 					   LABELS({ "collector", c->ops->name }, { "map", bpf_map__name(m) }),
 					   bpf_map__max_entries(m));
@@ -87,17 +72,10 @@ static void collect_drops(const struct self_info *si, struct metrics_writer *w)
 	mw__family(w, "sonde_events_lost_total", "counter",
 		   "Events or samples the kernel side could not record, by collector and reason.");
 	for_each_running(c, si) {
-		struct bpf_map *drops = bpf_object__find_map_by_name(c->obj, "drops");
-
-		if (!drops || !c->ops->drop_reasons)
-			continue;
-		for (__u32 i = 0; c->ops->drop_reasons[i]; i++) {
-			uint64_t v = 0;
-
-			bpfmap__lookup(drops, &i, &v, 1);
+		for (unsigned i = 0; c->ops->drop_reasons && c->ops->drop_reasons[i]; i++)
 			mw__sample_u64(w, "sonde_events_lost_total",
-				       LABELS({ "collector", c->ops->name }, { "reason", c->ops->drop_reasons[i] }), v);
-		}
+				       LABELS({ "collector", c->ops->name }, { "reason", c->ops->drop_reasons[i] }),
+				       collector__drops(c, i));
 	}
 	mw__family(w, "sonde_sink_events_total", "counter", "Events written by each sink.");
 	for (struct sink *s = events__sinks(); s; s = s->next)
