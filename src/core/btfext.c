@@ -13,6 +13,7 @@ struct elf_view {
 	size_t ext_len;
 	const char *sec_name;	/* section of func */
 	uint64_t func_off;	/* func's offset in its section, bytes */
+	uint64_t func_size;	/* its length, bytes */
 };
 
 static uint32_t rd32(const uint8_t *p)
@@ -91,6 +92,7 @@ static int scan_elf(Elf *elf, const char *func, struct elf_view *v)
 				return -EINVAL;
 			want_sec = elf_strptr(elf, shstrndx, ssh.sh_name);
 			v->func_off = s.st_value;
+			v->func_size = s.st_size;
 			break;
 		}
 	}
@@ -106,7 +108,8 @@ static int find_line(const struct elf_view *v, uint64_t target, char *file, size
 {
 	const uint8_t *e = v->ext, *p, *end;
 	uint32_t hdr, loff, llen, rec;
-	int found = 0;
+	const char *best_file = NULL;
+	int best_line = 0;
 
 	if (v->ext_len < 24 || e[0] != 0x9f || e[1] != 0xeb)
 		return -EINVAL;
@@ -135,18 +138,25 @@ static int find_line(const struct elf_view *v, uint64_t target, char *file, size
 
 				if (rd32(r) > target)
 					break;
-				if (fn) {
-					const char *base = strrchr(fn, '/');
-
-					snprintf(file, fsz, "%s", base ? base + 1 : fn);
-					*line = rd32(r + 12) >> 10;
-					found = 1;
+				/* Line 0 marks compiler-made code: keep the line before. */
+				if (fn && rd32(r + 12) >> 10) {
+					best_file = fn;
+					best_line = rd32(r + 12) >> 10;
 				}
 			}
 		}
 		p += (size_t)n * rec;
 	}
-	return found ? 0 : -ENOENT;
+	/* Only a well-formed section answers: nothing is written before. */
+	if (!best_file)
+		return -ENOENT;
+	{
+		const char *base = strrchr(best_file, '/');
+
+		snprintf(file, fsz, "%s", base ? base + 1 : best_file);
+		*line = best_line;
+	}
+	return 0;
 }
 
 int btfext__line_of(const void *data, size_t size, const char *func, unsigned insn,
@@ -162,6 +172,9 @@ int btfext__line_of(const void *data, size_t size, const char *func, unsigned in
 	if (!elf)
 		return -EINVAL;
 	err = elf_kind(elf) == ELF_K_ELF ? scan_elf(elf, func, &v) : -EINVAL;
+	/* Instructions past the symbol are appended subprograms, not func's. */
+	if (!err && (uint64_t)insn * 8 >= v.func_size)
+		err = -ERANGE;
 	if (!err)
 		err = find_line(&v, v.func_off + (uint64_t)insn * 8, file, file_sz, line);
 	elf_end(elf);

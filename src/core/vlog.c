@@ -74,6 +74,9 @@ static const struct {
 	{ &h_packet, "invalid access to packet" },
 	{ &h_packet, "offset is outside of the packet" },
 	{ &h_map, "invalid access to map value" },
+	/* Before pointer arithmetic: "pointer arithmetic on map_value_or_null
+	 * prohibited" is a missing NULL check. */
+	{ &h_null, "_or_null" },
 	{ &h_unbounded, "unbounded min value" },
 	{ &h_unbounded, "unbounded memory access" },
 	{ &h_unbounded, "pointer arithmetic" },
@@ -81,7 +84,6 @@ static const struct {
 	{ &h_uninit, "invalid read from stack" },
 	{ &h_uninit, "invalid indirect read from stack" },
 	{ &h_uninit, "!read_ok" },
-	{ &h_null, "_or_null" },
 	{ &h_helper, "cannot use helper" },
 	{ &h_helper, "unknown func" },
 	{ &h_helper, "helper call is not allowed" },
@@ -222,6 +224,8 @@ int vlog__parse(const char *log, size_t len, struct vlog_report *r)
 		const char *nl = memchr(p, '\n', end - p);
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
+		if (n && p[n - 1] == '\r')	/* CRLF logs (saved on other systems) */
+			n--;
 		if (!n || memchr(p, '\0', n)) {
 			/* blank or binary: skip */
 		} else if (p[0] == ';') {
@@ -237,8 +241,13 @@ int vlog__parse(const char *log, size_t len, struct vlog_report *r)
 				memcpy(r->source, pending_src.source, sizeof(r->source));
 				r->line = pending_src.line;
 			}
-			r->insn = (int)num_after(p, n, "");
-			r->core_poisoned = memfind(p, n, "<invalid CO-RE relocation>") != NULL;
+			{
+				long insn = num_after(p, n, "");
+
+				r->insn = insn <= 1000000000L ? (int)insn : -1;
+			}
+			r->core_poisoned = r->insn >= 0 &&
+					   memfind(p, n, "<invalid CO-RE relocation>") != NULL;
 			copy_text(ctx[(first + nctx) % VLOG_CONTEXT_LINES], sizeof(ctx[0]), p, n);
 			if (nctx < VLOG_CONTEXT_LINES)
 				nctx++;
