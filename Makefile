@@ -114,6 +114,11 @@ test: deps
 	$(MAKE) SANITIZE=1 tests
 	tests/run.sh build/asan
 
+# Boots Debian's 5.10, 6.1, 6.12 and 7.x kernels under QEMU and runs
+# sonde check and sonde selftest in each (also part of `make test`).
+test-kernels: deps all
+	tests/kernels/run.sh $(BUILD)
+
 test-unit: tests
 	tests/run.sh $(BUILD) unit
 
@@ -130,6 +135,6 @@ budgets: all
 clean:
 	rm -rf build
 
-.PHONY: all deps run test tests test-unit bench budgets clean
+.PHONY: all deps run test tests test-unit test-kernels bench budgets clean
 .DELETE_ON_ERROR:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -59,5 +59,15 @@ static __always_inline bool filter_pass(__u64 pid_tgid)
 
 #include "sonde/log2.h"
 
+/* ---- Kernel-version shims: one place for every CO-RE guard. ---- */
+
+/* bpf_get_current_task_btf() appeared in 5.11; 5.10 rejects the call
+ * ("invalid func unknown#158"). Code behind this check is not visited by
+ * the verifier on kernels without it: the relocated constant prunes it. */
+static __always_inline bool have_task_btf(void)
+{
+	return bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf);
+}
+
 char LICENSE[] SEC("license") = "GPL";
 #endif

@@ -160,7 +160,7 @@ static __always_inline void sc_count(struct sc_thread *t, __u32 tid, __u32 nr, l
 	__u64 *w = (__u64 *)c.comm;
 	__u32 key;
 
-	if (btf)
+	if (btf && have_task_btf())
 		__builtin_memcpy(c.comm, bpf_get_current_task_btf()->comm, sizeof(c.comm));
 	else
 		bpf_get_current_comm(c.comm, sizeof(c.comm));
@@ -203,7 +203,11 @@ static __always_inline void sc_exit(struct sc_thread *t, __u32 tid, __u32 nr, lo
 	sc_count(t, tid, nr, ret, btf);
 	if (t->ts && t->ts_tid == tid) {
 		__u64 d = bpf_ktime_get_ns() - t->ts;
-		__u32 b = sonde_log2_ceil(d), hnr = nr < SC_NR_MAX ? nr : SC_NR_OTHER;
+		/* 64-bit index: with a u32, clang clamps a zero-extended copy
+		 * and indexes with another, which 5.10 to 6.1 verifiers cannot
+		 * relate ("R1 unbounded memory access"). */
+		__u64 b = sonde_log2_ceil(d);
+		__u32 hnr = nr < SC_NR_MAX ? nr : SC_NR_OTHER;
 		struct sc_hist *h = bpf_map_lookup_elem(&hists, &hnr);
 
 		t->ts = 0;
@@ -224,23 +228,29 @@ static __always_inline struct sc_thread *slot_of(__u64 id)
 	return filter_pass(id) ? bpf_map_lookup_elem(&threads, &idx) : NULL;
 }
 
-/* pid and tgid straight from the task: the helper call costs more. */
-static __always_inline __u64 task_id(struct task_struct *task)
+/* pid and tgid straight from the task where the kernel allows it: the
+ * helper call costs more. */
+static __always_inline __u64 current_id(void)
 {
+	struct task_struct *task;
+
+	if (!have_task_btf())
+		return bpf_get_current_pid_tgid();
+	task = bpf_get_current_task_btf();
 	return (__u64)task->tgid << 32 | (__u32)task->pid;
 }
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter_btf, struct pt_regs *regs, long nr)
 {
-	sc_enter(task_id(bpf_get_current_task_btf()), nr, true);
+	sc_enter(current_id(), nr, true);
 	return 0;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
 {
-	__u64 id = task_id(bpf_get_current_task_btf());
+	__u64 id = current_id();
 	struct sc_thread *t = slot_of(id);
 
 	if (t)

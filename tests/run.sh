@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs the unit tests and the integration tests against BUILD (default
-# build/); `unit`, `integration` or `fuzz` as $2 runs one layer. Prints one
+# build/); `unit`, `integration`, `fuzz` or `kernels` as $2 runs one layer. Prints one
 # "N passed, N failed, N skipped" line at the end; exits non-zero on failure.
 set -u
 BUILD=${1:-build}
@@ -57,13 +57,19 @@ if [ "$ONLY" = all ] || [ "$ONLY" = integration ]; then
 		done
 	fi
 fi
-# Fuzzers carry their own ASan+UBSan, so they run once, with the plain build.
-if [ "$ONLY" = all ] || [ "$ONLY" = fuzz ]; then
-	case $BUILD in
-	*asan*) ;;
-	*) run_suite "fuzz (${FUZZ_SECONDS:-20} s each)" other tests/fuzz/run.sh "$BUILD" "${FUZZ_SECONDS:-20}" ;;
-	esac
-fi
+# Fuzzers carry their own ASan+UBSan, and the kernel matrix boots the
+# plain binary in guests: both run once, with the plain build.
+case $BUILD in
+*asan*) ;;
+*)
+	if [ "$ONLY" = all ] || [ "$ONLY" = fuzz ]; then
+		run_suite "fuzz (${FUZZ_SECONDS:-20} s each)" other tests/fuzz/run.sh "$BUILD" "${FUZZ_SECONDS:-20}"
+	fi
+	if [ "$ONLY" = all ] || [ "$ONLY" = kernels ]; then
+		run_suite "kernel matrix (QEMU)" other tests/kernels/run.sh "$BUILD"
+	fi
+	;;
+esac
 echo
 [ ${#failed[@]} -eq 0 ] || echo "failed suites: ${failed[*]}"
 echo "$pass passed, $fail failed, $skip skipped"

@@ -6,4 +6,5 @@ int cmd_check(int argc, char **argv);
 int cmd_syscalls(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_selftest(int argc, char **argv);
 #endif

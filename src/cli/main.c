@@ -13,6 +13,7 @@ static const struct {
 	{ "agent", "run the collectors and serve /metrics (the long-running agent)", cmd_agent },
 	{ "check", "show which hooks and collectors this kernel supports, and why not", cmd_check },
 	{ "syscalls", "live top syscalls and processes, like syscount", cmd_syscalls },
+	{ "selftest", "run every collector on every hook flavour here against a known workload", cmd_selftest },
 	{ "status", "ask the running agent for its collectors, programs, maps and drops", cmd_status },
 	{ "verify", "load BPF programs without attaching and explain the verifier's verdict", cmd_verify },
 };

@@ -1,6 +1,9 @@
 /* Syscall counts, failures by errno and latency: user side of
  * bpf/syscalls.bpf.c. */
 #include <errno.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
@@ -132,8 +135,8 @@ static int sc_start(struct collector *c, const struct sonde_config *cfg, struct 
 	unsigned sample = pow2_at_least(cfg->syscalls.latency_sample);
 	int err, f = -1;
 
-	if (cfg->syscalls.hook) {
-		f = cfg->syscalls.hook - 1;
+	if (c->hook_override || cfg->syscalls.hook) {
+		f = (c->hook_override ?: cfg->syscalls.hook) - 1;
 		if (!features__has(c->feat, flavours[f].feat)) {
 			snprintf(c->why, sizeof(c->why), "syscalls.hook=%s: %s", flavours[f].hook,
 				 c->feat->f[flavours[f].feat].why);
@@ -383,10 +386,60 @@ static int sc_collect(struct collector *c, struct metrics_writer *mw)
 	return err;
 }
 
+static const char *const hook_names[] = { "tp_btf", "raw_tp", "tracepoint", NULL };
+
+struct selftest_find {
+	unsigned nr;
+	const char *comm;
+	uint64_t calls, errors;
+};
+
+static void selftest_row(void *ctx, const struct sc_row *r)
+{
+	struct selftest_find *f = ctx;
+
+	if (r->nr == f->nr && !strcmp(r->comm, f->comm)) {
+		f->calls += r->calls;
+		f->errors += r->errors;
+	}
+}
+
+/* 1000 getppid and 100 failing close calls from this process: exactly
+ * those must be counted, under this process's name. */
+static int sc_selftest(struct collector *c, char *msg, size_t sz)
+{
+	char comm[16] = {};
+	struct selftest_find g, e;
+	int err;
+
+	prctl(PR_GET_NAME, comm);
+	for (int i = 0; i < 1000; i++)
+		syscall(SYS_getppid);
+	for (int i = 0; i < 100; i++)
+		syscall(SYS_close, 1000000);
+	g = (struct selftest_find){ .nr = SYS_getppid, .comm = comm };
+	e = (struct selftest_find){ .nr = SYS_close, .comm = comm };
+	err = syscalls__for_each(c, selftest_row, &g);
+	err = err ?: syscalls__for_each(c, selftest_row, &e);
+	if (err) {
+		snprintf(msg, sz, "reading the counts failed: %s", strerror(-err));
+		return err;
+	}
+	if (g.calls != 1000 || e.errors != 100) {
+		snprintf(msg, sz, "counted %llu getppid (want 1000) and %llu failed close (want 100)",
+			 (unsigned long long)g.calls, (unsigned long long)e.errors);
+		return -EBADMSG;
+	}
+	snprintf(msg, sz, "1000 getppid and 100 failed close counted exactly");
+	return 0;
+}
+
 const struct collector_ops syscalls_collector = {
 	.name = "syscalls",
 	.summary = "syscall counts, errors by errno and latency histograms (raw_syscalls)",
 	.elf_bytes = syscalls_bpf__elf_bytes,
+	.hooks = hook_names,
+	.selftest = sc_selftest,
 	.drop_reasons = drop_reasons,
 	.probe = sc_probe,
 	.start = sc_start,

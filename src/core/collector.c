@@ -46,8 +46,12 @@ int collector__start(struct collector *c, const struct sonde_config *cfg, struct
 	if (err) {
 		if (!c->why[0])
 			snprintf(c->why, sizeof(c->why), "%s", strerror(-err));
-		c->state = COLLECTOR_FAILED;
-		pr_err("collector %s failed to start: %s", c->ops->name, c->why);
+		/* EOPNOTSUPP: a hook it was told to use is missing here. */
+		c->state = err == -EOPNOTSUPP ? COLLECTOR_UNAVAILABLE : COLLECTOR_FAILED;
+		if (err == -EOPNOTSUPP)
+			pr_warn("collector %s unavailable: %s", c->ops->name, c->why);
+		else
+			pr_err("collector %s failed to start: %s", c->ops->name, c->why);
 		c->ops->stop(c);
 		c->obj = NULL;
 		return err;

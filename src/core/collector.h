@@ -18,6 +18,12 @@ struct collector_ops {
 	const char *summary;	/* one line for --help and `sonde check` */
 	/* The compiled BPF object (the skeleton's embedded ELF), for `sonde verify`. */
 	const void *(*elf_bytes)(size_t *sz);
+	/* Hook flavours it can run on, best first (NULL-terminated), for
+	 * c->hook_override and the kernel matrix. */
+	const char *const *hooks;
+	/* Drives a small known workload in this process and checks what the
+	 * collector counted; 0 or a negative errno with the reason in msg. */
+	int (*selftest)(struct collector *c, char *msg, size_t msg_sz);
 	/* Names of the slots of the object's "drops" map (sonde.bpf.h). */
 	const char *const *drop_reasons;
 	/* Can it run on this kernel? If not, say why. */
@@ -44,6 +50,7 @@ struct collector {
 	const struct features *feat;
 	struct bpf_object *obj;	/* its programs and maps, for self-metrics */
 	const char *hook;	/* attached hook flavour, e.g. "tp_btf" */
+	int hook_override;	/* 0: as configured; else 1 + index in ops->hooks */
 	double start_ms;
 	void *priv;
 };

@@ -1,0 +1,129 @@
+#!/bin/bash
+# The kernel matrix: boots Debian's 5.10, 6.1, 6.12 and 7.x kernels under
+# QEMU (software emulation) with an initramfs holding only busybox and
+# sonde, and inside each runs `sonde check --json` (hooks asserted against
+# tests/kernels/expected.txt) and `sonde selftest --json` (every collector
+# on every hook flavour against a known workload).
+#   tests/kernels/run.sh [BUILD]     (BUILD default: build)
+# Prints ok:/FAIL:/SKIP: lines and a kernel x collector table, also written
+# to BUILD/kernels/results.md. Env: SUITES, TIMEOUT (s per boot, default
+# 120), SONDE_KERNEL_CACHE (default /var/cache/sonde/kernels).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${1:-build}
+OUT=$BUILD/kernels
+TIMEOUT=${TIMEOUT:-120}
+EXPECTED=tests/kernels/expected.txt
+PY=/usr/bin/python3
+mkdir -p "$OUT/logs"
+PASS=0 FAIL=0 SKIP=0
+ok() { PASS=$((PASS + 1)); echo "ok: $*"; }
+fail() { FAIL=$((FAIL + 1)); echo "FAIL: $*"; }
+skip() { SKIP=$((SKIP + 1)); echo "SKIP: $*"; }
+finish() { echo "kernels: $PASS passed, $FAIL failed, $SKIP skipped"; [ $FAIL -eq 0 ]; exit $?; }
+
+for t in qemu-system-x86_64 busybox cpio; do
+	command -v $t >/dev/null || { skip "kernel matrix: $t missing (scripts/deps.sh installs it)"; finish; }
+done
+[ -x "$BUILD/sonde" ] || { fail "$BUILD/sonde missing: run make first"; finish; }
+
+# initramfs: busybox, sonde and the shared libraries it links.
+R=$OUT/initramfs
+rm -rf "$R" && mkdir -p "$R"/{bin,dev,proc,sys,tmp,etc,usr/bin}
+cp "$(command -v busybox)" "$R/bin/busybox"
+for a in sh mount cat cut uname poweroff mkdir echo; do ln -s busybox "$R/bin/$a"; done
+cp "$BUILD/sonde" "$R/usr/bin/sonde"
+ldd "$BUILD/sonde" | grep -o '/[^ ]*' | while read -r lib; do cp --parents -L "$lib" "$R/"; done
+cat >"$R/init" <<'INIT'
+#!/bin/sh
+# Mounts only proc, sys and dev: sonde must mount tracefs and bpffs itself.
+export PATH=/bin:/usr/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+echo "SONDE_CHECK $(sonde check --json 2>/dev/null)"
+echo "SONDE_SELFTEST $(sonde selftest --json 2>/dev/null)"
+# Why anything was rejected, in the console log.
+echo "SONDE_VERIFY_BEGIN"
+sonde verify --builtin 2>&1
+echo "SONDE_VERIFY_END"
+echo "SONDE_DONE"
+poweroff -f
+INIT
+chmod +x "$R/init"
+(cd "$R" && find . -print0 | cpio --null -o -H newc --owner=0:0 2>/dev/null | gzip -1) >"$OUT/initramfs.cpio.gz"
+
+declare -a ROWS
+scripts/fetch-kernels.sh "${SONDE_KERNEL_CACHE:-/var/cache/sonde/kernels}" >"$OUT/kernels.txt" 2>"$OUT/fetch.log"
+while read -r suite krel dir rest; do
+	if [ "$krel" = - ]; then
+		skip "$suite: $dir $rest"
+		ROWS+=("| $suite | - | skip: ${rest#SKIP: } | | | |")
+		continue
+	fi
+	log=$OUT/logs/$krel.log
+	t0=$(date +%s.%N)
+	timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -m 768 -smp 2 -nographic -no-reboot \
+		-kernel "$dir/vmlinuz" -initrd "$OUT/initramfs.cpio.gz" \
+		-append "console=ttyS0 panic=-1 quiet" >"$log" 2>&1 </dev/null
+	rc=$?
+	secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	if [ $rc -eq 124 ] || ! grep -aq 'SONDE_DONE' "$log"; then
+		fail "$suite ($krel): guest did not finish (qemu rc=$rc after ${secs}s); console tail:"
+		tr -d '\r' <"$log" | tail -15 | sed 's/^/    /'
+		ROWS+=("| $suite | $krel | fail: no result after ${secs}s | | | |")
+		continue
+	fi
+	# The serial console may prefix a line with terminal escapes.
+	tr -d '\r' <"$log" | sed -n 's/.*SONDE_CHECK //p' >"$OUT/$krel.check.json"
+	tr -d '\r' <"$log" | sed -n 's/.*SONDE_SELFTEST //p' >"$OUT/$krel.selftest.json"
+	# Hooks against the expected line; then one verdict per collector/hook.
+	verdicts=$($PY - "$suite" "$krel" "$EXPECTED" "$OUT/$krel.check.json" "$OUT/$krel.selftest.json" <<'PY'
+import json, sys
+suite, krel, exp_path, check_path, st_path = sys.argv[1:]
+cols = exp = None
+for line in open(exp_path):
+    if line.startswith("# suite"):
+        cols = line[1:].split()[1:]
+    elif line.split() and line.split()[0] == suite:
+        exp = dict(zip(cols, line.split()[1:]))
+try:
+    check = json.load(open(check_path))
+    st = json.load(open(st_path))
+except Exception as e:
+    print(f"FAIL\thooks\tguest output is not JSON: {e}")
+    sys.exit()
+got = {h["name"]: "yes" if h["available"] else "no" for h in check["hooks"]}
+if exp is None:
+    print(f"FAIL\thooks\tno line for {suite} in {exp_path}")
+else:
+    diff = [f"{k}: got {got.get(k)}, want {v}" + (f" ({[h for h in check['hooks'] if h['name'] == k][0].get('reason')})" if got.get(k) == "no" else "")
+            for k, v in exp.items() if got.get(k) != v]
+    print(("FAIL\thooks\t" + "; ".join(diff)) if diff else "PASS\thooks\tall as expected")
+for r in st["results"]:
+    print(f'{r["result"].upper()}\t{r["collector"]}/{r["hook"]}\t{r["reason"]}')
+PY
+)
+	row="| $suite | $krel |"
+	while IFS=$'\t' read -r verdict what why; do
+		case $verdict in
+		PASS) ok "$suite ($krel) $what: $why"; row="$row pass |" ;;
+		SKIP) skip "$suite ($krel) $what: $why"; row="$row skip ($why) |" ;;
+		*) fail "$suite ($krel) $what: $why"; row="$row **fail** ($why) |"; showverify=1 ;;
+		esac
+	done <<<"$verdicts"
+	if [ -n "${showverify:-}" ]; then
+		tr -d '\r' <"$log" | sed -n '/SONDE_VERIFY_BEGIN/,/SONDE_VERIFY_END/p' | grep -v SONDE_VERIFY | sed 's/^/    /'
+		showverify=
+	fi
+	ROWS+=("$row")
+	echo "   $suite ($krel): booted and tested in ${secs}s"
+done <"$OUT/kernels.txt"
+
+{
+	echo "| suite | kernel | hooks as expected | syscalls on tp_btf | syscalls on raw_tp | syscalls on tracepoint |"
+	echo "|---|---|---|---|---|---|"
+	printf '%s\n' "${ROWS[@]}"
+} >"$OUT/results.md"
+cat "$OUT/results.md"
+finish
