@@ -23,3 +23,6 @@ int probe_uprobe(void *ctx) { return 0; }
 
 SEC("perf_event")
 int probe_perf_event(void *ctx) { return 0; }
+
+SEC("lsm/file_open")
+int BPF_PROG(probe_lsm, struct file *file) { return 0; }

@@ -3,7 +3,9 @@
 #include <linux/perf_event.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -29,6 +31,7 @@ static const struct {
 	[FEAT_UPROBE]	  = { "uprobe", "uprobes on user binaries", "probe_uprobe" },
 	[FEAT_PERF_SW]	  = { "perf_event", "perf_event sampling (software cpu-clock)", "probe_perf_event" },
 	[FEAT_PERF_HW]	  = { "perf_hw", "hardware PMU events (cycles, instructions)", NULL },
+	[FEAT_LSM]	  = { "lsm", "BPF LSM programs (in-kernel enforcement)", "probe_lsm" },
 };
 
 const void *features__elf_bytes(size_t *sz) { return features_bpf__elf_bytes(sz); }
@@ -49,6 +52,26 @@ static long perf_open(struct perf_event_attr *a, int pid, int cpu)
 }
 
 static bool path_exists(const char *p) { return access(p, F_OK) == 0; }
+
+/* Whether "bpf" is among the active LSMs (securityfs, mounted if needed). */
+static bool lsm_active(void)
+{
+	char buf[512] = "";
+	FILE *f;
+
+	if (!path_exists("/sys/kernel/security/lsm"))
+		mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL);
+	f = fopen("/sys/kernel/security/lsm", "r");
+	if (!f)
+		return false;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	for (char *t = strtok(buf, ",\n"); t; t = strtok(NULL, ",\n"))
+		if (!strcmp(t, "bpf"))
+			return true;
+	return false;
+}
 
 /* Turns a failure into words and a fix, with what we know of common kernels. */
 static void explain(enum feature_id id, const char *stage, int err, struct feature *f)
@@ -87,6 +110,17 @@ static void explain(enum feature_id id, const char *stage, int err, struct featu
 			fix = "none needed: sonde falls back to tp_btf/raw_tp; fentry needs an unhardened kernel";
 		} else if (err == -ENOTSUP || err == -EINVAL) {
 			fix = "needs CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS and a BPF JIT (kernel 5.5+)";
+		}
+		break;
+	case FEAT_LSM:
+		if (!lsm_active()) {
+			snprintf(f->why, sizeof(f->why), "the bpf LSM is not active (not in /sys/kernel/security/lsm): %s",
+				 strerror(-err));
+			fix = "boot with lsm=...,bpf on the kernel command line (needs CONFIG_BPF_LSM=y)";
+		} else if (err == -EPERM) {
+			snprintf(f->why, sizeof(f->why),
+				 "kernel refuses BPF LSM programs (EPERM at load with an empty verifier log)");
+			fix = "none for now: BPF trampolines are disabled on this kernel";
 		}
 		break;
 	case FEAT_PERF_HW:

@@ -16,6 +16,7 @@ enum feature_id {
 	FEAT_UPROBE,
 	FEAT_PERF_SW,
 	FEAT_PERF_HW,
+	FEAT_LSM,
 	FEAT__COUNT,
 };
 

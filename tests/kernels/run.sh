@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 BUILD=${1:-build}
 OUT=$BUILD/kernels
 TIMEOUT=${TIMEOUT:-120}
-EXPECTED=tests/kernels/expected.txt
+EXPECTED=${EXPECTED:-tests/kernels/expected.txt}
 PY=/usr/bin/python3
 mkdir -p "$OUT/logs"
 PASS=0 FAIL=0 SKIP=0
@@ -65,7 +65,7 @@ while read -r suite krel dir rest; do
 	t0=$(date +%s.%N)
 	timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -m 768 -smp 2 -nographic -no-reboot \
 		-kernel "$dir/vmlinuz" -initrd "$OUT/initramfs.cpio.gz" \
-		-append "console=ttyS0 panic=-1 quiet" >"$log" 2>&1 </dev/null
+		-append "console=ttyS0 panic=-1 quiet lsm=lockdown,capability,yama,bpf" >"$log" 2>&1 </dev/null
 	rc=$?
 	secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 	if [ $rc -eq 124 ] || ! grep -aq 'SONDE_DONE' "$log"; then
