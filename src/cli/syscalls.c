@@ -10,6 +10,7 @@
 #include "core/hist.h"
 #include "core/log.h"
 #include "core/syscall_table.h"
+#include "core/vec.h"
 #include "core/sysfs.h"
 #include "sinks/json.h"
 #include "sonde/syscalls.h"
@@ -68,21 +69,10 @@ static int cmp_row(const void *a, const void *b)
 static void add_row(void *ctx, const struct sc_row *r)
 {
 	struct snap *s = ctx;
+	struct row row = { .nr = r->nr, .calls = r->calls, .errors = r->errors };
 
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		struct row *v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return;
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->n].nr = r->nr;
-	snprintf(s->v[s->n].comm, sizeof(s->v[s->n].comm), "%s", r->comm);
-	s->v[s->n].calls = r->calls;
-	s->v[s->n].errors = r->errors;
-	s->n++;
+	snprintf(row.comm, sizeof(row.comm), "%s", r->comm);
+	VEC_PUSH(s->v, s->n, s->cap, row);	/* out of memory: the row is left out */
 }
 
 /* Aggregated delta of one group (a syscall or a process name). */

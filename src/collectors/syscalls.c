@@ -13,6 +13,7 @@
 #include "core/filter.h"
 #include "core/hist.h"
 #include "core/syscall_table.h"
+#include "core/vec.h"
 #include "sonde/syscalls.h"
 #include "syscalls.skel.h"
 
@@ -68,21 +69,14 @@ static int names__load(struct names *nm, const struct bpf_map *map)
 
 		k = next;
 		prev = &k;
+		struct comm_name cn = {};
+
 		if (bpf_map_lookup_elem(fd, &k, &id))
 			continue;
-		if (nm->n == nm->cap) {
-			size_t cap = nm->cap ? nm->cap * 2 : 64;
-			struct comm_name *v = realloc(nm->v, cap * sizeof(*v));
-
-			if (!v)
-				return -ENOMEM;
-			nm->v = v;
-			nm->cap = cap;
-		}
-		nm->v[nm->n].id = id;
-		memcpy(nm->v[nm->n].comm, k.comm, SONDE_COMM_LEN);
-		nm->v[nm->n].comm[SONDE_COMM_LEN] = '\0';
-		nm->n++;
+		cn.id = id;
+		memcpy(cn.comm, k.comm, SONDE_COMM_LEN);
+		if (VEC_PUSH(nm->v, nm->n, nm->cap, cn))
+			return -ENOMEM;
 	}
 	if (nm->n > 1)
 		qsort(nm->v, nm->n, sizeof(*nm->v), cmp_id);
@@ -208,17 +202,7 @@ struct kvsum {
 
 static int kvsum__add(struct kvsum *s, __u32 key, uint64_t v)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		struct kv *e = realloc(s->e, cap * sizeof(*e));
-
-		if (!e)
-			return -ENOMEM;
-		s->e = e;
-		s->cap = cap;
-	}
-	s->e[s->n++] = (struct kv){ key, v };
-	return 0;
+	return VEC_PUSH(s->e, s->n, s->cap, ((struct kv){ key, v }));
 }
 
 static int cmp_kv(const void *a, const void *b)
