@@ -182,7 +182,10 @@ static int open_sinks(struct agent *a)
 
 static void on_tick(void *ctx, uint32_t events)
 {
+	struct agent *a = ctx;
+
 	events__flush();
+	http__tick(a->http);
 }
 
 static int start_http(struct agent *a)

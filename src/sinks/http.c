@@ -177,6 +177,12 @@ struct http_server *http__start(const char *listen, const struct http_route *rou
 	return s;
 }
 
+void http__tick(struct http_server *s)
+{
+	if (s)
+		MHD_run(s->d);
+}
+
 void http__stop(struct http_server *s, struct loop *loop)
 {
 	if (!s)

@@ -22,6 +22,9 @@ struct http_server;
 struct http_server *http__start(const char *listen, const struct http_route *routes, void *ctx,
 				struct loop *loop, char *err, size_t errsz);
 void http__stop(struct http_server *s, struct loop *loop);
+/* Lets the server close connections that went idle (call periodically:
+ * without traffic its epoll fd never wakes the loop). */
+void http__tick(struct http_server *s);
 /* Parses "HOST:PORT"; exposed for tests. */
 int http__parse_listen(const char *listen, char *host, size_t hsz, char *port, size_t psz);
 #endif

@@ -55,3 +55,26 @@ out=$("$SONDE" agent --listen 127.0.0.1:notaport 2>&1); rc=$?
 # The shipped example config is valid.
 out=$("$SONDE" agent --config deploy/sonde.yaml --events '' --attach-only 2>&1); rc=$?
 [ $rc -eq 0 ] && echo "$out" | grep -q "ready: 1 of 1" && t_ok "deploy/sonde.yaml loads" || t_fail "deploy/sonde.yaml: rc=$rc $out"
+
+# A client that connects and never sends (slowloris) is cut off after the
+# 10 s connection timeout; the agent keeps serving others meanwhile.
+start_agent --interval 1 || t_fail "start"
+$PY - "$PORT" >"$T/idle" <<'PY' &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(30)
+t = time.time()
+try:
+    s.recv(1)
+    print("%.0f" % (time.time() - t))
+except Exception:
+    print("never")
+PY
+IDLE=$!
+sleep 1
+scrape && t_ok "serves while an idle client holds a connection" || t_fail "blocked by an idle client"
+wait $IDLE
+secs=$(cat "$T/idle")
+[ "$secs" != never ] && [ "$secs" -ge 9 ] && [ "$secs" -le 13 ] &&
+	t_ok "idle connection closed after ${secs}s" || t_fail "idle connection: closed after '$secs' s (want ~10)"
+stop_agent
