@@ -8,9 +8,11 @@
 #include "core/log.h"
 
 extern const struct collector_ops syscalls_collector;
+extern const struct collector_ops proc_collector;
 
 const struct collector_ops *const collector_registry[] = {
 	&syscalls_collector,
+	&proc_collector,
 	NULL,
 };
 

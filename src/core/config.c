@@ -50,6 +50,12 @@ const struct opt config_opts[] = {
 	{ "syscalls.inflight_slots", "syscalls-inflight-slots", 0, OPT_INT,
 	  F(syscalls.inflight_slots), 64, 1 << 22, NULL, "32768", "N",
 	  "per-thread slots for latency (rounded up to a power of two)" },
+	{ "proc.ringbuf_bytes", "proc-ringbuf-bytes", 0, OPT_INT, F(proc.ringbuf_bytes), 4096,
+	  1L << 30, NULL, "4M", "BYTES", "ring buffer for process events (rounded up to a power of two)" },
+	{ "proc.cache_size", "proc-cache-size", 0, OPT_INT, F(proc.cache_size), 64, 1 << 22, NULL,
+	  "16384", "N", "processes kept in the identity cache" },
+	{ "proc.exit_grace", "proc-exit-grace", 0, OPT_INT, F(proc.exit_grace), 0, 3600, NULL, "30",
+	  "SECONDS", "how long exited processes stay resolvable" },
 	{ 0 }
 };
 #undef F

@@ -31,6 +31,11 @@ struct sonde_config {
 		long latency_sample;
 		int hook;	/* 0: best available, else 1 + index in the flavour list */
 	} syscalls;
+	struct {
+		long ringbuf_bytes;
+		long cache_size;
+		long exit_grace;	/* seconds */
+	} proc;
 };
 
 extern const struct opt config_opts[];

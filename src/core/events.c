@@ -11,6 +11,16 @@ void events__add_sink(struct sink *s)
 
 struct sink *events__sinks(void) { return sinks; }
 
+void events__remove_sink(struct sink *s)
+{
+	for (struct sink **pp = &sinks; *pp; pp = &(*pp)->next) {
+		if (*pp == s) {
+			*pp = s->next;
+			return;
+		}
+	}
+}
+
 void events__close_sinks(void)
 {
 	while (sinks) {

@@ -27,6 +27,8 @@ struct sink {
 };
 
 void events__add_sink(struct sink *s);
+/* Forgets s without closing it. */
+void events__remove_sink(struct sink *s);
 /* Closes and forgets every sink. */
 void events__close_sinks(void);
 struct sink *events__sinks(void);

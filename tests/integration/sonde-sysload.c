@@ -1,6 +1,7 @@
 /* Test workload: makes exactly the syscalls it is told to, so tests can
  * assert the agent's counters against known numbers.
  *   sonde-sysload [--wait FIFO] getppid N | enoent N | ebadf N | eacces N | spin SECONDS
+ *                 | tag WORD | exit CODE
  * --wait blocks on FIFO before starting, so a test can learn the pid first. */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +32,10 @@ static int run(const char *what, long n)
 		for (long i = 0; i < n; i++)
 			if (syscall(SYS_openat, AT_FDCWD, "/etc/shadow", O_RDONLY) >= 0 || errno != EACCES)
 				return 1;
+	} else if (!strcmp(what, "exit")) {
+		exit((int)n);
+	} else if (!strcmp(what, "tag")) {
+		/* an argv marker for the test; does nothing */
 	} else if (!strcmp(what, "spin")) {
 		time_t end = time(NULL) + n;
 
@@ -60,7 +65,7 @@ int main(int argc, char **argv)
 		i = 3;
 	}
 	for (; i + 1 < argc && !ret; i += 2)
-		ret = run(argv[i], atol(argv[i + 1]));
+		ret = strcmp(argv[i], "tag") ? run(argv[i], atol(argv[i + 1])) : 0;
 	if (i < argc && !ret) {
 		fprintf(stderr, "usage: sonde-sysload [--wait FIFO] WORKLOAD N ...\n");
 		return 2;

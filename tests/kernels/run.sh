@@ -63,10 +63,18 @@ while read -r suite krel dir rest; do
 	fi
 	log=$OUT/logs/$krel.log
 	t0=$(date +%s.%N)
-	timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -m 768 -smp 2 -nographic -no-reboot \
-		-kernel "$dir/vmlinuz" -initrd "$OUT/initramfs.cpio.gz" \
-		-append "console=ttyS0 panic=-1 quiet lsm=lockdown,capability,yama,bpf" >"$log" 2>&1 </dev/null
-	rc=$?
+	# One vCPU: with two, a 6.12 guest under TCG once oopsed on an int3
+	# in its own code patching (enabling a tracepoint). A guest kernel
+	# panic is retried once, and said so.
+	for attempt in 1 2; do
+		timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -m 768 -smp 1 -nographic -no-reboot \
+			-kernel "$dir/vmlinuz" -initrd "$OUT/initramfs.cpio.gz" \
+			-append "console=ttyS0 panic=-1 quiet lsm=lockdown,capability,yama,bpf" >"$log" 2>&1 </dev/null
+		rc=$?
+		grep -aq 'Kernel panic' "$log" && [ $attempt = 1 ] || break
+		cp "$log" "$log.panic"
+		echo "   $suite ($krel): guest kernel panicked (log kept in $log.panic); retrying once"
+	done
 	secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 	if [ $rc -eq 124 ] || ! grep -aq 'SONDE_DONE' "$log"; then
 		fail "$suite ($krel): guest did not finish (qemu rc=$rc after ${secs}s); console tail:"
@@ -121,8 +129,8 @@ PY
 done <"$OUT/kernels.txt"
 
 {
-	echo "| suite | kernel | hooks as expected | syscalls on tp_btf | syscalls on raw_tp | syscalls on tracepoint |"
-	echo "|---|---|---|---|---|---|"
+	echo "| suite | kernel | hooks as expected | syscalls on tp_btf | syscalls on raw_tp | syscalls on tracepoint | proc |"
+	echo "|---|---|---|---|---|---|---|"
 	printf '%s\n' "${ROWS[@]}"
 } >"$OUT/results.md"
 cat "$OUT/results.md"

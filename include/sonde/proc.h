@@ -1,0 +1,43 @@
+/* Process lifecycle events: bpf/proc.bpf.c -> src/collectors/proc.c. */
+#ifndef SONDE_PROC_H
+#define SONDE_PROC_H
+#include "sonde/types.h"
+
+#define PROC_ARGS_MAX	4096	/* argv bytes per exec (power of two: used as a mask) */
+#define PROC_PATH_MAX	256
+
+enum proc_ev_type {
+	PROC_EV_EXEC = 1,
+	PROC_EV_FORK,
+	PROC_EV_EXIT,
+};
+
+enum proc_ev_flags {
+	PROC_F_ARGS_TRUNCATED	= 1 << 0,	/* argv longer than PROC_ARGS_MAX */
+	PROC_F_ARGS_UNREADABLE	= 1 << 1,	/* the read of argv failed */
+	PROC_F_PATH_UNREADABLE	= 1 << 2,	/* the read of the binary path failed */
+};
+
+/* Fork and exit events stop before `path`; exec events carry it all. */
+struct sonde_proc_event {
+	__u32 type, flags;
+	__u64 ts_ns;		/* CLOCK_MONOTONIC, at the event */
+	__u64 start_ns;		/* the process's start (task->start_time, monotonic) */
+	__u64 parent_start_ns;
+	__u64 cgroup_id;
+	__u32 pid, tid, ppid, uid, gid;
+	__s32 exit_code;	/* exit: wait status (code << 8 | signal) */
+	char comm[SONDE_COMM_LEN];
+	__u32 args_len;		/* exec: bytes of args used (NUL-separated) */
+	__u32 pad;
+	char path[PROC_PATH_MAX];
+	char args[PROC_ARGS_MAX];
+};
+
+#define PROC_EV_HDR_SIZE __builtin_offsetof(struct sonde_proc_event, path)
+
+enum proc_drop {
+	PROC_DROP_RINGBUF_FULL,	/* event not delivered: ring buffer full */
+	PROC_DROP_MAX,
+};
+#endif

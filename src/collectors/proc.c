@@ -1,0 +1,330 @@
+/* Process lifecycle: exec, fork and exit events with identity and
+ * ancestry. User side of bpf/proc.bpf.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/libbpf.h>
+#include "core/collector.h"
+#include "core/events.h"
+#include "core/evbuf.h"
+#include "core/filter.h"
+#include "core/proc_cache.h"
+#include "sonde/proc.h"
+#include "proc.skel.h"
+
+static const char *const drop_reasons[PROC_DROP_MAX + 1] = {
+	[PROC_DROP_RINGBUF_FULL] = "ringbuf_full",
+};
+
+static const char *const ev_names[] = { [PROC_EV_EXEC] = "exec", [PROC_EV_FORK] = "fork",
+					[PROC_EV_EXIT] = "exit" };
+
+struct proc_priv {
+	struct proc_bpf *skel;
+	struct evbuf *eb;
+	struct proc_cache *cache;
+	uint64_t seen[4];	/* events delivered, by type */
+	uint64_t malformed;
+	int64_t mono_to_real;	/* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
+};
+
+/* What one event's JSON carries besides the envelope. */
+struct proc_payload {
+	const struct sonde_proc_event *e;
+	const struct proc_info *p;
+	size_t size;
+};
+
+static void write_argv(struct json_writer *w, const struct sonde_proc_event *e)
+{
+	size_t n = e->args_len < PROC_ARGS_MAX ? e->args_len : PROC_ARGS_MAX;
+
+	jw__key(w, "argv");
+	jw__arr_begin(w);
+	for (size_t i = 0; i < n;) {
+		const char *a = e->args + i;
+		size_t len = strnlen(a, n - i);
+
+		jw__strn(w, a, len);
+		i += len + 1;
+	}
+	jw__arr_end(w);
+	jw__key(w, "argv_truncated"); jw__bool(w, e->flags & PROC_F_ARGS_TRUNCATED);
+	if (e->flags & PROC_F_ARGS_UNREADABLE) {
+		jw__key(w, "argv_unreadable"); jw__bool(w, true);
+	}
+}
+
+static void proc_fields(struct json_writer *w, const void *payload)
+{
+	const struct proc_payload *pl = payload;
+	const struct sonde_proc_event *e = pl->e;
+
+	jw__key(w, "ppid"); jw__u64(w, e->ppid);
+	jw__key(w, "uid"); jw__u64(w, e->uid);
+	jw__key(w, "gid"); jw__u64(w, e->gid);
+	jw__key(w, "exec_id"); jw__str(w, pl->p->exec_id);
+	jw__key(w, "parent_exec_id");
+	if (pl->p->parent_exec_id[0])
+		jw__str(w, pl->p->parent_exec_id);
+	else
+		jw__null(w);	/* the parent predates what sonde has seen */
+	jw__key(w, "cgroup_id"); jw__u64(w, e->cgroup_id);
+	if (pl->p->binary[0]) {
+		jw__key(w, "binary"); jw__str(w, pl->p->binary);
+	}
+	if (e->type == PROC_EV_EXEC) {
+		if (e->flags & PROC_F_PATH_UNREADABLE) {
+			jw__key(w, "binary_unreadable"); jw__bool(w, true);
+		}
+		write_argv(w, e);
+	} else if (e->type == PROC_EV_EXIT) {
+		jw__key(w, "exit_code"); jw__i64(w, (e->exit_code >> 8) & 0xff);
+		jw__key(w, "signal"); jw__i64(w, e->exit_code & 0x7f);
+		jw__key(w, "lifetime_ns"); jw__u64(w, e->ts_ns - e->start_ns);
+	}
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct proc_priv *pp = ctx;
+	struct sonde_proc_event *e = data;
+	struct proc_info *p, *parent;
+	struct proc_payload pl = { .e = e, .size = size };
+	char comm[SONDE_COMM_LEN + 1] = {};
+
+	if (size < PROC_EV_HDR_SIZE || e->type < PROC_EV_EXEC || e->type > PROC_EV_EXIT ||
+	    (e->type == PROC_EV_EXEC && size < sizeof(*e))) {
+		pp->malformed++;
+		return 0;
+	}
+	pp->seen[e->type]++;
+	memcpy(comm, e->comm, SONDE_COMM_LEN);
+	parent = proc_cache__get(pp->cache, e->ppid);
+	if (e->type == PROC_EV_EXIT) {
+		p = proc_cache__get(pp->cache, e->pid);
+		if (!p || p->start_ns != e->start_ns) {
+			/* Started before the agent (or evicted): identity from the event. */
+			p = proc_cache__put(pp->cache, e->pid, e->start_ns, e->start_ns, e->ts_ns);
+			p->ppid = e->ppid;
+		}
+		proc_cache__exit(pp->cache, e->pid, e->ts_ns);
+	} else {
+		uint64_t exec_ns = e->type == PROC_EV_EXEC ? e->ts_ns : e->start_ns;
+		struct proc_info *old = e->type == PROC_EV_EXEC ? proc_cache__get(pp->cache, e->pid) : NULL;
+		char binary[sizeof(p->binary)] = "";
+
+		/* fork: the child runs its parent's image until it execs. */
+		if (e->type == PROC_EV_FORK && parent)
+			snprintf(binary, sizeof(binary), "%s", parent->binary);
+		(void)old;
+		p = proc_cache__put(pp->cache, e->pid, e->start_ns, exec_ns, e->ts_ns);
+		p->ppid = e->ppid;
+		snprintf(p->comm, sizeof(p->comm), "%s", comm);
+		if (e->type == PROC_EV_EXEC)
+			snprintf(p->binary, sizeof(p->binary), "%.*s", PROC_PATH_MAX, e->path);
+		else
+			snprintf(p->binary, sizeof(p->binary), "%s", binary);
+	}
+	if (parent && parent->start_ns == e->parent_start_ns && !p->parent_exec_id[0])
+		snprintf(p->parent_exec_id, sizeof(p->parent_exec_id), "%s", parent->exec_id);
+	else if (parent && !p->parent_exec_id[0] && parent->exec_ns == parent->start_ns &&
+		 e->parent_start_ns / 10000000 == parent->start_ns / 10000000)
+		/* Seeded from /proc, whose start times have tick precision. */
+		snprintf(p->parent_exec_id, sizeof(p->parent_exec_id), "%s", parent->exec_id);
+	pl.p = p;
+	{
+		struct sonde_event ev = {
+			.time_ns = e->ts_ns + pp->mono_to_real, .type = ev_names[e->type],
+			.pid = e->pid, .tid = e->tid, .comm = comm, .fields = proc_fields, .payload = &pl,
+		};
+
+		events__emit(&ev);
+	}
+	return 0;
+}
+
+static int proc_probe(const struct features *feat, char *why, size_t why_sz)
+{
+	if (!features__has(feat, FEAT_TP_BTF)) {
+		snprintf(why, why_sz, "needs tp_btf: %s", feat->f[FEAT_TP_BTF].why);
+		return -EOPNOTSUPP;
+	}
+	if (!features__has(feat, FEAT_RINGBUF)) {
+		snprintf(why, why_sz, "needs the BPF ring buffer: %s", feat->f[FEAT_RINGBUF].why);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+static int64_t mono_to_real(void)
+{
+	struct timespec m, r;
+
+	clock_gettime(CLOCK_MONOTONIC, &m);
+	clock_gettime(CLOCK_REALTIME, &r);
+	return (r.tv_sec - m.tv_sec) * 1000000000LL + (r.tv_nsec - m.tv_nsec);
+}
+
+static int proc_start(struct collector *c, const struct sonde_config *cfg, struct loop *loop)
+{
+	struct proc_priv *pp = calloc(1, sizeof(*pp));
+	unsigned long rb = 4096;
+	int err;
+
+	if (!pp)
+		return -ENOMEM;
+	c->priv = pp;
+	c->hook = "tp_btf";
+	pp->mono_to_real = mono_to_real();
+	pp->cache = proc_cache__new(cfg->proc.cache_size, cfg->proc.exit_grace * 1000000000ULL);
+	pp->skel = proc_bpf__open();
+	if (!pp->cache || !pp->skel)
+		return -ENOMEM;
+	c->obj = pp->skel->obj;
+	while (rb < (unsigned long)cfg->proc.ringbuf_bytes)
+		rb <<= 1;
+	bpf_map__set_max_entries(pp->skel->maps.events, rb);
+	err = filter__apply(pp->skel->rodata, &cfg->filter, c->why, sizeof(c->why));
+	if (err)
+		return err;
+	err = proc_bpf__load(pp->skel);
+	if (err) {
+		snprintf(c->why, sizeof(c->why), "loading programs: %s", strerror(-err));
+		return err;
+	}
+	proc_cache__seed(pp->cache);
+	pp->eb = evbuf__open(pp->skel->maps.events, on_event, pp, loop);
+	if (!pp->eb) {
+		snprintf(c->why, sizeof(c->why), "ring buffer: %s", strerror(errno));
+		return -errno;
+	}
+	err = proc_bpf__attach(pp->skel);
+	if (err)
+		snprintf(c->why, sizeof(c->why), "attaching: %s", strerror(-err));
+	return err;
+}
+
+static void proc_stop(struct collector *c)
+{
+	struct proc_priv *pp = c->priv;
+
+	if (!pp)
+		return;
+	if (pp->eb)
+		evbuf__drain(pp->eb);	/* deliver what is queued */
+	evbuf__free(pp->eb);
+	proc_bpf__destroy(pp->skel);
+	proc_cache__free(pp->cache);
+	free(pp);
+}
+
+static int proc_collect(struct collector *c, struct metrics_writer *w)
+{
+	struct proc_priv *pp = c->priv;
+	uint64_t hits, misses, evictions;
+
+	evbuf__drain(pp->eb);
+	mw__family(w, "sonde_process_events_total", "counter",
+		   "Process lifecycle events delivered, by type.");
+	for (int t = PROC_EV_EXEC; t <= PROC_EV_EXIT; t++)
+		mw__sample_u64(w, "sonde_process_events_total", LABELS({ "type", ev_names[t] }),
+			       pp->seen[t]);
+	proc_cache__stats(pp->cache, &hits, &misses, &evictions);
+	mw__family(w, "sonde_process_cache_entries", "gauge", "Processes in the identity cache.");
+	mw__sample_u64(w, "sonde_process_cache_entries", NO_LABELS, proc_cache__size(pp->cache));
+	mw__family(w, "sonde_process_cache_lookups_total", "counter",
+		   "Identity cache lookups, by result.");
+	mw__sample_u64(w, "sonde_process_cache_lookups_total", LABELS({ "result", "hit" }), hits);
+	mw__sample_u64(w, "sonde_process_cache_lookups_total", LABELS({ "result", "miss" }), misses);
+	mw__family(w, "sonde_process_cache_evictions_total", "counter",
+		   "Processes evicted from the full identity cache.");
+	mw__sample_u64(w, "sonde_process_cache_evictions_total", NO_LABELS, evictions);
+	return 0;
+}
+
+/* Selftest: what the events said about one child. */
+struct st_sink {
+	struct sink sink;
+	pid_t pid;
+	bool fork, exec, exit;
+	char argv0[32];
+	int exit_code;
+};
+
+static int st_emit(struct sink *s, const struct sonde_event *ev)
+{
+	struct st_sink *st = (struct st_sink *)s;
+	const struct proc_payload *pl = ev->payload;
+
+	if ((pid_t)ev->pid != st->pid)
+		return 0;
+	if (pl->e->type == PROC_EV_FORK)
+		st->fork = true;
+	else if (pl->e->type == PROC_EV_EXEC) {
+		st->exec = true;
+		snprintf(st->argv0, sizeof(st->argv0), "%.*s", (int)strnlen(pl->e->args, pl->e->args_len),
+			 pl->e->args);
+	} else {
+		st->exit = true;
+		st->exit_code = (pl->e->exit_code >> 8) & 0xff;
+	}
+	return 0;
+}
+
+/* A child forks, execs this binary under a known name and exits 2 (an
+ * unknown command): its fork, exec (argv) and exit (code) must all be seen. */
+static int proc_selftest(struct collector *c, char *msg, size_t sz)
+{
+	struct proc_priv *pp = c->priv;
+	struct st_sink st = { .sink = { .name = "selftest", .emit = st_emit } };
+	int status;
+
+	events__add_sink(&st.sink);
+	st.pid = fork();
+	if (st.pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		if (fd >= 0)
+			dup2(fd, 2);
+		execl("/proc/self/exe", "sonde-selftest", "no-such-command", (char *)NULL);
+		_exit(127);
+	}
+	if (st.pid > 0)
+		waitpid(st.pid, &status, 0);
+	for (int i = 0; i < 50 && !st.exit; i++) {
+		evbuf__drain(pp->eb);
+		if (!st.exit)
+			usleep(10000);
+	}
+	events__remove_sink(&st.sink);
+	if (st.pid < 0) {
+		snprintf(msg, sz, "fork: %s", strerror(errno));
+		return -errno;
+	}
+	if (!st.fork || !st.exec || !st.exit || strcmp(st.argv0, "sonde-selftest") || st.exit_code != 2) {
+		snprintf(msg, sz, "child %d: fork %s, exec %s (argv[0] '%s'), exit %s (code %d, want 2)",
+			 st.pid, st.fork ? "seen" : "missing", st.exec ? "seen" : "missing", st.argv0,
+			 st.exit ? "seen" : "missing", st.exit_code);
+		return -EBADMSG;
+	}
+	snprintf(msg, sz, "fork, exec (argv) and exit (code 2) of a child seen");
+	return 0;
+}
+
+const struct collector_ops proc_collector = {
+	.name = "proc",
+	.summary = "process exec, fork and exit events with identity and ancestry (sched tracepoints)",
+	.elf_bytes = proc_bpf__elf_bytes,
+	.drop_reasons = drop_reasons,
+	.selftest = proc_selftest,
+	.probe = proc_probe,
+	.start = proc_start,
+	.collect = proc_collect,
+	.stop = proc_stop,
+};

@@ -1,0 +1,66 @@
+#!/bin/bash
+# Process lifecycle events: a driver execs N children with known argv and
+# exit codes; exactly N exec and N exit events, with argv, exit codes,
+# ppid and ancestry; pid reuse gives a new exec_id.
+. "$(dirname "$0")/lib.sh"
+
+hook_available tp_btf || { t_skip "tp_btf unavailable on this kernel: proc collector not tested"; exit 0; }
+N=50
+TAG=run$$
+start_agent --collectors proc || { t_fail "start"; exit 1; }
+# The driver starts after the agent, so its own exec is seen too.
+bash -c 'for i in $(seq '$N'); do "'$LOAD'" tag '$TAG'-$i exit $((i % 7)); done; echo $$ >'"$T/driver.pid" 
+scrape
+stop_agent
+DRIVER=$(cat "$T/driver.pid")
+$PY - "$T/events.jsonl" "$TAG" "$N" "$DRIVER" "$LOAD" <<'PY' && t_ok "$N execs and exits: argv, exit codes, ppid, parent exec_id" || t_fail "events (see above)"
+import json, sys
+path, tag, n, driver, load = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+ev = [json.loads(l) for l in open(path)]
+drv = [e for e in ev if e["type"] == "exec" and e["pid"] == driver]
+assert len(drv) == 1, f"driver exec events: {len(drv)}"
+execs = {e["pid"]: e for e in ev if e["type"] == "exec" and any(a.startswith(tag + "-") for a in e["argv"])}
+assert len(execs) == n, f"{len(execs)} exec events, want {n}"
+exits = {e["pid"]: e for e in ev if e["type"] == "exit" and e["pid"] in execs}
+assert len(exits) == n, f"{len(exits)} exit events, want {n}"
+ids = set()
+for pid, e in execs.items():
+    i = int([a for a in e["argv"] if a.startswith(tag + "-")][0].split("-")[-1])
+    assert e["argv"] == [load, "tag", f"{tag}-{i}", "exit", str(i % 7)], e["argv"]
+    assert e["ppid"] == driver, (e["ppid"], driver)
+    assert e["parent_exec_id"] == drv[0]["exec_id"], (e["parent_exec_id"], drv[0]["exec_id"])
+    assert e["binary"] == load and e["argv_truncated"] is False, e
+    x = exits[pid]
+    assert x["exit_code"] == i % 7 and x["signal"] == 0, x
+    assert x["exec_id"] == e["exec_id"] and x["lifetime_ns"] > 0, (x, e)
+    ids.add(e["exec_id"])
+assert len(ids) == n, "exec_ids not unique"
+PY
+for m in 'sonde_events_lost_total{collector="proc",reason="ringbuf_full"}'; do
+	[ "$(metric "$m")" = 0 ] && t_ok "$m = 0" || t_fail "$m = $(metric "$m")"
+done
+v=$(metric 'sonde_process_events_total{type="exec"}')
+[ "$v" != absent ] && [ "$v" -ge $((N + 1)) ] && t_ok "exec events counted: $v" || t_fail "exec events metric: $v"
+out=$(promtool check metrics <"$T/metrics" 2>&1) && [ -z "$out" ] && t_ok "promtool clean" || t_fail "promtool: $out"
+
+# pid reuse: the same pid run twice gets two exec_ids.
+if [ -w /proc/sys/kernel/ns_last_pid ]; then
+	start_agent --collectors proc || t_fail "start"
+	"$LOAD" tag first-$TAG exit 0 & P=$!; wait $P
+	echo $((P - 1)) >/proc/sys/kernel/ns_last_pid
+	"$LOAD" tag second-$TAG exit 0 & Q=$!; wait $Q
+	sleep 0.2
+	stop_agent
+	if [ "$P" != "$Q" ]; then
+		t_skip "pid reuse: another process took pid $P first (got $Q)"
+	else
+		$PY - "$T/events.jsonl" "$P" "$TAG" <<'PY' && t_ok "pid $P reused: two different exec_ids" || t_fail "pid reuse"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+x = [e for e in ev if e["type"] == "exec" and e["pid"] == int(sys.argv[2]) and any(sys.argv[3] in a for a in e["argv"])]
+assert len(x) == 2 and x[0]["exec_id"] != x[1]["exec_id"], x
+PY
+	fi
+else
+	t_skip "pid reuse: /proc/sys/kernel/ns_last_pid not writable"
+fi
