@@ -64,3 +64,29 @@ PY
 else
 	t_skip "pid reuse: /proc/sys/kernel/ns_last_pid not writable"
 fi
+
+# Storm: 20,000 processes as fast as the machine forks. Every one is either
+# delivered or counted as lost; with room in the ring buffer, none is lost.
+# Then again with a 4 KiB ring buffer, where losses must show in the counter.
+storm() { # ringbuf-bytes
+	start_agent --collectors proc --proc-ringbuf-bytes "$1" || { t_fail "start"; return; }
+	"$LOAD" forks 20000 & SP=$!
+	wait $SP
+	sleep 0.5
+	scrape
+	RSS=$(metric sonde_process_resident_memory_bytes)
+	LOST=$(metric 'sonde_events_lost_total{collector="proc",reason="ringbuf_full"}')
+	stop_agent
+	GOT=$($PY -c '
+import json, sys
+print(sum(1 for l in open(sys.argv[1]) if "\"type\":\"fork\"" in l and json.loads(l)["ppid"] == int(sys.argv[2])))' "$T/events.jsonl" "$SP")
+}
+storm 4M
+[ "$LOST" = 0 ] && [ "$GOT" = 20000 ] && t_ok "storm: 20000 forks, 20000 fork events, 0 lost" ||
+	t_fail "storm: $GOT fork events delivered, $LOST lost (want 20000, 0)"
+awk -v r="$RSS" 'BEGIN { exit !(r < 64 * 1024 * 1024) }' && t_ok "storm: agent RSS $((RSS / 1048576)) MB (< 64 MB)" ||
+	t_fail "storm: agent RSS $RSS bytes"
+storm 4096
+[ "$GOT" -le 20000 ] && [ $((GOT + LOST)) -ge 20000 ] && [ "$LOST" -gt 0 ] &&
+	t_ok "storm with a 4 KiB ring: $GOT delivered + $LOST counted lost >= 20000" ||
+	t_fail "storm with a 4 KiB ring: $GOT delivered, $LOST lost"
