@@ -15,6 +15,7 @@ static const struct {
 	{ "syscalls", "live top syscalls and processes, like syscount", cmd_syscalls },
 	{ "selftest", "run every collector on every hook flavour here against a known workload", cmd_selftest },
 	{ "status", "ask the running agent for its collectors, programs, maps and drops", cmd_status },
+	{ "trace", "live events for people: trace exec (like execsnoop), fork, exit", cmd_trace },
 	{ "verify", "load BPF programs without attaching and explain the verifier's verdict", cmd_verify },
 };
 

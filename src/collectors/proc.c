@@ -90,6 +90,35 @@ static void proc_fields(struct json_writer *w, const void *payload)
 	}
 }
 
+static void proc_text(struct strbuf *sb, const void *payload)
+{
+	const struct proc_payload *pl = payload;
+	const struct sonde_proc_event *e = pl->e;
+
+	sb__printf(sb, "%-7u ", e->ppid);
+	if (e->type == PROC_EV_EXEC) {
+		size_t n = e->args_len < PROC_ARGS_MAX ? e->args_len : PROC_ARGS_MAX;
+
+		for (size_t i = 0; i < n;) {
+			size_t len = strnlen(e->args + i, n - i);
+
+			sb__printf(sb, "%s%.*s", i ? " " : "", (int)len, e->args + i);
+			i += len + 1;
+		}
+		if (e->flags & PROC_F_ARGS_TRUNCATED)
+			sb__puts(sb, " ...");
+		if (e->flags & PROC_F_ARGS_UNREADABLE)
+			sb__puts(sb, "[argv unreadable]");
+	} else if (e->type == PROC_EV_EXIT) {
+		sb__printf(sb, "exit %d", (e->exit_code >> 8) & 0xff);
+		if (e->exit_code & 0x7f)
+			sb__printf(sb, " signal %d", e->exit_code & 0x7f);
+		sb__printf(sb, " after %.3f s", (e->ts_ns - e->start_ns) / 1e9);
+	} else {
+		sb__printf(sb, "%s", pl->p->binary);
+	}
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct proc_priv *pp = ctx;
@@ -141,7 +170,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	{
 		struct sonde_event ev = {
 			.time_ns = e->ts_ns + pp->mono_to_real, .type = ev_names[e->type],
-			.pid = e->pid, .tid = e->tid, .comm = comm, .fields = proc_fields, .payload = &pl,
+			.pid = e->pid, .tid = e->tid, .comm = comm, .fields = proc_fields, .text = proc_text,
+			.payload = &pl,
 		};
 
 		events__emit(&ev);
@@ -317,8 +347,11 @@ static int proc_selftest(struct collector *c, char *msg, size_t sz)
 	return 0;
 }
 
+static const char *const event_types[] = { "exec", "fork", "exit", NULL };
+
 const struct collector_ops proc_collector = {
 	.name = "proc",
+	.event_types = event_types,
 	.summary = "process exec, fork and exit events with identity and ancestry (sched tracepoints)",
 	.elf_bytes = proc_bpf__elf_bytes,
 	.drop_reasons = drop_reasons,

@@ -18,6 +18,8 @@ struct collector_ops {
 	const char *summary;	/* one line for --help and `sonde check` */
 	/* The compiled BPF object (the skeleton's embedded ELF), for `sonde verify`. */
 	const void *(*elf_bytes)(size_t *sz);
+	/* Event types it emits (NULL-terminated), for `sonde trace TYPE`. */
+	const char *const *event_types;
 	/* Hook flavours it can run on, best first (NULL-terminated), for
 	 * c->hook_override and the kernel matrix. */
 	const char *const *hooks;

@@ -14,6 +14,8 @@ struct sonde_event {
 	const char *comm;
 	/* Writes the kind-specific fields into the open event object. */
 	void (*fields)(struct json_writer *w, const void *payload);
+	/* One line for people (live views): the fields that matter most. */
+	void (*text)(struct strbuf *sb, const void *payload);
 	const void *payload;
 };
 

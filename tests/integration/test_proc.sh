@@ -93,3 +93,27 @@ storm 4096
 [ "$GOT" -le 20000 ] && [ $((GOT + LOST)) -ge 20000 ] && [ "$LOST" -gt 0 ] &&
 	t_ok "storm with a 4 KiB ring: $GOT delivered + $LOST counted lost >= 20000" ||
 	t_fail "storm with a 4 KiB ring: $GOT delivered, $LOST lost"
+
+# sonde trace exec: the live view, filtered by name in the kernel.
+"$SONDE" trace exec --comm sonde-sysload --json >"$T/trace.json" 2>"$T/trace.err" & TP=$!
+sleep 1
+for i in 1 2 3; do "$LOAD" tag view-$TAG-$i exit 0; done
+/bin/echo not-me >/dev/null
+sleep 0.5
+kill -INT $TP; wait $TP; rc=$?
+$PY - "$T/trace.json" "$TAG" <<'PY' && t_ok "trace exec --comm: exactly the 3 workload execs" || t_fail "trace exec (rc=$rc): $(head -c 400 "$T/trace.json") $(cat "$T/trace.err")"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+assert all(e["type"] == "exec" and e["comm"] == "sonde-sysload" for e in ev), ev
+tags = sorted(a for e in ev for a in e["argv"] if a.startswith("view-" + sys.argv[2]))
+assert tags == [f"view-{sys.argv[2]}-{i}" for i in (1, 2, 3)], tags
+PY
+"$SONDE" trace exec >"$T/trace.txt" 2>&1 & TP=$!
+sleep 1.5
+"$LOAD" tag human-$TAG exit 0
+sleep 0.5
+kill -INT $TP; wait $TP
+grep -q "^TIME *PID *COMM *PPID *DETAILS" "$T/trace.txt" && grep -q "sonde-sysload .*tag human-$TAG exit 0" "$T/trace.txt" &&
+	t_ok "trace exec table shows argv" || t_fail "trace exec table: $(cat "$T/trace.txt" | head -5)"
+out=$("$SONDE" trace nosuch 2>&1); [ $? = 2 ] && echo "$out" | grep -q "no collector emits 'nosuch' events" &&
+	t_ok "unknown event type explained" || t_fail "unknown type: $out"
