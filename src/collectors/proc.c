@@ -24,7 +24,18 @@ static const char *const drop_reasons[PROC_DROP_MAX + 1] = {
 static const char *const ev_names[] = { [PROC_EV_EXEC] = "exec", [PROC_EV_FORK] = "fork",
 					[PROC_EV_EXIT] = "exit" };
 
+/* execs by binary name: the first max_binaries names get a series each,
+ * later ones count as "other", so every series stays a monotonic counter
+ * (a moving top-K would make series vanish and "other" jump). */
+struct bin_count {
+	char name[64];
+	uint64_t n;
+};
+
 struct proc_priv {
+	struct bin_count *bins;
+	size_t nbins, max_bins;
+	uint64_t other_bins;
 	struct proc_bpf *skel;
 	struct evbuf *eb;
 	struct proc_cache *cache;
@@ -119,6 +130,25 @@ static void proc_text(struct strbuf *sb, const void *payload)
 	}
 }
 
+static void count_binary(struct proc_priv *pp, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	for (size_t i = 0; i < pp->nbins; i++) {
+		if (!strncmp(pp->bins[i].name, base, sizeof(pp->bins[i].name) - 1)) {
+			pp->bins[i].n++;
+			return;
+		}
+	}
+	if (pp->nbins == pp->max_bins) {
+		pp->other_bins++;
+		return;
+	}
+	snprintf(pp->bins[pp->nbins].name, sizeof(pp->bins[0].name), "%.63s", base);
+	pp->bins[pp->nbins++].n = 1;
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct proc_priv *pp = ctx;
@@ -155,8 +185,10 @@ static int on_event(void *ctx, void *data, size_t size)
 		p = proc_cache__put(pp->cache, e->pid, e->start_ns, exec_ns, e->ts_ns);
 		p->ppid = e->ppid;
 		snprintf(p->comm, sizeof(p->comm), "%s", comm);
-		if (e->type == PROC_EV_EXEC)
+		if (e->type == PROC_EV_EXEC) {
 			snprintf(p->binary, sizeof(p->binary), "%.*s", PROC_PATH_MAX, e->path);
+			count_binary(pp, p->binary);
+		}
 		else
 			snprintf(p->binary, sizeof(p->binary), "%s", binary);
 	}
@@ -212,9 +244,11 @@ static int proc_start(struct collector *c, const struct sonde_config *cfg, struc
 	c->priv = pp;
 	c->hook = "tp_btf";
 	pp->mono_to_real = mono_to_real();
+	pp->max_bins = cfg->proc.max_binaries;
+	pp->bins = calloc(pp->max_bins ? pp->max_bins : 1, sizeof(*pp->bins));
 	pp->cache = proc_cache__new(cfg->proc.cache_size, cfg->proc.exit_grace * 1000000000ULL);
 	pp->skel = proc_bpf__open();
-	if (!pp->cache || !pp->skel)
+	if (!pp->cache || !pp->skel || !pp->bins)
 		return -ENOMEM;
 	c->obj = pp->skel->obj;
 	while (rb < (unsigned long)cfg->proc.ringbuf_bytes)
@@ -251,6 +285,7 @@ static void proc_stop(struct collector *c)
 	evbuf__free(pp->eb);
 	proc_bpf__destroy(pp->skel);
 	proc_cache__free(pp->cache);
+	free(pp->bins);
 	free(pp);
 }
 
@@ -265,6 +300,12 @@ static int proc_collect(struct collector *c, struct metrics_writer *w)
 	for (int t = PROC_EV_EXEC; t <= PROC_EV_EXIT; t++)
 		mw__sample_u64(w, "sonde_process_events_total", LABELS({ "type", ev_names[t] }),
 			       pp->seen[t]);
+	mw__family(w, "sonde_process_execs_total", "counter",
+		   "execs by binary name (the first proc.max_binaries names; later ones are \"other\").");
+	for (size_t i = 0; i < pp->nbins; i++)
+		mw__sample_u64(w, "sonde_process_execs_total", LABELS({ "binary", pp->bins[i].name }),
+			       pp->bins[i].n);
+	mw__sample_u64(w, "sonde_process_execs_total", LABELS({ "binary", "other" }), pp->other_bins);
 	proc_cache__stats(pp->cache, &hits, &misses, &evictions);
 	mw__family(w, "sonde_process_cache_entries", "gauge", "Processes in the identity cache.");
 	mw__sample_u64(w, "sonde_process_cache_entries", NO_LABELS, proc_cache__size(pp->cache));

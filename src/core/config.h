@@ -35,6 +35,7 @@ struct sonde_config {
 		long ringbuf_bytes;
 		long cache_size;
 		long exit_grace;	/* seconds */
+		long max_binaries;
 	} proc;
 };
 

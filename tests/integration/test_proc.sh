@@ -117,3 +117,14 @@ grep -q "^TIME *PID *COMM *PPID *DETAILS" "$T/trace.txt" && grep -q "sonde-syslo
 	t_ok "trace exec table shows argv" || t_fail "trace exec table: $(cat "$T/trace.txt" | head -5)"
 out=$("$SONDE" trace nosuch 2>&1); [ $? = 2 ] && echo "$out" | grep -q "no collector emits 'nosuch' events" &&
 	t_ok "unknown event type explained" || t_fail "unknown type: $out"
+
+# execs by binary name, capped: with room for 2 names, a third is "other".
+start_agent --collectors proc --proc-max-binaries 2 || t_fail "start"
+for i in 1 2 3; do "$LOAD" tag a exit 0; done
+scrape
+expect_range "execs of sonde-sysload" "$(metric 'sonde_process_execs_total{binary="sonde-sysload"}')" 3 3
+n=$(grep -c '^sonde_process_execs_total{binary=' "$T/metrics")
+[ "$n" -le 3 ] && t_ok "at most 2 names + other ($n series)" || t_fail "$n binary series with max 2"
+other=$(metric 'sonde_process_execs_total{binary="other"}')
+[ "$other" != absent ] && t_ok "other bucket present ($other)" || t_fail "no other bucket"
+stop_agent
