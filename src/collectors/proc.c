@@ -10,6 +10,7 @@
 #include <time.h>
 #include <bpf/libbpf.h>
 #include "core/collector.h"
+#include "core/container.h"
 #include "core/events.h"
 #include "core/evbuf.h"
 #include "core/filter.h"
@@ -32,7 +33,17 @@ struct bin_count {
 	uint64_t n;
 };
 
+/* cgroup id -> container, so /proc is read once per cgroup, not per event. */
+#define CGROUP_CACHE 256
+struct cgroup_entry {
+	uint64_t id;
+	int found;		/* 1 container, 0 none, -1 unknown (process gone) */
+	struct container_ref ref;
+};
+
 struct proc_priv {
+	struct cgroup_entry cgroups[CGROUP_CACHE];
+	unsigned cgroup_next;
 	struct bin_count *bins;
 	size_t nbins, max_bins;
 	uint64_t other_bins;
@@ -48,8 +59,33 @@ struct proc_priv {
 struct proc_payload {
 	const struct sonde_proc_event *e;
 	const struct proc_info *p;
+	const struct cgroup_entry *cg;
 	size_t size;
 };
+
+/* The container of the event's cgroup: from /proc/PID/cgroup the first
+ * time a cgroup is seen. Processes in the root cgroup are in none. */
+static const struct cgroup_entry *container_of(struct proc_priv *pp, const struct sonde_proc_event *e)
+{
+	struct cgroup_entry *c;
+	char path[4096];
+
+	if (e->cgroup_id <= 1)
+		return NULL;
+	for (unsigned i = 0; i < CGROUP_CACHE; i++)
+		if (pp->cgroups[i].id == e->cgroup_id && pp->cgroups[i].found >= 0)
+			return &pp->cgroups[i];
+	c = &pp->cgroups[pp->cgroup_next++ % CGROUP_CACHE];
+	memset(c, 0, sizeof(*c));
+	c->id = e->cgroup_id;
+	/* /proc is cheapest; a process already gone leaves the cgroup tree. */
+	if (container__cgroup_of(e->pid, path, sizeof(path)) &&
+	    container__cgroup_by_id(e->cgroup_id, path, sizeof(path)))
+		c->found = -1;	/* unknown, and asked again next time */
+	else
+		c->found = !container__parse(path, &c->ref);
+	return c;
+}
 
 static void write_argv(struct json_writer *w, const struct sonde_proc_event *e)
 {
@@ -86,6 +122,16 @@ static void proc_fields(struct json_writer *w, const void *payload)
 	else
 		jw__null(w);	/* the parent predates what sonde has seen */
 	jw__key(w, "cgroup_id"); jw__u64(w, e->cgroup_id);
+	if (pl->cg && pl->cg->found > 0) {
+		jw__key(w, "container_id"); jw__str(w, pl->cg->ref.id);
+		jw__key(w, "container_runtime"); jw__str(w, pl->cg->ref.runtime);
+	}
+	if (pl->cg && pl->cg->ref.pod_uid[0]) {
+		jw__key(w, "pod_uid"); jw__str(w, pl->cg->ref.pod_uid);
+	}
+	if (pl->cg && pl->cg->found < 0) {
+		jw__key(w, "container_unknown"); jw__bool(w, true);
+	}
 	if (pl->p->binary[0]) {
 		jw__key(w, "binary"); jw__str(w, pl->p->binary);
 	}
@@ -199,6 +245,8 @@ static int on_event(void *ctx, void *data, size_t size)
 		/* Seeded from /proc, whose start times have tick precision. */
 		snprintf(p->parent_exec_id, sizeof(p->parent_exec_id), "%s", parent->exec_id);
 	pl.p = p;
+	if (e->type != PROC_EV_EXIT)
+		pl.cg = container_of(pp, e);
 	{
 		struct sonde_event ev = {
 			.time_ns = e->ts_ns + pp->mono_to_real, .type = ev_names[e->type],

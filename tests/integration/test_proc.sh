@@ -128,3 +128,31 @@ n=$(grep -c '^sonde_process_execs_total{binary=' "$T/metrics")
 other=$(metric 'sonde_process_execs_total{binary="other"}')
 [ "$other" != absent ] && t_ok "other bucket present ($other)" || t_fail "no other bucket"
 stop_agent
+
+# Container identity from the cgroup path, even for a process that is gone
+# before the agent reads /proc: a Kubernetes-style (containerd, systemd
+# driver) cgroup made for the test.
+CG2=
+for root in /sys/fs/cgroup/unified /sys/fs/cgroup; do
+	[ "$(stat -fc %T "$root" 2>/dev/null)" = cgroup2fs ] && { CG2=$root; break; }
+done
+CID=3f8a9c1e5b7d2f4a6c8e0b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a
+POD=8f9d6a2c-4b1e-4d3a-9c7f-2e5b8a1d4c6f
+if [ -n "$CG2" ]; then
+	D=$CG2/sonde-test-$$.slice/kubepods-pod${POD//-/_}.slice/cri-containerd-$CID.scope
+	mkdir -p "$D"
+	start_agent --collectors proc || t_fail "start"
+	sh -c "echo \$\$ >$D/cgroup.procs; exec '$LOAD' tag in-container-$TAG exit 0"
+	sleep 0.3
+	stop_agent
+	rmdir "$D" "$(dirname "$D")" "$(dirname "$(dirname "$D")")"
+	$PY - "$T/events.jsonl" "$TAG" "$CID" "$POD" <<'PY' && t_ok "exec in a pod's container: container_id, runtime and pod_uid" || t_fail "container fields: $(grep in-container "$T/events.jsonl" | head -c 600)"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if "in-container-" + sys.argv[2] in l]
+e = [x for x in ev if x["type"] == "exec" and x["comm"] == "sonde-sysload"][0]
+assert e["container_id"] == sys.argv[3] and e["container_runtime"] == "containerd", e
+assert e["pod_uid"] == sys.argv[4], e
+PY
+else
+	t_skip "no cgroup v2 hierarchy: container identity not tested"
+fi
