@@ -43,6 +43,7 @@ struct cgroup_entry {
 
 struct proc_priv {
 	struct cgroup_entry cgroups[CGROUP_CACHE];
+	int ancestry_depth;
 	unsigned cgroup_next;
 	struct bin_count *bins;
 	size_t nbins, max_bins;
@@ -61,6 +62,9 @@ struct proc_payload {
 	const struct proc_info *p;
 	const struct cgroup_entry *cg;
 	size_t size;
+	/* The parent chain as the cache knows it, nearest first. */
+	struct proc_info ancestors[32];
+	int nancestors;
 };
 
 /* The container of the event's cgroup: from /proc/PID/cgroup the first
@@ -121,6 +125,21 @@ static void proc_fields(struct json_writer *w, const void *payload)
 		jw__str(w, pl->p->parent_exec_id);
 	else
 		jw__null(w);	/* the parent predates what sonde has seen */
+	jw__key(w, "ancestors");
+	jw__arr_begin(w);
+	for (int i = 0; i < pl->nancestors; i++) {
+		const struct proc_info *a = &pl->ancestors[i];
+
+		jw__obj_begin(w);
+		jw__key(w, "pid"); jw__u64(w, a->pid);
+		jw__key(w, "exec_id"); jw__str(w, a->exec_id);
+		jw__key(w, "comm"); jw__str(w, a->comm);
+		if (a->binary[0]) {
+			jw__key(w, "binary"); jw__str(w, a->binary);
+		}
+		jw__obj_end(w);
+	}
+	jw__arr_end(w);
 	jw__key(w, "cgroup_id"); jw__u64(w, e->cgroup_id);
 	if (pl->cg && pl->cg->found > 0) {
 		jw__key(w, "container_id"); jw__str(w, pl->cg->ref.id);
@@ -245,6 +264,17 @@ static int on_event(void *ctx, void *data, size_t size)
 		/* Seeded from /proc, whose start times have tick precision. */
 		snprintf(p->parent_exec_id, sizeof(p->parent_exec_id), "%s", parent->exec_id);
 	pl.p = p;
+	/* Copies, not pointers: a lookup may evict what an earlier one returned. */
+	for (uint32_t ppid = p->ppid; ppid > 0 && pl.nancestors < pp->ancestry_depth;) {
+		const struct proc_info *a = proc_cache__get(pp->cache, ppid);
+
+		if (!a || a->pid == e->pid)
+			break;
+		pl.ancestors[pl.nancestors++] = *a;
+		if (a->ppid == ppid)
+			break;
+		ppid = a->ppid;
+	}
 	if (e->type != PROC_EV_EXIT)
 		pl.cg = container_of(pp, e);
 	{
@@ -293,6 +323,7 @@ static int proc_start(struct collector *c, const struct sonde_config *cfg, struc
 	c->hook = "tp_btf";
 	pp->mono_to_real = mono_to_real();
 	pp->max_bins = cfg->proc.max_binaries;
+	pp->ancestry_depth = cfg->proc.ancestry_depth;
 	pp->bins = calloc(pp->max_bins ? pp->max_bins : 1, sizeof(*pp->bins));
 	pp->cache = proc_cache__new(cfg->proc.cache_size, cfg->proc.exit_grace * 1000000000ULL);
 	pp->skel = proc_bpf__open();

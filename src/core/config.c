@@ -56,6 +56,8 @@ const struct opt config_opts[] = {
 	  "16384", "N", "processes kept in the identity cache" },
 	{ "proc.exit_grace", "proc-exit-grace", 0, OPT_INT, F(proc.exit_grace), 0, 3600, NULL, "30",
 	  "SECONDS", "how long exited processes stay resolvable" },
+	{ "proc.ancestry_depth", "proc-ancestry-depth", 0, OPT_INT, F(proc.ancestry_depth), 0, 32,
+	  NULL, "8", "N", "ancestors listed in process events (nearest first)" },
 	{ "proc.max_binaries", "proc-max-binaries", 0, OPT_INT, F(proc.max_binaries), 0, 10000, NULL,
 	  "100", "N", "binary names with their own exec counter; later names count as \"other\"" },
 	{ 0 }

@@ -36,6 +36,7 @@ struct sonde_config {
 		long cache_size;
 		long exit_grace;	/* seconds */
 		long max_binaries;
+		long ancestry_depth;
 	} proc;
 };
 

@@ -35,6 +35,12 @@ for pid, e in execs.items():
     assert x["exec_id"] == e["exec_id"] and x["lifetime_ns"] > 0, (x, e)
     ids.add(e["exec_id"])
 assert len(ids) == n, "exec_ids not unique"
+# Ancestry, nearest first: the driver, then what the cache knows above it.
+for e in execs.values():
+    a = e["ancestors"]
+    assert a and a[0]["pid"] == driver and a[0]["exec_id"] == drv[0]["exec_id"], a
+    assert len(a) <= 8 and len({x["pid"] for x in a}) == len(a), a
+assert len(drv[0]["ancestors"]) >= 1, drv[0]["ancestors"]
 PY
 for m in 'sonde_events_lost_total{collector="proc",reason="ringbuf_full"}'; do
 	[ "$(metric "$m")" = 0 ] && t_ok "$m = 0" || t_fail "$m = $(metric "$m")"
