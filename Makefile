@@ -132,9 +132,13 @@ bench: deps all
 budgets: all
 	$(BUILD)/sonde verify --builtin --json | tests/verifier/budgets.py write tests/verifier/budgets.txt
 
+# Process events through the ring buffer to the JSON sink, next to bpftrace.
+bench-events: deps all
+	bench/events.sh
+
 clean:
 	rm -rf build
 
-.PHONY: all deps run test tests test-unit test-kernels bench budgets clean
+.PHONY: all deps run test tests test-unit test-kernels bench bench-events budgets clean
 .DELETE_ON_ERROR:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

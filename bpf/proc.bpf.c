@@ -13,6 +13,15 @@ struct {
 
 SONDE_DROPS(PROC_DROP_MAX)
 
+/* Exec events are built here and copied out at their real length: a
+ * fixed 4 KiB reservation per exec would fill the ring ~40 times faster. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sonde_proc_event);
+} scratch SEC(".maps");
+
 static __always_inline void fill_common(struct sonde_proc_event *e, __u32 type, struct task_struct *t)
 {
 	struct task_struct *parent = BPF_CORE_READ(t, real_parent);
@@ -42,15 +51,14 @@ int BPF_PROG(proc_exec, struct task_struct *p, pid_t old_pid, struct linux_binpr
 {
 	struct sonde_proc_event *e;
 	unsigned long start, end;
+	__u32 zero = 0;
 	__u64 len;
 
 	if (!filter_pass(bpf_get_current_pid_tgid()))
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		drop(PROC_DROP_RINGBUF_FULL);
+	e = bpf_map_lookup_elem(&scratch, &zero);
+	if (!e)
 		return 0;
-	}
 	fill_common(e, PROC_EV_EXEC, p);
 	if (bpf_probe_read_kernel_str(e->path, sizeof(e->path), BPF_CORE_READ(bprm, filename)) < 0) {
 		e->path[0] = '\0';
@@ -72,7 +80,8 @@ int BPF_PROG(proc_exec, struct task_struct *p, pid_t old_pid, struct linux_binpr
 		e->flags |= PROC_F_ARGS_UNREADABLE;
 	}
 	e->args_len = len;
-	bpf_ringbuf_submit(e, 0);
+	if (bpf_ringbuf_output(&events, e, __builtin_offsetof(struct sonde_proc_event, args) + len, 0))
+		drop(PROC_DROP_RINGBUF_FULL);
 	return 0;
 }
 

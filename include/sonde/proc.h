@@ -18,7 +18,8 @@ enum proc_ev_flags {
 	PROC_F_PATH_UNREADABLE	= 1 << 2,	/* the read of the binary path failed */
 };
 
-/* Fork and exit events stop before `path`; exec events carry it all. */
+/* Fork and exit events stop before `path`; exec events stop after
+ * args_len bytes of args. */
 struct sonde_proc_event {
 	__u32 type, flags;
 	__u64 ts_ns;		/* CLOCK_MONOTONIC, at the event */

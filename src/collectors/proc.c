@@ -1,6 +1,7 @@
 /* Process lifecycle: exec, fork and exit events with identity and
  * ancestry. User side of bpf/proc.bpf.c. */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/wait.h>
@@ -223,7 +224,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	char comm[SONDE_COMM_LEN + 1] = {};
 
 	if (size < PROC_EV_HDR_SIZE || e->type < PROC_EV_EXEC || e->type > PROC_EV_EXIT ||
-	    (e->type == PROC_EV_EXEC && size < sizeof(*e))) {
+	    (e->type == PROC_EV_EXEC && (size < offsetof(struct sonde_proc_event, args) ||
+					 e->args_len > size - offsetof(struct sonde_proc_event, args)))) {
 		pp->malformed++;
 		return 0;
 	}

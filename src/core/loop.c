@@ -73,6 +73,11 @@ void loop__block_signals(void)
 {
 	sigset_t mask;
 
+	/* A shell starts background jobs with SIGINT ignored, and an ignored
+	 * signal never reaches a signalfd: take the defaults back first. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	loop_sigset(&mask);
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 }

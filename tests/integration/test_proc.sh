@@ -75,7 +75,10 @@ fi
 # delivered or counted as lost; with room in the ring buffer, none is lost.
 # Then again with a 4 KiB ring buffer, where losses must show in the counter.
 storm() { # ringbuf-bytes
-	start_agent --collectors proc --proc-ringbuf-bytes "$1" || { t_fail "start"; return; }
+	# A fresh, unrotated events file: 40,000 events with ancestry run to
+	# tens of MB, past the default 64 MB rotation once appended to.
+	rm -f "$T"/events.jsonl*
+	start_agent --collectors proc --proc-ringbuf-bytes "$1" --events-max-bytes 0 || { t_fail "start"; return; }
 	"$LOAD" forks 20000 & SP=$!
 	wait $SP
 	sleep 0.5
