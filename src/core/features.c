@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -38,13 +39,6 @@ const void *features__elf_bytes(size_t *sz) { return features_bpf__elf_bytes(sz)
 
 const char *feature__name(enum feature_id id) { return feat_info[id].name; }
 const char *feature__summary(enum feature_id id) { return feat_info[id].summary; }
-
-/* The uprobe probe attaches here, in our own binary. */
-__attribute__((noinline, used)) int features__uprobe_target(int x)
-{
-	asm volatile("" ::: "memory");
-	return x + 1;
-}
 
 static long perf_open(struct perf_event_attr *a, int pid, int cpu)
 {
@@ -172,8 +166,24 @@ static int attach_prog(enum feature_id id, struct bpf_program *prog, struct bpf_
 	if (id == FEAT_PERF_SW)
 		return attach_perf_sw(prog, link);
 	if (id == FEAT_UPROBE) {
-		LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = "features__uprobe_target");
-		*link = bpf_program__attach_uprobe_opts(prog, getpid(), "/proc/self/exe", 0, &uo);
+		/* On a file no process maps: attaching and detaching then touch
+		 * no address space, so a SIGKILL during the (deferred) detach
+		 * cannot make the kernel leak the uprobe, as it does when the
+		 * probed process itself dies mid-unregister. */
+		char path[64];
+		int fd = memfd_create("sonde-uprobe-probe", MFD_CLOEXEC), err;
+
+		if (fd < 0 || ftruncate(fd, 4096)) {
+			err = -errno;
+			if (fd >= 0)
+				close(fd);
+			return err;
+		}
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		*link = bpf_program__attach_uprobe_opts(prog, -1, path, 0, NULL);
+		err = *link ? 0 : -errno;
+		close(fd);	/* the uprobe holds the inode */
+		return err;
 	} else {
 		*link = bpf_program__attach(prog);
 	}
