@@ -16,17 +16,14 @@
 #include "sonde/syscalls.h"
 
 struct view_opts {
-	long pid, interval, count, top;
-	char comm[16];
-	char cgroup[256];
+	struct filter_config filter;
+	long interval, count, top;
 	bool json;
 };
 
 #define F(f) OPT_FIELD(struct view_opts, f)
 static const struct opt view_opts[] = {
-	{ "pid", "pid", 'p', OPT_INT, F(pid), 0, 1L << 22, NULL, "0", "PID", "only this process" },
-	{ "comm", "comm", 0, OPT_STR, F(comm), 0, 0, NULL, "", "NAME", "only processes with this name" },
-	{ "cgroup", "cgroup", 0, OPT_STR, F(cgroup), 0, 0, NULL, "", "DIR", "only this cgroup v2 directory" },
+	FILTER_OPTS(struct view_opts, 0),
 	{ "interval", "interval", 'i', OPT_INT, F(interval), 1, 3600, NULL, "1", "SECONDS",
 	  "print every SECONDS" },
 	{ "count", "count", 'c', OPT_INT, F(count), 0, 1L << 30, NULL, "0", "N",
@@ -274,9 +271,7 @@ int cmd_syscalls(int argc, char **argv)
 	}
 	/* The agent's defaults, with the view's filters and exact latency. */
 	config__load(&cfg, 1, argv, NULL);
-	cfg.filter.pid = v.o.pid;
-	strcpy(cfg.filter.comm, v.o.comm);
-	strcpy(cfg.filter.cgroup, v.o.cgroup);
+	cfg.filter = v.o.filter;
 	cfg.syscalls.latency_sample = 1;
 	log__set_level(LOG_WARN);
 	log__setup_libbpf();
@@ -292,7 +287,7 @@ int cmd_syscalls(int argc, char **argv)
 		goto out;
 	}
 	if (!v.o.json)
-		fprintf(stderr, "Tracing syscalls%s... Ctrl-C to stop.\n", v.o.pid ? " of one process" : "");
+		fprintf(stderr, "Tracing syscalls%s... Ctrl-C to stop.\n", v.o.filter.pid ? " of one process" : "");
 	loop__set_timer(v.loop, v.o.interval * 1000, on_tick, &v);
 	ret = loop__run(v.loop) < 0;
 out:

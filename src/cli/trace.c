@@ -13,18 +13,13 @@
 #include "sinks/jsonl.h"
 
 struct trace_opts {
-	long pid;
-	char comm[16];
-	char cgroup[256];
+	struct filter_config filter;
 	bool json;
 };
 
 #define F(f) OPT_FIELD(struct trace_opts, f)
 static const struct opt trace_opts[] = {
-	{ "pid", "pid", 'p', OPT_INT, F(pid), 0, 1L << 22, NULL, "0", "PID", "only this process" },
-	{ "comm", "comm", 0, OPT_STR, F(comm), 0, 0, NULL, "", "NAME", "only processes with this name" },
-	{ "cgroup", "cgroup", 'c', OPT_STR, F(cgroup), 0, 0, NULL, "", "DIR",
-	  "only this cgroup v2 directory" },
+	FILTER_OPTS(struct trace_opts, 'c'),
 	{ "json", "json", 0, OPT_BOOL, F(json), 0, 0, NULL, "false", NULL, "JSON lines (the events schema)" },
 	{ 0 }
 };
@@ -93,9 +88,15 @@ int cmd_trace(int argc, char **argv)
 	struct loop *loop = NULL;
 	int next, ret = 1;
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 0;
+		}
 	}
 	v.type = argv[1];
 	c.ops = emitter_of(v.type);
@@ -114,9 +115,7 @@ int cmd_trace(int argc, char **argv)
 	}
 	v.json = o.json;
 	config__load(&cfg, 1, argv, NULL);
-	cfg.filter.pid = o.pid;
-	strcpy(cfg.filter.comm, o.comm);
-	strcpy(cfg.filter.cgroup, o.cgroup);
+	cfg.filter = o.filter;
 	log__set_level(LOG_WARN);
 	log__setup_libbpf();
 	sysfs__prepare();

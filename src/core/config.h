@@ -42,6 +42,16 @@ struct sonde_config {
 
 extern const struct opt config_opts[];
 
+/* The process filter's options, for the live views' own tables: type has
+ * a `struct filter_config filter` member; cg is the short flag of --cgroup. */
+#define FILTER_OPTS(type, cg)								\
+	{ "pid", "pid", 'p', OPT_INT, OPT_FIELD(type, filter.pid), 0, 1L << 22, NULL, "0",	\
+	  "PID", "only this process" },							\
+	{ "comm", "comm", 0, OPT_STR, OPT_FIELD(type, filter.comm), 0, 0, NULL, "", "NAME",	\
+	  "only processes with this name" },						\
+	{ "cgroup", "cgroup", cg, OPT_STR, OPT_FIELD(type, filter.cgroup), 0, 0, NULL, "",	\
+	  "DIR", "only this cgroup v2 directory" }
+
 /* Defaults, then the file named by --config (if any), then argv.
  * Returns 0, or a negative errno after printing the reason. */
 int config__load(struct sonde_config *cfg, int argc, char **argv, int *next);
