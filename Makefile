@@ -27,8 +27,12 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -fno-omit-frame-pointer $(SANFLAGS)
 CPPFLAGS += -Iinclude -Isrc -I$(BUILD) -I$(BUILD)/gen -DSONDE_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 LIBBPF_A := /usr/lib/x86_64-linux-gnu/libbpf.a
-LDLIBS   += $(LIBBPF_A) -lelf -lz -lmicrohttpd -lyaml -lm -lpthread
+LDLIBS   += -lelf -lz -lmicrohttpd -lyaml -lm -lpthread
 LDFLAGS  += $(SANFLAGS)
+# src/core/kbtf.c shares one parse of the kernel BTF between libbpf objects;
+# the group lets libbpf.a's calls find the wrappers in libsonde.a.
+KBTF_WRAP := -Wl,--wrap=btf__load_vmlinux_btf -Wl,--wrap=btf__free
+LINK_LIBS  = $(KBTF_WRAP) -Wl,--start-group $(BUILD)/libsonde.a $(LIBBPF_A) -Wl,--end-group $(LDLIBS)
 
 BPF_CFLAGS := $(BPF_EXTRA) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -Ibpf -I$(BUILD) \
 	-idirafter /usr/include/x86_64-linux-gnu -Wall -Wno-unused-function
@@ -85,11 +89,11 @@ $(BUILD)/libsonde.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(BUILD)/sonde: $(CLI_OBJS) $(BUILD)/libsonde.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LINK_LIBS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libsonde.a
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(BUILD)/libsonde.a $(LDFLAGS) $(LDLIBS) -lcmocka
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(LDFLAGS) $(LINK_LIBS) -lcmocka
 
 $(BUILD)/tests/%: tests/integration/%.c
 	@mkdir -p $(@D)

@@ -17,3 +17,9 @@ int empty_tp_enter(void *ctx) { return 0; }
 
 SEC("tracepoint/raw_syscalls/sys_exit")
 int empty_tp_exit(void *ctx) { return 0; }
+
+SEC("tp_btf/sys_enter")
+int empty_btf_enter(void *ctx) { return 0; }
+
+SEC("tp_btf/sys_exit")
+int empty_btf_exit(void *ctx) { return 0; }

@@ -72,45 +72,75 @@ struct {
 	__type(value, __u32);
 } comm_seq SEC(".maps");
 
-static __always_inline void sc_count(struct sc_thread *t, __u32 tid, __u32 nr, long ret,
-				     bool btf);
+/* Calls on this CPU until the next timed one. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} countdown SEC(".maps");
 
-/* The common path is a few stores: the call's number for the exit, and a
- * countdown to the next timed call. */
-static __always_inline void sc_enter(__u64 id, long nr, bool btf)
+/* The BTF task where the kernel has it (5.11+): pid, tgid and name read
+ * straight from it cost less than the helpers that copy them. */
+static __always_inline struct task_struct *cur_task(void)
 {
-	__u32 idx = (__u32)id & slot_mask, tid = (__u32)id;
-	struct sc_thread *t;
+	return have_task_btf() ? bpf_get_current_task_btf() : NULL;
+}
 
-	if (!filter_pass(id))
-		return;
-	t = bpf_map_lookup_elem(&threads, &idx);
-	if (!t)
-		return;
-	t->call = (__u64)tid << 32 | (__u32)nr;
+static __always_inline __u64 task_id(struct task_struct *task)
+{
+	if (!task)
+		return bpf_get_current_pid_tgid();
+	return (__u64)task->tgid << 32 | (__u32)task->pid;
+}
+
+/* This thread's slot, if the filters let the thread through. */
+static __always_inline struct sc_thread *slot_of(__u64 id)
+{
+	__u32 idx = (__u32)id & slot_mask;
+
+	return filter_pass(id) ? bpf_map_lookup_elem(&threads, &idx) : NULL;
+}
+
+static __always_inline void sc_count(struct sc_thread *t, struct task_struct *task, __u32 tid,
+				     __u32 nr, long ret);
+
+/* Most entries only count down to the next timed call, on a per-CPU
+ * counter: no task, no thread slot, no store to a shared line. The exit
+ * reads the call's number from its own context. */
+static __always_inline void sc_enter(long nr)
+{
+	struct task_struct *task;
+	struct sc_thread *t;
+	__u32 zero = 0, *cd;
+	__u64 id;
+
 	if (nr == nr_exit || nr == nr_exit_group) {
-		sc_count(t, tid, nr, 0, btf);
+		task = cur_task();
+		id = task_id(task);
+		t = slot_of(id);
+		if (t)
+			sc_count(t, task, id, nr, 0);
 		return;
 	}
 	if (sample_mask) {
-		if (t->countdown--)
+		cd = bpf_map_lookup_elem(&countdown, &zero);
+		if (!cd || (*cd)--)
 			return;
 		/* Next sample in 0..2N-2 calls (mean N-1 between samples):
 		 * random gaps cannot alias with periodic call patterns, and
 		 * only sampled calls pay for the random number. */
-		t->countdown = bpf_get_prandom_u32() & (2 * sample_mask);
+		*cd = bpf_get_prandom_u32() & (2 * sample_mask);
 	}
-	if (t->ts && t->ts_tid != tid)
+	id = task_id(cur_task());
+	t = slot_of(id);
+	if (!t)
+		return;
+	if (t->ts && t->ts_tid != (__u32)id)
 		drop(SC_DROP_SLOT_COLLISION);
-	t->ts_tid = tid;
+	t->ts_tid = id;
 	t->ts = bpf_ktime_get_ns();
 }
-
-/* The number of the call this thread is finishing: from its entry, or
- * from the registers (fallback, evaluated only then) if a colliding thread
- * overwrote it. */
-#define CALL_NR(t, tid, fallback) \
-	((__u32)((t)->call >> 32) == (tid) ? (__u32)(t)->call : (__u32)(fallback))
 
 /* Interns a process name; slow path, once per thread and name. */
 static __noinline __u32 comm_intern(struct sc_comm *c)
@@ -151,17 +181,17 @@ static __always_inline void add(void *map, void *key, __u32 reason)
 }
 
 /* Counts one call of the current thread, and its failure if it failed.
- * With btf the name is read straight from the task (12 ns cheaper than
- * bpf_get_current_comm, which kernels before 5.11 need). */
-static __always_inline void sc_count(struct sc_thread *t, __u32 tid, __u32 nr, long ret,
-				     bool btf)
+ * The name is read straight from the task where there is one (12 ns
+ * cheaper than bpf_get_current_comm, which kernels before 5.11 need). */
+static __always_inline void sc_count(struct sc_thread *t, struct task_struct *task, __u32 tid,
+				     __u32 nr, long ret)
 {
 	struct sc_comm c;
 	__u64 *w = (__u64 *)c.comm;
 	__u32 key;
 
-	if (btf && have_task_btf())
-		__builtin_memcpy(c.comm, bpf_get_current_task_btf()->comm, sizeof(c.comm));
+	if (task)
+		__builtin_memcpy(c.comm, task->comm, sizeof(c.comm));
 	else
 		bpf_get_current_comm(c.comm, sizeof(c.comm));
 	if (t->tid != tid || t->comm_id == SC_COMM_NONE || t->comm[0] != w[0] ||
@@ -198,9 +228,15 @@ static __always_inline void sc_count(struct sc_thread *t, __u32 tid, __u32 nr, l
 }
 
 /* Counts a finished call and, if its entry was timed, its latency. */
-static __always_inline void sc_exit(struct sc_thread *t, __u32 tid, __u32 nr, long ret, bool btf)
+static __always_inline void sc_exit(struct task_struct *task, __u32 nr, long ret)
 {
-	sc_count(t, tid, nr, ret, btf);
+	__u64 id = task_id(task);
+	__u32 tid = id;
+	struct sc_thread *t = slot_of(id);
+
+	if (!t)
+		return;
+	sc_count(t, task, tid, nr, ret);
 	if (t->ts && t->ts_tid == tid) {
 		__u64 d = bpf_ktime_get_ns() - t->ts;
 		/* 64-bit index: with a u32, clang clamps a zero-extended copy
@@ -220,78 +256,45 @@ static __always_inline void sc_exit(struct sc_thread *t, __u32 tid, __u32 nr, lo
 	}
 }
 
-/* This thread's slot, if the filters let the thread through. */
-static __always_inline struct sc_thread *slot_of(__u64 id)
-{
-	__u32 idx = (__u32)id & slot_mask;
-
-	return filter_pass(id) ? bpf_map_lookup_elem(&threads, &idx) : NULL;
-}
-
-/* pid and tgid straight from the task where the kernel allows it: the
- * helper call costs more. */
-static __always_inline __u64 current_id(void)
-{
-	struct task_struct *task;
-
-	if (!have_task_btf())
-		return bpf_get_current_pid_tgid();
-	task = bpf_get_current_task_btf();
-	return (__u64)task->tgid << 32 | (__u32)task->pid;
-}
-
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter_btf, struct pt_regs *regs, long nr)
 {
-	sc_enter(current_id(), nr, true);
+	sc_enter(nr);
 	return 0;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
 {
-	__u64 id = current_id();
-	struct sc_thread *t = slot_of(id);
-
-	if (t)
-		sc_exit(t, id, CALL_NR(t, (__u32)id, regs->orig_ax), ret, true);
+	sc_exit(cur_task(), regs->orig_ax, ret);
 	return 0;
 }
 
 SEC("raw_tp/sys_enter")
 int sys_enter_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	sc_enter(bpf_get_current_pid_tgid(), ctx->args[1], false);
+	sc_enter(ctx->args[1]);
 	return 0;
 }
 
+/* Only this fallback pays a probe read for the call's number. */
 SEC("raw_tp/sys_exit")
 int sys_exit_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct sc_thread *t = slot_of(id);
-
-	if (t)
-		sc_exit(t, id, CALL_NR(t, (__u32)id,
-				       BPF_CORE_READ((struct pt_regs *)ctx->args[0], orig_ax)),
-			ctx->args[1], false);
+	sc_exit(cur_task(), BPF_CORE_READ((struct pt_regs *)ctx->args[0], orig_ax), ctx->args[1]);
 	return 0;
 }
 
 SEC("tracepoint/raw_syscalls/sys_enter")
 int sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
 {
-	sc_enter(bpf_get_current_pid_tgid(), ctx->id, false);
+	sc_enter(ctx->id);
 	return 0;
 }
 
 SEC("tracepoint/raw_syscalls/sys_exit")
 int sys_exit_tp(struct trace_event_raw_sys_exit *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct sc_thread *t = slot_of(id);
-
-	if (t)
-		sc_exit(t, id, CALL_NR(t, (__u32)id, ctx->id), ctx->ret, false);
+	sc_exit(cur_task(), ctx->id, ctx->ret);
 	return 0;
 }

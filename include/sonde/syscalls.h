@@ -61,13 +61,12 @@ struct sc_hist {		/* latency per syscall */
  * was overwritten loses its latency (SC_DROP_SLOT_COLLISION), never its
  * count; a call whose number was overwritten reads it from the registers. */
 struct sc_thread {
-	__u64 call;		/* tid << 32 | nr, written at every entry */
 	__u64 ts;		/* entry time of a sampled call; 0: none */
 	__u32 ts_tid;		/* whose call ts is */
 	__u32 tid;		/* whose name comm/comm_id are */
 	__u64 comm[2];
 	__u32 comm_id;
-	__u32 countdown;	/* calls until the next latency sample */
+	__u32 pad;
 };
 
 enum sc_drop {

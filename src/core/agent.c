@@ -10,6 +10,7 @@
 #include "core/collector.h"
 #include "core/config.h"
 #include "core/events.h"
+#include "core/kbtf.h"
 #include "core/log.h"
 #include "core/self.h"
 #include "core/status.h"
@@ -201,6 +202,15 @@ static int start_http(struct agent *a)
 	return 0;
 }
 
+static void log_kbtf(void)
+{
+	struct kbtf_stats st;
+
+	kbtf__stats(&st);
+	pr_debug("kernel BTF: parsed %u time(s)%s, shared by %u more load(s)", st.parsed,
+		 st.mmapped ? " from an mmap of sysfs" : "", st.reused);
+}
+
 /* SIGHUP: a bad config keeps the running one; a good one restarts the
  * collectors (counters restart from zero, as Prometheus expects of a reset). */
 static void reload(struct agent *a, int argc, char **argv)
@@ -219,6 +229,7 @@ static void reload(struct agent *a, int argc, char **argv)
 	log__set_level(cfg.log_level);
 	open_sinks(a);
 	start_collectors(a);
+	kbtf__drop();
 	if (relisten) {
 		http__stop(a->http, a->loop);
 		if (start_http(a))
@@ -267,6 +278,8 @@ int agent__main(int argc, char **argv)
 		goto out;
 	if (!a->cfg.attach_only && start_http(a))
 		goto out;
+	log_kbtf();
+	kbtf__drop();
 	pr_info("ready: %d of %d collectors running, attached in %.1f ms", running, a->ncs,
 		mono_ms() - t0);
 	ret = 0;

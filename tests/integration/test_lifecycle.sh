@@ -6,8 +6,14 @@
 before=$(sonde_progs)
 [ -z "$before" ] || t_fail "sonde programs already loaded before the test: $before"
 
-start_agent || t_fail "start"
+start_agent -v --collectors syscalls,proc || t_fail "start"
 [ -n "$(sonde_progs)" ] && t_ok "programs loaded while running: $(sonde_progs)" || t_fail "no programs loaded while running"
+# The kernel BTF is parsed once for all objects (feature probes, syscalls, proc), not per object.
+line=$(grep -o 'kernel BTF: parsed [0-9]* time(s).*' "$T/agent.err")
+case $line in
+"kernel BTF: parsed 1 time(s)"*"shared by "[1-9]*) t_ok "$line" ;;
+*) t_fail "kernel BTF not shared: '${line:-no log line}'" ;;
+esac
 stop_agent
 left=$(sonde_progs)
 [ -z "$left" ] && t_ok "no program left after SIGTERM" || t_fail "left after SIGTERM: $left"

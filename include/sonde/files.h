@@ -1,0 +1,61 @@
+/* File events: bpf/files.bpf.c -> src/collectors/files.c. */
+#ifndef SONDE_FILES_H
+#define SONDE_FILES_H
+#include "sonde/types.h"
+
+#define FILE_PATH_MAX	4096	/* bytes per path, with its NUL (power of two: used as a mask) */
+#define FILE_PREFIXES	8	/* path prefixes the kernel filters on */
+#define FILE_PREFIX_LEN	64
+
+/* The syscalls traced; the enter and exit programs of each share the op. */
+enum file_op {
+	FILE_OP_OPEN = 1,	/* open, openat, openat2, creat */
+	FILE_OP_UNLINK,		/* unlink, unlinkat, rmdir */
+	FILE_OP_RENAME,		/* rename, renameat, renameat2 */
+	FILE_OP_MAX,
+};
+
+enum file_ev_flags {
+	FILE_F_PATH_UNREADABLE	= 1 << 0,	/* the read of path failed */
+	FILE_F_PATH2_UNREADABLE	= 1 << 1,	/* the read of the new name failed */
+	FILE_F_PATH_TRUNCATED	= 1 << 2,	/* longer than FILE_PATH_MAX */
+	FILE_F_PATH2_TRUNCATED	= 1 << 3,
+	FILE_F_RELATIVE		= 1 << 4,	/* prefix filter left to user space */
+};
+
+/* What sys_enter saves for sys_exit, keyed by tid: user pointers are read
+ * only at exit, when the kernel has faulted the strings in. */
+struct file_call {
+	__u64 ts_ns;
+	__u64 path, path2;	/* user addresses */
+	__u64 flags;		/* open flags, unlinkat/renameat2 flags */
+	__u32 mode;
+	__s32 dfd, dfd2;	/* AT_FDCWD (-100) for plain open/unlink/rename */
+	__u16 nr;		/* syscall number */
+	__u16 op;
+};
+
+/* One event; path2 (rename's new name) follows path at path_len. */
+struct sonde_file_event {
+	__u64 ts_ns;		/* CLOCK_MONOTONIC, at the syscall's exit */
+	__u64 start_ns;		/* the process's start (task->start_time) */
+	__u64 cgroup_id;
+	__u64 flags;
+	__s64 ret;		/* fd, 0, or -errno */
+	__u32 pid, tid, uid, mode;
+	__s32 dfd, dfd2;
+	__u16 nr, op;
+	__u16 path_len, path2_len;	/* with the NUL; 0: none */
+	__u32 ev_flags;
+	char comm[SONDE_COMM_LEN];
+	char paths[2 * FILE_PATH_MAX];
+};
+
+#define FILE_EV_HDR_SIZE __builtin_offsetof(struct sonde_file_event, paths)
+
+enum file_drop {
+	FILE_DROP_RINGBUF_FULL,	/* event not delivered: ring buffer full */
+	FILE_DROP_INFLIGHT_FULL,	/* too many calls in flight: call not traced */
+	FILE_DROP_MAX,
+};
+#endif
