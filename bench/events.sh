@@ -1,20 +1,33 @@
 #!/bin/bash
-# Event pipeline throughput: process events from the kernel's ring buffer
-# through sonde's JSON-lines sink, with losses counted, next to bpftrace
-# printing the same events. The source is real processes (bench/forkloop.c),
-# so the rate is bounded by how fast this machine forks.
-#   bench/events.sh            N (default 100000 processes) via env N
+# Event pipeline throughput: events from the kernel's ring buffer through
+# sonde's JSON-lines sink, with losses counted, next to bpftrace printing the
+# same events. Two sources:
+#   proc  process events from real processes (bench/forkloop.c), so the rate
+#         is bounded by how fast this machine forks;
+#   open  file events from one process failing openat on a missing path as
+#         fast as it can (bench/openloop.c), through the files collector.
+#   bench/events.sh [proc|open|all]     or MODE=proc|open|all (default all)
+#   N       processes for proc (default 100000)
+#   N_OPEN  opens for open (default 1000000)
 set -u
 cd "$(dirname "$0")/.."
 OUT=${BENCH_OUT:-build/bench}
+MODE=${1:-${MODE:-all}}
 N=${N:-100000}
+N_OPEN=${N_OPEN:-1000000}
 SONDE=${SONDE:-build/sonde}
+case $MODE in
+proc | open | all) ;;
+*) echo "usage: bench/events.sh [proc|open|all] (or MODE=...)" >&2; exit 2 ;;
+esac
 mkdir -p "$OUT"
 [ "$(id -u)" = 0 ] || { echo "events.sh: run as root" >&2; exit 1; }
 [ -x "$SONDE" ] || { echo "events.sh: $SONDE missing: run make first" >&2; exit 1; }
 cc -O2 -o "$OUT/forkloop" bench/forkloop.c || exit 1
+cc -O2 -o "$OUT/openloop" bench/openloop.c || exit 1
 PY=/usr/bin/python3
 PORT=19730
+OPEN_PATH=/nonexistent/sonde-bench-open
 
 # sonde_run RINGBUF MODE -> "seconds delivered lost"
 sonde_run() {
@@ -57,6 +70,10 @@ tracepoint:sched:sched_process_exec { printf(\"exec %d %s\n\", pid, str(args->fi
 	echo "$secs $(grep -c "" "$f") $lost"
 }
 
+# persec COUNT SECONDS
+persec() { awk -v g="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? g / s : 0) }'; }
+
+proc_table() {
 echo "Process events: $N processes from one parent (fork + exit each; 'exec' adds one exec of /bin/true),"
 echo "kernel $(uname -r), $(nproc) CPUs, $(date -u +%Y-%m-%d)."
 echo
@@ -76,3 +93,89 @@ done
 echo
 echo "Expected per run: 2 x N events (fork, exit) for 'fork', 3 x N for 'exec'. sonde counts only the"
 echo "workload's own events; its 'lost' is every event the kernel could not queue (any process)."
+}
+
+# Waits until FILE has stopped growing for half a second (the agent has
+# caught up with the ring buffer), 60 s at most.
+wait_quiet() {
+	local last=-1 size
+	for _ in $(seq 120); do
+		size=$(stat -c %s "$1" 2>/dev/null || echo 0)
+		[ "$size" = "$last" ] && return 0
+		last=$size
+		sleep 0.5
+	done
+}
+
+# sonde_open_run [RINGBUF] -> "seconds delivered lost"; no RINGBUF: the default.
+sonde_open_run() {
+	local ev=$OUT/events.jsonl secs lost got ring=()
+	[ -n "${1:-}" ] && ring=(--files-ringbuf-bytes "$1")
+	rm -f "$ev"
+	"$SONDE" agent --collectors files --comm openloop "${ring[@]}" --events "$ev" --events-max-bytes 0 \
+		--listen 127.0.0.1:$PORT 2>"$OUT/events-agent.err" &
+	local ap=$!
+	for _ in $(seq 100); do grep -q ready "$OUT/events-agent.err" && break; sleep 0.05; done
+	"$OUT/openloop" "$N_OPEN" "$OPEN_PATH" >"$OUT/openloop.out" & local op=$!
+	wait $op; secs=$(cat "$OUT/openloop.out")
+	wait_quiet "$ev"
+	lost=$(curl -s 127.0.0.1:$PORT/metrics | awk '$1 == "sonde_events_lost_total{collector=\"files\",reason=\"ringbuf_full\"}" {print $2}')
+	kill -INT $ap; wait $ap
+	# The workload's opens of OPEN_PATH only (not the dynamic loader's).
+	got=$(grep -F '"type":"open"' "$ev" | grep -cF "\"$OPEN_PATH\"")
+	rm -f "$ev"
+	echo "${secs:-0} $got ${lost:-?}"
+}
+
+bpftrace_open_run() { # -> "seconds delivered lost"
+	local f=$OUT/bpftrace.out secs lost
+	bpftrace -e 'tracepoint:syscalls:sys_enter_openat /comm == "openloop"/ { @path[tid] = args->filename; }
+tracepoint:syscalls:sys_exit_openat /@path[tid]/ {
+	printf("%d %s %d %s\n", pid, comm, args->ret, str(@path[tid])); delete(@path[tid]); }' >"$f" 2>"$OUT/bpftrace.err" &
+	local bp=$!
+	sleep 3
+	"$OUT/openloop" "$N_OPEN" "$OPEN_PATH" >"$OUT/openloop.out" & local op=$!
+	wait $op; secs=$(cat "$OUT/openloop.out")
+	wait_quiet "$f"
+	kill -INT $bp; wait $bp
+	lost=$(grep -ho 'Lost [0-9]* events' "$f" "$OUT/bpftrace.err" | awk '{s += $2} END {print s + 0}')
+	echo "${secs:-0} $(grep -cF " $OPEN_PATH" "$f") $lost"
+}
+
+# open_row TRACER "seconds delivered lost"
+open_row() {
+	local s g l sum
+	read -r s g l <<<"$2"
+	sum=$([ "$l" != "?" ] && [ $((g + l)) = "$N_OPEN" ] && echo yes || echo "no ($(( g + ${l/\?/0} )))")
+	echo "| $1 | $s | $N_OPEN | $(persec "$N_OPEN" "$s") | $g | $(persec "$g" "$s") | $l | $sum |"
+}
+
+open_table() {
+echo "File events: $N_OPEN failed openat calls (ENOENT) of $OPEN_PATH from one process,"
+echo "kernel $(uname -r), $(nproc) CPUs, $(date -u +%Y-%m-%d)."
+echo
+echo "| tracer | workload s | offered | offered/s | delivered | delivered/s | lost (counted) | delivered + lost = offered |"
+echo "|---|---|---|---|---|---|---|---|"
+local r
+r=$(sonde_open_run); open_row "sonde, default ring" "$r"
+local dflt=$r
+r=$(sonde_open_run 4096); open_row "sonde, 4 KiB ring" "$r"
+if command -v bpftrace >/dev/null; then
+	r=$(bpftrace_open_run); open_row "bpftrace printf (enter map + exit)" "$r"
+fi
+echo
+read -r s g l <<<"$dflt"
+if [ "$l" = 0 ] && [ "$g" = "$N_OPEN" ] && awk -v g="$g" -v s="$s" 'BEGIN { exit !(g / s >= 200000) }'; then
+	echo "Default ring: $(persec "$g" "$s") events/s delivered, none lost: meets the 200k events/s target."
+else
+	echo "Default ring: $(persec "$g" "$s") events/s delivered, $l lost: MISSES the 200k events/s without loss target."
+fi
+echo "Offered: the workload's calls, each one event. Delivered: JSON lines of type open for its path in the"
+echo "events file (bpftrace: printed lines). Lost: sonde_events_lost_total{collector=\"files\"} (bpftrace: 'Lost N events')."
+}
+
+case $MODE in
+proc) proc_table ;;
+open) open_table ;;
+all) proc_table; echo; open_table ;;
+esac

@@ -26,13 +26,13 @@ enum file_ev_flags {
 /* What sys_enter saves for sys_exit, keyed by tid: user pointers are read
  * only at exit, when the kernel has faulted the strings in. */
 struct file_call {
-	__u64 ts_ns;
 	__u64 path, path2;	/* user addresses */
-	__u64 flags;		/* open flags, unlinkat/renameat2 flags */
+	__u64 flags;		/* open flags, unlinkat/renameat2 flags; openat2: its open_how */
 	__u32 mode;
 	__s32 dfd, dfd2;	/* AT_FDCWD (-100) for plain open/unlink/rename */
 	__u16 nr;		/* syscall number */
-	__u16 op;
+	__u8 op;
+	__u8 how;		/* flags points to a struct open_how (openat2) */
 };
 
 /* One event; path2 (rename's new name) follows path at path_len. */

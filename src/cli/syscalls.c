@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "collectors/syscalls.h"
 #include "core/hist.h"
+#include "core/kbtf.h"
 #include "core/log.h"
 #include "core/syscall_table.h"
 #include "core/vec.h"
@@ -286,6 +287,7 @@ int cmd_syscalls(int argc, char **argv)
 		fprintf(stderr, "sonde syscalls: %s\n", v.c.why);
 		goto out;
 	}
+	kbtf__drop();
 	if (!v.o.json)
 		fprintf(stderr, "Tracing syscalls%s... Ctrl-C to stop.\n", v.o.filter.pid ? " of one process" : "");
 	loop__set_timer(v.loop, v.o.interval * 1000, on_tick, &v);

@@ -7,6 +7,7 @@
 #include "core/collector.h"
 #include "core/config.h"
 #include "core/events.h"
+#include "core/kbtf.h"
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/sysfs.h"
@@ -14,13 +15,18 @@
 
 struct trace_opts {
 	struct filter_config filter;
-	bool json;
+	bool json, failed;
+	char prefixes[512];
 };
 
 #define F(f) OPT_FIELD(struct trace_opts, f)
 static const struct opt trace_opts[] = {
 	FILTER_OPTS(struct trace_opts, 'c'),
 	{ "json", "json", 0, OPT_BOOL, F(json), 0, 0, NULL, "false", NULL, "JSON lines (the events schema)" },
+	{ "failed", "failed", 'x', OPT_BOOL, F(failed), 0, 0, NULL, "false", NULL,
+	  "file events: only failed calls" },
+	{ "prefix", "prefix", 0, OPT_STR, F(prefixes), 0, 0, NULL, "", "LIST",
+	  "file events: only paths under these comma-separated prefixes" },
 	{ 0 }
 };
 #undef F
@@ -116,6 +122,8 @@ int cmd_trace(int argc, char **argv)
 	v.json = o.json;
 	config__load(&cfg, 1, argv, NULL);
 	cfg.filter = o.filter;
+	cfg.files.failed_only = o.failed;
+	snprintf(cfg.files.prefixes, sizeof(cfg.files.prefixes), "%s", o.prefixes);
 	log__set_level(LOG_WARN);
 	log__setup_libbpf();
 	sysfs__prepare();
@@ -129,8 +137,9 @@ int cmd_trace(int argc, char **argv)
 		fprintf(stderr, "sonde trace: %s\n", c.why);
 		goto out;
 	}
+	kbtf__drop();
 	if (!o.json) {
-		printf("%-8s %-7s %-16s %-7s %s\n", "TIME", "PID", "COMM", "PPID", "DETAILS");
+		printf("%-8s %-7s %-16s %s\n", "TIME", "PID", "COMM", c.ops->text_header ?: "");
 		fflush(stdout);
 	}
 	ret = loop__run(loop) < 0;

@@ -15,7 +15,7 @@
 #include "core/events.h"
 #include "core/evbuf.h"
 #include "core/filter.h"
-#include "core/proc_cache.h"
+#include "core/identity.h"
 #include "sonde/proc.h"
 #include "proc.skel.h"
 
@@ -34,18 +34,7 @@ struct bin_count {
 	uint64_t n;
 };
 
-/* cgroup id -> container, so /proc is read once per cgroup, not per event. */
-#define CGROUP_CACHE 256
-struct cgroup_entry {
-	uint64_t id;
-	int found;		/* 1 container, 0 none, -1 unknown (process gone) */
-	struct container_ref ref;
-};
-
 struct proc_priv {
-	struct cgroup_entry cgroups[CGROUP_CACHE];
-	int ancestry_depth;
-	unsigned cgroup_next;
 	struct bin_count *bins;
 	size_t nbins, max_bins;
 	uint64_t other_bins;
@@ -60,37 +49,8 @@ struct proc_priv {
 /* What one event's JSON carries besides the envelope. */
 struct proc_payload {
 	const struct sonde_proc_event *e;
-	const struct proc_info *p;
-	const struct cgroup_entry *cg;
-	size_t size;
-	/* The parent chain as the cache knows it, nearest first. */
-	struct proc_info ancestors[32];
-	int nancestors;
+	struct identity id;
 };
-
-/* The container of the event's cgroup: from /proc/PID/cgroup the first
- * time a cgroup is seen. Processes in the root cgroup are in none. */
-static const struct cgroup_entry *container_of(struct proc_priv *pp, const struct sonde_proc_event *e)
-{
-	struct cgroup_entry *c;
-	char path[4096];
-
-	if (e->cgroup_id <= 1)
-		return NULL;
-	for (unsigned i = 0; i < CGROUP_CACHE; i++)
-		if (pp->cgroups[i].id == e->cgroup_id && pp->cgroups[i].found >= 0)
-			return &pp->cgroups[i];
-	c = &pp->cgroups[pp->cgroup_next++ % CGROUP_CACHE];
-	memset(c, 0, sizeof(*c));
-	c->id = e->cgroup_id;
-	/* /proc is cheapest; a process already gone leaves the cgroup tree. */
-	if (container__cgroup_of(e->pid, path, sizeof(path)) &&
-	    container__cgroup_by_id(e->cgroup_id, path, sizeof(path)))
-		c->found = -1;	/* unknown, and asked again next time */
-	else
-		c->found = !container__parse(path, &c->ref);
-	return c;
-}
 
 static void write_argv(struct json_writer *w, const struct sonde_proc_event *e)
 {
@@ -120,41 +80,7 @@ static void proc_fields(struct json_writer *w, const void *payload)
 	jw__key(w, "ppid"); jw__u64(w, e->ppid);
 	jw__key(w, "uid"); jw__u64(w, e->uid);
 	jw__key(w, "gid"); jw__u64(w, e->gid);
-	jw__key(w, "exec_id"); jw__str(w, pl->p->exec_id);
-	jw__key(w, "parent_exec_id");
-	if (pl->p->parent_exec_id[0])
-		jw__str(w, pl->p->parent_exec_id);
-	else
-		jw__null(w);	/* the parent predates what sonde has seen */
-	jw__key(w, "ancestors");
-	jw__arr_begin(w);
-	for (int i = 0; i < pl->nancestors; i++) {
-		const struct proc_info *a = &pl->ancestors[i];
-
-		jw__obj_begin(w);
-		jw__key(w, "pid"); jw__u64(w, a->pid);
-		jw__key(w, "exec_id"); jw__str(w, a->exec_id);
-		jw__key(w, "comm"); jw__str(w, a->comm);
-		if (a->binary[0]) {
-			jw__key(w, "binary"); jw__str(w, a->binary);
-		}
-		jw__obj_end(w);
-	}
-	jw__arr_end(w);
-	jw__key(w, "cgroup_id"); jw__u64(w, e->cgroup_id);
-	if (pl->cg && pl->cg->found > 0) {
-		jw__key(w, "container_id"); jw__str(w, pl->cg->ref.id);
-		jw__key(w, "container_runtime"); jw__str(w, pl->cg->ref.runtime);
-	}
-	if (pl->cg && pl->cg->ref.pod_uid[0]) {
-		jw__key(w, "pod_uid"); jw__str(w, pl->cg->ref.pod_uid);
-	}
-	if (pl->cg && pl->cg->found < 0) {
-		jw__key(w, "container_unknown"); jw__bool(w, true);
-	}
-	if (pl->p->binary[0]) {
-		jw__key(w, "binary"); jw__str(w, pl->p->binary);
-	}
+	identity__write(w, &pl->id);
 	if (e->type == PROC_EV_EXEC) {
 		if (e->flags & PROC_F_PATH_UNREADABLE) {
 			jw__key(w, "binary_unreadable"); jw__bool(w, true);
@@ -192,7 +118,7 @@ static void proc_text(struct strbuf *sb, const void *payload)
 			sb__printf(sb, " signal %d", e->exit_code & 0x7f);
 		sb__printf(sb, " after %.3f s", (e->ts_ns - e->start_ns) / 1e9);
 	} else {
-		sb__printf(sb, "%s", pl->p->binary);
+		sb__printf(sb, "%s", pl->id.self.binary);
 	}
 }
 
@@ -220,7 +146,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	struct proc_priv *pp = ctx;
 	struct sonde_proc_event *e = data;
 	struct proc_info *p, *parent;
-	struct proc_payload pl = { .e = e, .size = size };
+	static struct proc_payload pl;	/* ~40 KiB of ancestry: not on the stack */
 	char comm[SONDE_COMM_LEN + 1] = {};
 
 	if (size < PROC_EV_HDR_SIZE || e->type < PROC_EV_EXEC || e->type > PROC_EV_EXIT ||
@@ -230,6 +156,7 @@ static int on_event(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	pp->seen[e->type]++;
+	pl.e = e;
 	memcpy(comm, e->comm, SONDE_COMM_LEN);
 	parent = proc_cache__get(pp->cache, e->ppid);
 	if (e->type == PROC_EV_EXIT) {
@@ -254,7 +181,10 @@ static int on_event(void *ctx, void *data, size_t size)
 		snprintf(p->comm, sizeof(p->comm), "%s", comm);
 		if (e->type == PROC_EV_EXEC) {
 			snprintf(p->binary, sizeof(p->binary), "%.*s", PROC_PATH_MAX, e->path);
+			proc_cwd(e->pid, p->cwd, sizeof(p->cwd));
 			count_binary(pp, p->binary);
+		} else if (parent) {
+			snprintf(p->cwd, sizeof(p->cwd), "%s", parent->cwd);
 		}
 		else
 			snprintf(p->binary, sizeof(p->binary), "%s", binary);
@@ -265,20 +195,7 @@ static int on_event(void *ctx, void *data, size_t size)
 		 e->parent_start_ns / 10000000 == parent->start_ns / 10000000)
 		/* Seeded from /proc, whose start times have tick precision. */
 		snprintf(p->parent_exec_id, sizeof(p->parent_exec_id), "%s", parent->exec_id);
-	pl.p = p;
-	/* Copies, not pointers: a lookup may evict what an earlier one returned. */
-	for (uint32_t ppid = p->ppid; ppid > 0 && pl.nancestors < pp->ancestry_depth;) {
-		const struct proc_info *a = proc_cache__get(pp->cache, ppid);
-
-		if (!a || a->pid == e->pid)
-			break;
-		pl.ancestors[pl.nancestors++] = *a;
-		if (a->ppid == ppid)
-			break;
-		ppid = a->ppid;
-	}
-	if (e->type != PROC_EV_EXIT)
-		pl.cg = container_of(pp, e);
+	identity__complete(&pl.id, p, e->pid, e->cgroup_id);
 	{
 		struct sonde_event ev = {
 			.time_ns = e->ts_ns + pp->mono_to_real, .type = ev_names[e->type],
@@ -325,9 +242,8 @@ static int proc_start(struct collector *c, const struct sonde_config *cfg, struc
 	c->hook = "tp_btf";
 	pp->mono_to_real = mono_to_real();
 	pp->max_bins = cfg->proc.max_binaries;
-	pp->ancestry_depth = cfg->proc.ancestry_depth;
 	pp->bins = calloc(pp->max_bins ? pp->max_bins : 1, sizeof(*pp->bins));
-	pp->cache = proc_cache__new(cfg->proc.cache_size, cfg->proc.exit_grace * 1000000000ULL);
+	pp->cache = identity__get(cfg);
 	pp->skel = proc_bpf__open();
 	if (!pp->cache || !pp->skel || !pp->bins)
 		return -ENOMEM;
@@ -343,7 +259,6 @@ static int proc_start(struct collector *c, const struct sonde_config *cfg, struc
 		snprintf(c->why, sizeof(c->why), "loading programs: %s", strerror(-err));
 		return err;
 	}
-	proc_cache__seed(pp->cache);
 	pp->eb = evbuf__open(pp->skel->maps.events, on_event, pp, loop);
 	if (!pp->eb) {
 		snprintf(c->why, sizeof(c->why), "ring buffer: %s", strerror(errno));
@@ -365,7 +280,8 @@ static void proc_stop(struct collector *c)
 		evbuf__drain(pp->eb);	/* deliver what is queued */
 	evbuf__free(pp->eb);
 	proc_bpf__destroy(pp->skel);
-	proc_cache__free(pp->cache);
+	if (pp->cache)
+		identity__put();
 	free(pp->bins);
 	free(pp);
 }
@@ -474,6 +390,7 @@ static const char *const event_types[] = { "exec", "fork", "exit", NULL };
 const struct collector_ops proc_collector = {
 	.name = "proc",
 	.event_types = event_types,
+	.text_header = "PPID    DETAILS",
 	.summary = "process exec, fork and exit events with identity and ancestry (sched tracepoints)",
 	.elf_bytes = proc_bpf__elf_bytes,
 	.drop_reasons = drop_reasons,

@@ -9,10 +9,12 @@
 
 extern const struct collector_ops syscalls_collector;
 extern const struct collector_ops proc_collector;
+extern const struct collector_ops files_collector;
 
 const struct collector_ops *const collector_registry[] = {
 	&syscalls_collector,
 	&proc_collector,
+	&files_collector,
 	NULL,
 };
 

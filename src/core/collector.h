@@ -20,6 +20,8 @@ struct collector_ops {
 	const void *(*elf_bytes)(size_t *sz);
 	/* Event types it emits (NULL-terminated), for `sonde trace TYPE`. */
 	const char *const *event_types;
+	/* Column titles of its events' text form (after TIME PID COMM). */
+	const char *text_header;
 	/* Hook flavours it can run on, best first (NULL-terminated), for
 	 * c->hook_override and the kernel matrix. */
 	const char *const *hooks;

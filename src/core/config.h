@@ -38,6 +38,11 @@ struct sonde_config {
 		long max_binaries;
 		long ancestry_depth;
 	} proc;
+	struct {
+		long ringbuf_bytes;
+		bool failed_only;
+		char prefixes[512];	/* comma-separated path prefixes; "": all */
+	} files;
 };
 
 extern const struct opt config_opts[];

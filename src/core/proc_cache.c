@@ -195,35 +195,61 @@ static int read_stat(uint32_t pid, char *comm, size_t csz, uint32_t *ppid, uint6
 	return -EINVAL;
 }
 
+int proc_cwd(uint32_t pid, char *buf, size_t sz)
+{
+	char link[64];
+	ssize_t len;
+
+	snprintf(link, sizeof(link), "/proc/%u/cwd", pid);
+	len = readlink(link, buf, sz - 1);
+	if (len < 0) {
+		buf[0] = '\0';
+		return -errno;
+	}
+	buf[len] = '\0';
+	return 0;
+}
+
+struct proc_info *proc_cache__load(struct proc_cache *c, uint32_t pid)
+{
+	static long hz;
+	char comm[16], link[64];
+	uint32_t ppid = 0;
+	uint64_t ticks = 0, start;
+	struct proc_info *p;
+	ssize_t len;
+	int j;
+
+	if (!hz)
+		hz = sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100;
+	if (read_stat(pid, comm, sizeof(comm), &ppid, &ticks))
+		return NULL;
+	start = ticks * (1000000000ULL / hz);
+	p = proc_cache__put(c, pid, start, start, 0);
+	p->ppid = ppid;
+	snprintf(p->comm, sizeof(p->comm), "%s", comm);
+	snprintf(link, sizeof(link), "/proc/%u/exe", pid);
+	len = readlink(link, p->binary, sizeof(p->binary) - 1);
+	p->binary[len > 0 ? len : 0] = '\0';
+	proc_cwd(pid, p->cwd, sizeof(p->cwd));
+	if (ppid && (j = find(c, ppid)) >= 0)
+		snprintf(p->parent_exec_id, sizeof(p->parent_exec_id), "%s", c->slots[j].info.exec_id);
+	return p;
+}
+
 int proc_cache__seed(struct proc_cache *c)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *de;
-	long hz = sysconf(_SC_CLK_TCK);
 	int n = 0;
 
 	if (!d)
 		return -errno;
 	while ((de = readdir(d)) && c->size < c->cap) {
-		char comm[16], link[64];
-		uint32_t pid, ppid = 0;
-		uint64_t ticks = 0, start;
-		struct proc_info *p;
-		ssize_t len;
-
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
-		pid = strtoul(de->d_name, NULL, 10);
-		if (read_stat(pid, comm, sizeof(comm), &ppid, &ticks))
-			continue;
-		start = ticks * (1000000000ULL / (hz > 0 ? hz : 100));
-		p = proc_cache__put(c, pid, start, start, 0);
-		p->ppid = ppid;
-		snprintf(p->comm, sizeof(p->comm), "%s", comm);
-		snprintf(link, sizeof(link), "/proc/%u/exe", pid);
-		len = readlink(link, p->binary, sizeof(p->binary) - 1);
-		p->binary[len > 0 ? len : 0] = '\0';
-		n++;
+		if (proc_cache__load(c, strtoul(de->d_name, NULL, 10)))
+			n++;
 	}
 	closedir(d);
 	/* Parents second: they may have been read after their children. */

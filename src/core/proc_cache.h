@@ -19,6 +19,7 @@ struct proc_info {
 	char parent_exec_id[EXEC_ID_LEN];	/* "" when the parent is unknown */
 	char comm[16];
 	char binary[256];
+	char cwd[256];		/* "" when unknown; may be stale: it is read at exec */
 	uint64_t last_used;
 };
 
@@ -34,6 +35,11 @@ struct proc_info *proc_cache__put(struct proc_cache *c, uint32_t pid, uint64_t s
 void proc_cache__exit(struct proc_cache *c, uint32_t pid, uint64_t now_ns);
 /* Seeds the cache from /proc (processes that predate the agent). */
 int proc_cache__seed(struct proc_cache *c);
+/* Adds pid from /proc (comm, ppid, start, binary, cwd), or returns NULL
+ * when it is gone. Its start time has the tick precision of /proc. */
+struct proc_info *proc_cache__load(struct proc_cache *c, uint32_t pid);
+/* readlink /proc/PID/cwd into buf; 0 or -errno. */
+int proc_cwd(uint32_t pid, char *buf, size_t sz);
 size_t proc_cache__size(const struct proc_cache *c);
 void proc_cache__stats(const struct proc_cache *c, uint64_t *hits, uint64_t *misses,
 		       uint64_t *evictions);

@@ -1,17 +1,123 @@
 /* Test workload: makes exactly the syscalls it is told to, so tests can
  * assert the agent's counters against known numbers.
  *   sonde-sysload [--wait FIFO] getppid N | enoent N | ebadf N | eacces N | spin SECONDS
- *                 | tag WORD | exit CODE
+ *                 | tag WORD | exit CODE | files DIR
  * --wait blocks on FIFO before starting, so a test can learn the pid first. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
+
+/* Where the architecture has them (x86_64), the legacy syscalls, so their
+ * tracepoints are covered too; elsewhere the *at equivalents. */
+static long sys_open(const char *p, int flags)
+{
+#ifdef SYS_open
+	return syscall(SYS_open, p, flags, 0);
+#else
+	return syscall(SYS_openat, AT_FDCWD, p, flags, 0);
+#endif
+}
+
+static long sys_unlink(const char *p)
+{
+#ifdef SYS_unlink
+	return syscall(SYS_unlink, p);
+#else
+	return syscall(SYS_unlinkat, AT_FDCWD, p, 0);
+#endif
+}
+
+static long sys_rmdir(const char *p)
+{
+#ifdef SYS_rmdir
+	return syscall(SYS_rmdir, p);
+#else
+	return syscall(SYS_unlinkat, AT_FDCWD, p, AT_REMOVEDIR);
+#endif
+}
+
+static long sys_rename(const char *a, const char *b)
+{
+#ifdef SYS_rename
+	return syscall(SYS_rename, a, b);
+#else
+	return syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, 0);
+#endif
+}
+
+static int failed;
+
+/* check(what, ret, want_errno): want_errno 0 means the call must succeed. */
+static long check(const char *what, long ret, int want)
+{
+	int e = errno;
+
+	if (want ? (ret != -1 || e != want) : ret < 0) {
+		fprintf(stderr, "sonde-sysload files: %s: got %ld (%s), want %s\n", what, ret,
+			ret < 0 ? strerror(e) : "ok", want ? strerror(want) : "success");
+		failed = 1;
+	}
+	return ret;
+}
+
+/* The files collector's test: in DIR (root-owned, 0755, holding "exists",
+ * "a" and a root-only "secret"), exactly these calls, in this order. */
+static int files(const char *dir)
+{
+	char p[4096];
+	long fd;
+	int dfd, st;
+	pid_t c;
+
+	snprintf(p, sizeof(p), "%s/exists", dir);
+	if ((fd = check("open exists", sys_open(p, O_RDONLY), 0)) >= 0)
+		close(fd);
+	snprintf(p, sizeof(p), "%s/missing", dir);
+	check("open missing", sys_open(p, O_RDONLY), ENOENT);
+	if (check("chdir", chdir(dir), 0) < 0)
+		return 1;
+	fd = check("openat rel", syscall(SYS_openat, AT_FDCWD, "rel", O_WRONLY | O_CREAT | O_TRUNC, 0640), 0);
+	if (fd >= 0)
+		close(fd);
+	dfd = check("open dir", open(dir, O_RDONLY | O_DIRECTORY), 0);
+	if ((fd = check("openat dirfd exists", syscall(SYS_openat, dfd, "exists", O_RDONLY, 0), 0)) >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	check("unlink rel", sys_unlink("rel"), 0);
+	check("mkdir d", mkdir("d", 0755), 0);
+	check("rmdir d", sys_rmdir("d"), 0);
+	check("rename a b", sys_rename("a", "b"), 0);
+	check("renameat2 b exists NOREPLACE",
+	      syscall(SYS_renameat2, AT_FDCWD, "b", AT_FDCWD, "exists", RENAME_NOREPLACE), EEXIST);
+	c = fork();
+	if (c == 0) {
+		if (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0) {
+			perror("sonde-sysload files: setuid");
+			_exit(1);
+		}
+		snprintf(p, sizeof(p), "%s/secret", dir);
+		check("open secret as 65534", sys_open(p, O_RDONLY), EACCES);
+		_exit(failed);
+	}
+	if (c < 0 || waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		fprintf(stderr, "sonde-sysload files: the uid 65534 child failed\n");
+		failed = 1;
+	}
+	return failed;
+}
 
 static int run(const char *what, long n)
 {
@@ -83,7 +189,8 @@ int main(int argc, char **argv)
 		i = 3;
 	}
 	for (; i + 1 < argc && !ret; i += 2)
-		ret = strcmp(argv[i], "tag") ? run(argv[i], atol(argv[i + 1])) : 0;
+		ret = !strcmp(argv[i], "tag") ? 0 :
+		      !strcmp(argv[i], "files") ? files(argv[i + 1]) : run(argv[i], atol(argv[i + 1]));
 	if (i < argc && !ret) {
 		fprintf(stderr, "usage: sonde-sysload [--wait FIFO] WORKLOAD N ...\n");
 		return 2;

@@ -129,8 +129,9 @@ PY
 done <"$OUT/kernels.txt"
 
 {
-	echo "| suite | kernel | hooks as expected | syscalls on tp_btf | syscalls on raw_tp | syscalls on tracepoint | proc |"
-	echo "|---|---|---|---|---|---|---|"
+	# One column per line of `sonde selftest`, in its order.
+	echo "| suite | kernel | hooks as expected | syscalls on tp_btf | syscalls on raw_tp | syscalls on tracepoint | proc | files |"
+	echo "|---|---|---|---|---|---|---|---|"
 	printf '%s\n' "${ROWS[@]}"
 } >"$OUT/results.md"
 cat "$OUT/results.md"

@@ -1,0 +1,28 @@
+/* Event source for bench/events.sh MODE=open: one process opening a path
+ * that does not exist, N times, as fast as it can (each a failed openat,
+ * ENOENT, so nothing is left open). Prints seconds taken.
+ *   openloop N [PATH]      PATH default /nonexistent/sonde-bench-open */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	long n = argc > 1 ? atol(argv[1]) : 1000000;
+	const char *path = argc > 2 ? argv[2] : "/nonexistent/sonde-bench-open";
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++)
+		if (syscall(SYS_openat, AT_FDCWD, path, O_RDONLY) >= 0 || errno != ENOENT) {
+			fprintf(stderr, "openloop: %s: expected ENOENT\n", path);
+			return 1;
+		}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("%.3f\n", (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9);
+	return 0;
+}

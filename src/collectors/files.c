@@ -1,0 +1,510 @@
+/* File events: open, unlink and rename families with their result, paths
+ * resolved against the caller's cwd or dirfd. User side of
+ * bpf/files.bpf.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "core/collector.h"
+#include "core/evbuf.h"
+#include "core/events.h"
+#include "core/filter.h"
+#include "core/identity.h"
+#include "core/syscall_table.h"
+#include "sonde/files.h"
+#include "files.skel.h"
+
+#define TRACEFS_SYSCALLS "/sys/kernel/tracing/events/syscalls"
+#define ERRNO_SLOTS 256		/* errno values counted by name; larger ones as "other" */
+
+static const char *const drop_reasons[FILE_DROP_MAX + 1] = {
+	[FILE_DROP_RINGBUF_FULL] = "ringbuf_full",
+	[FILE_DROP_INFLIGHT_FULL] = "inflight_full",
+};
+
+static const char *const op_names[FILE_OP_MAX] = {
+	[FILE_OP_OPEN] = "open", [FILE_OP_UNLINK] = "unlink", [FILE_OP_RENAME] = "rename",
+};
+
+struct files_priv {
+	struct files_bpf *skel;
+	struct evbuf *eb;
+	struct proc_cache *cache;
+	char prefixes[FILE_PREFIXES][FILE_PREFIX_LEN];
+	int nprefixes;
+	int64_t mono_to_real;
+	uint64_t events[FILE_OP_MAX][2];	/* by op, ok (0) / error (1) */
+	uint64_t errors[FILE_OP_MAX][ERRNO_SLOTS + 1];
+	uint64_t malformed, filtered;
+	char untraced[128];	/* syscalls without a tracepoint on this kernel */
+};
+
+struct file_payload {
+	const struct sonde_file_event *e;
+	const char *path, *path2;	/* as passed */
+	char abs[FILE_PATH_MAX + 256], abs2[FILE_PATH_MAX + 256];	/* resolved; "" if not */
+	struct identity id;
+};
+
+/* The directory a relative path of pid starts from: its cwd, or the
+ * directory dirfd names, read from /proc while the process lives. */
+static int base_dir(uint32_t pid, uint32_t tid, int dfd, char *buf, size_t sz)
+{
+	char link[64];
+	ssize_t n;
+
+	if (dfd == AT_FDCWD)
+		snprintf(link, sizeof(link), "/proc/%u/task/%u/cwd", pid, tid);
+	else
+		snprintf(link, sizeof(link), "/proc/%u/fd/%d", pid, dfd);
+	n = readlink(link, buf, sz - 1);
+	if (n <= 0)
+		return -errno;
+	buf[n] = '\0';
+	return buf[0] == '/' ? 0 : -ENOTDIR;	/* "pipe:[..]" and the like */
+}
+
+/* Absolute form of path into out, or "" when it cannot be resolved. */
+static void resolve(const struct file_payload *pl, const char *path, int dfd, char *out, size_t sz)
+{
+	const struct sonde_file_event *e = pl->e;
+	char base[FILE_PATH_MAX];
+
+	if (path[0] == '/') {
+		snprintf(out, sz, "%s", path);
+		return;
+	}
+	out[0] = '\0';
+	if (base_dir(e->pid, e->tid, dfd, base, sizeof(base))) {
+		/* Gone already: the cwd the cache saw at exec is the best guess. */
+		if (dfd != AT_FDCWD || !pl->id.known || !pl->id.self.cwd[0])
+			return;
+		snprintf(base, sizeof(base), "%s", pl->id.self.cwd);
+	}
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (!path[0] || !strcmp(path, "."))
+		snprintf(out, sz, "%s", base);
+	else
+		snprintf(out, sz, "%s%s%s", base, strcmp(base, "/") ? "/" : "", path);
+}
+
+static bool prefix_match(const struct files_priv *fp, const char *path)
+{
+	for (int i = 0; i < fp->nprefixes; i++)
+		if (!strncmp(path, fp->prefixes[i], strlen(fp->prefixes[i])))
+			return true;
+	return false;
+}
+
+static const struct { unsigned long bit; const char *name; } open_flags[] = {
+	{ O_CREAT, "O_CREAT" }, { O_EXCL, "O_EXCL" }, { O_NOCTTY, "O_NOCTTY" },
+	{ O_TRUNC, "O_TRUNC" }, { O_APPEND, "O_APPEND" }, { O_NONBLOCK, "O_NONBLOCK" },
+	{ O_DSYNC, "O_DSYNC" }, { O_ASYNC, "O_ASYNC" }, { O_DIRECT, "O_DIRECT" },
+	{ 0100000, "O_LARGEFILE" }, { O_DIRECTORY, "O_DIRECTORY" }, { O_NOFOLLOW, "O_NOFOLLOW" },
+	{ O_NOATIME, "O_NOATIME" }, { O_CLOEXEC, "O_CLOEXEC" }, { O_PATH, "O_PATH" },
+};
+
+/* "O_WRONLY|O_CREAT|O_TRUNC"; bits without a name as hex. */
+static void open_flags_str(unsigned long f, char *buf, size_t sz)
+{
+	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
+	size_t n = snprintf(buf, sz, "%s", acc[f & O_ACCMODE]);
+
+	f &= ~(unsigned long)O_ACCMODE;
+	/* Multi-bit flags first: each includes a single-bit one. */
+	if ((f & O_TMPFILE) == O_TMPFILE) {
+		n += snprintf(buf + n, n < sz ? sz - n : 0, "|O_TMPFILE");
+		f &= ~(unsigned long)O_TMPFILE;
+	}
+	if ((f & O_SYNC) == O_SYNC) {
+		n += snprintf(buf + n, n < sz ? sz - n : 0, "|O_SYNC");
+		f &= ~(unsigned long)O_SYNC;
+	}
+	for (size_t i = 0; i < sizeof(open_flags) / sizeof(open_flags[0]); i++) {
+		if (f & open_flags[i].bit) {
+			n += snprintf(buf + n, n < sz ? sz - n : 0, "|%s", open_flags[i].name);
+			f &= ~open_flags[i].bit;
+		}
+	}
+	if (f)
+		snprintf(buf + n, n < sz ? sz - n : 0, "|0x%lx", f);
+}
+
+static void rename_flags_str(unsigned long f, char *buf, size_t sz)
+{
+	static const char *const names[] = { "RENAME_NOREPLACE", "RENAME_EXCHANGE", "RENAME_WHITEOUT" };
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < 3; i++) {
+		if (f & (1UL << i)) {
+			n += snprintf(buf + n, n < sz ? sz - n : 0, "%s%s", n ? "|" : "", names[i]);
+			f &= ~(1UL << i);
+		}
+	}
+	if (f)
+		snprintf(buf + n, n < sz ? sz - n : 0, "%s0x%lx", n ? "|" : "", f);
+}
+
+/* "path" (absolute when resolvable) and "path_arg" when it differs. */
+static void write_path(struct json_writer *w, const char *key, const char *arg, const char *abs,
+		       bool unreadable)
+{
+	char k[32];
+
+	jw__key(w, key);
+	jw__str(w, abs[0] ? abs : arg);
+	if (abs[0] && strcmp(abs, arg)) {
+		snprintf(k, sizeof(k), "%s_arg", key);
+		jw__key(w, k);
+		jw__str(w, arg);
+	}
+	if (!abs[0] && !unreadable) {
+		snprintf(k, sizeof(k), "%s_unresolved", key);
+		jw__key(w, k);
+		jw__bool(w, true);
+	}
+	if (unreadable) {
+		snprintf(k, sizeof(k), "%s_unreadable", key);
+		jw__key(w, k);
+		jw__bool(w, true);
+	}
+}
+
+static void file_fields(struct json_writer *w, const void *payload)
+{
+	const struct file_payload *pl = payload;
+	const struct sonde_file_event *e = pl->e;
+	char buf[256];
+
+	jw__key(w, "syscall"); jw__str(w, syscall__name(e->nr, buf, sizeof(buf)));
+	jw__key(w, "ret"); jw__i64(w, e->ret);
+	if (e->ret < 0) {
+		jw__key(w, "error"); jw__str(w, errno__name(-e->ret, buf, sizeof(buf)));
+	}
+	jw__key(w, "uid"); jw__u64(w, e->uid);
+	identity__write(w, &pl->id);
+	if (e->op == FILE_OP_RENAME) {
+		write_path(w, "old_path", pl->path, pl->abs, e->ev_flags & FILE_F_PATH_UNREADABLE);
+		write_path(w, "new_path", pl->path2, pl->abs2, e->ev_flags & FILE_F_PATH2_UNREADABLE);
+		if (e->flags) {
+			rename_flags_str(e->flags, buf, sizeof(buf));
+			jw__key(w, "flags"); jw__str(w, buf);
+		}
+	} else {
+		write_path(w, "path", pl->path, pl->abs, e->ev_flags & FILE_F_PATH_UNREADABLE);
+	}
+	if (e->ev_flags & (FILE_F_PATH_TRUNCATED | FILE_F_PATH2_TRUNCATED)) {
+		jw__key(w, "path_truncated"); jw__bool(w, true);
+	}
+	if (e->op == FILE_OP_OPEN) {
+		open_flags_str(e->flags, buf, sizeof(buf));
+		jw__key(w, "flags"); jw__str(w, buf);
+		if (e->flags & (O_CREAT | __O_TMPFILE)) {
+			snprintf(buf, sizeof(buf), "%04o", e->mode & 07777);
+			jw__key(w, "mode"); jw__str(w, buf);
+		}
+		if (e->ret >= 0) {
+			jw__key(w, "fd"); jw__i64(w, e->ret);
+		}
+	} else if (e->op == FILE_OP_UNLINK) {
+		jw__key(w, "dir"); jw__bool(w, e->flags & AT_REMOVEDIR);
+	}
+}
+
+/* opensnoop's columns: FD (or the error) and the path. */
+static void file_text(struct strbuf *sb, const void *payload)
+{
+	const struct file_payload *pl = payload;
+	const struct sonde_file_event *e = pl->e;
+	char buf[32];
+
+	if (e->ret < 0)
+		sb__printf(sb, "%-7s ", errno__name(-e->ret, buf, sizeof(buf)));
+	else if (e->op == FILE_OP_OPEN)
+		sb__printf(sb, "%-7lld ", (long long)e->ret);
+	else
+		sb__printf(sb, "%-7s ", "ok");
+	sb__puts(sb, pl->abs[0] ? pl->abs : pl->path);
+	if (e->op == FILE_OP_RENAME)
+		sb__printf(sb, " -> %s", pl->abs2[0] ? pl->abs2 : pl->path2);
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct files_priv *fp = ctx;
+	struct sonde_file_event *e = data;
+	static struct file_payload pl;	/* large: not on the stack */
+	char comm[SONDE_COMM_LEN + 1] = {};
+	size_t room = size > FILE_EV_HDR_SIZE ? size - FILE_EV_HDR_SIZE : 0;
+	bool failed;
+
+	if (size < FILE_EV_HDR_SIZE || e->op < FILE_OP_OPEN || e->op >= FILE_OP_MAX ||
+	    !e->path_len || e->path_len > FILE_PATH_MAX || e->path2_len > FILE_PATH_MAX ||
+	    (size_t)e->path_len + e->path2_len > room || e->paths[e->path_len - 1] ||
+	    (e->path2_len && e->paths[e->path_len + e->path2_len - 1])) {
+		fp->malformed++;
+		return 0;
+	}
+	pl.e = e;
+	pl.path = e->paths;
+	pl.path2 = e->path2_len ? e->paths + e->path_len : "";
+	identity__resolve(&pl.id, e->pid, e->start_ns, e->cgroup_id);
+	resolve(&pl, pl.path, e->dfd, pl.abs, sizeof(pl.abs));
+	pl.abs2[0] = '\0';
+	if (e->path2_len)
+		resolve(&pl, pl.path2, e->dfd2, pl.abs2, sizeof(pl.abs2));
+	/* The kernel kept relative paths it could not match: match them now. */
+	if ((e->ev_flags & FILE_F_RELATIVE) && fp->nprefixes &&
+	    !prefix_match(fp, pl.abs[0] ? pl.abs : pl.path) &&
+	    !(e->path2_len && prefix_match(fp, pl.abs2[0] ? pl.abs2 : pl.path2))) {
+		fp->filtered++;
+		return 0;
+	}
+	failed = e->ret < 0;
+	fp->events[e->op][failed]++;
+	if (failed)
+		fp->errors[e->op][-e->ret < ERRNO_SLOTS ? -e->ret : ERRNO_SLOTS]++;
+	memcpy(comm, e->comm, SONDE_COMM_LEN);
+	{
+		struct sonde_event ev = {
+			.time_ns = e->ts_ns + fp->mono_to_real, .type = op_names[e->op],
+			.pid = e->pid, .tid = e->tid, .comm = comm, .fields = file_fields,
+			.text = file_text, .payload = &pl,
+		};
+
+		events__emit(&ev);
+	}
+	return 0;
+}
+
+static int files_probe(const struct features *feat, char *why, size_t why_sz)
+{
+	if (!features__has(feat, FEAT_TRACEPOINT)) {
+		snprintf(why, why_sz, "needs tracepoints: %s", feat->f[FEAT_TRACEPOINT].why);
+		return -EOPNOTSUPP;
+	}
+	if (!features__has(feat, FEAT_RINGBUF)) {
+		snprintf(why, why_sz, "needs the BPF ring buffer: %s", feat->f[FEAT_RINGBUF].why);
+		return -EOPNOTSUPP;
+	}
+	if (access(TRACEFS_SYSCALLS, F_OK)) {
+		snprintf(why, why_sz, "no syscall tracepoints (%s: %s): the kernel needs "
+			 "CONFIG_FTRACE_SYSCALLS", TRACEFS_SYSCALLS, strerror(errno));
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* "a,b" -> prefixes; 0 or -EINVAL with the reason in why. */
+static int parse_prefixes(struct files_priv *fp, const char *list, char *why, size_t why_sz)
+{
+	char copy[sizeof(((struct sonde_config *)0)->files.prefixes)], *save, *tok;
+
+	snprintf(copy, sizeof(copy), "%s", list);
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		if (!*tok)
+			continue;
+		if (fp->nprefixes == FILE_PREFIXES || strlen(tok) >= FILE_PREFIX_LEN) {
+			snprintf(why, why_sz, "files.prefixes: at most %d prefixes of %d bytes ('%s')",
+				 FILE_PREFIXES, FILE_PREFIX_LEN - 1, tok);
+			return -EINVAL;
+		}
+		snprintf(fp->prefixes[fp->nprefixes++], FILE_PREFIX_LEN, "%s", tok);
+	}
+	return 0;
+}
+
+/* Leaves out the syscalls this kernel has no tracepoint for (openat2
+ * before 5.6), saying which. */
+static void select_programs(struct files_priv *fp)
+{
+	struct bpf_program *prog;
+	char path[256];
+
+	bpf_object__for_each_program(prog, fp->skel->obj) {
+		const char *name = strchr(bpf_program__name(prog), '_') + 1;
+
+		snprintf(path, sizeof(path), TRACEFS_SYSCALLS "/sys_enter_%s", name);
+		if (!access(path, F_OK))
+			continue;
+		bpf_program__set_autoload(prog, false);
+		if (!strncmp(bpf_program__name(prog), "enter_", 6) &&
+		    strlen(fp->untraced) + strlen(name) + 2 < sizeof(fp->untraced))
+			snprintf(fp->untraced + strlen(fp->untraced),
+				 sizeof(fp->untraced) - strlen(fp->untraced), " %s", name);
+	}
+}
+
+static int files_start(struct collector *c, const struct sonde_config *cfg, struct loop *loop)
+{
+	struct files_priv *fp = calloc(1, sizeof(*fp));
+	unsigned long rb = 4096;
+	struct timespec m, r;
+	int err;
+
+	if (!fp)
+		return -ENOMEM;
+	c->priv = fp;
+	c->hook = "tracepoint";
+	clock_gettime(CLOCK_MONOTONIC, &m);
+	clock_gettime(CLOCK_REALTIME, &r);
+	fp->mono_to_real = (r.tv_sec - m.tv_sec) * 1000000000LL + (r.tv_nsec - m.tv_nsec);
+	err = parse_prefixes(fp, cfg->files.prefixes, c->why, sizeof(c->why));
+	if (err)
+		return err;
+	fp->cache = identity__get(cfg);
+	fp->skel = files_bpf__open();
+	if (!fp->cache || !fp->skel)
+		return -ENOMEM;
+	c->obj = fp->skel->obj;
+	select_programs(fp);
+	while (rb < (unsigned long)cfg->files.ringbuf_bytes)
+		rb <<= 1;
+	bpf_map__set_max_entries(fp->skel->maps.events, rb);
+	fp->skel->rodata->failed_only = cfg->files.failed_only;
+	fp->skel->rodata->nprefixes = fp->nprefixes;
+	memcpy((void *)fp->skel->rodata->prefixes, fp->prefixes, sizeof(fp->prefixes));
+	err = filter__apply(fp->skel->rodata, &cfg->filter, c->why, sizeof(c->why));
+	if (err)
+		return err;
+	err = files_bpf__load(fp->skel);
+	if (err) {
+		snprintf(c->why, sizeof(c->why), "loading programs: %s", strerror(-err));
+		return err;
+	}
+	fp->eb = evbuf__open(fp->skel->maps.events, on_event, fp, loop);
+	if (!fp->eb) {
+		snprintf(c->why, sizeof(c->why), "ring buffer: %s", strerror(errno));
+		return -errno;
+	}
+	err = files_bpf__attach(fp->skel);
+	if (err) {
+		snprintf(c->why, sizeof(c->why), "attaching: %s", strerror(-err));
+		return err;
+	}
+	if (fp->untraced[0])
+		snprintf(c->why, sizeof(c->why), "not traced (no tracepoint on this kernel):%s",
+			 fp->untraced);
+	return 0;
+}
+
+static void files_stop(struct collector *c)
+{
+	struct files_priv *fp = c->priv;
+
+	if (!fp)
+		return;
+	if (fp->eb)
+		evbuf__drain(fp->eb);	/* deliver what is queued */
+	evbuf__free(fp->eb);
+	files_bpf__destroy(fp->skel);
+	if (fp->cache)
+		identity__put();
+	free(fp);
+}
+
+static int files_collect(struct collector *c, struct metrics_writer *w)
+{
+	struct files_priv *fp = c->priv;
+	char buf[32];
+
+	evbuf__drain(fp->eb);
+	mw__family(w, "sonde_file_events_total", "counter",
+		   "File events delivered, by operation and result.");
+	for (int op = FILE_OP_OPEN; op < FILE_OP_MAX; op++) {
+		mw__sample_u64(w, "sonde_file_events_total",
+			       LABELS({ "op", op_names[op] }, { "result", "ok" }), fp->events[op][0]);
+		mw__sample_u64(w, "sonde_file_events_total",
+			       LABELS({ "op", op_names[op] }, { "result", "error" }), fp->events[op][1]);
+	}
+	mw__family(w, "sonde_file_errors_total", "counter", "Failed file calls, by operation and errno.");
+	for (int op = FILE_OP_OPEN; op < FILE_OP_MAX; op++)
+		for (int err = 1; err <= ERRNO_SLOTS; err++)
+			if (fp->errors[op][err])
+				mw__sample_u64(w, "sonde_file_errors_total",
+					       LABELS({ "op", op_names[op] },
+						      { "errno", err == ERRNO_SLOTS ? "other" :
+								 errno__name(err, buf, sizeof(buf)) }),
+					       fp->errors[op][err]);
+	mw__family(w, "sonde_file_events_filtered_total", "counter",
+		   "Events with a relative path dropped by files.prefixes once resolved.");
+	mw__sample_u64(w, "sonde_file_events_filtered_total", NO_LABELS, fp->filtered);
+	return 0;
+}
+
+/* Selftest: this process opens a path that cannot exist and one that does. */
+struct st_sink {
+	struct sink sink;
+	const char *missing;
+	bool saw_missing, saw_existing;
+};
+
+static int st_emit(struct sink *s, const struct sonde_event *ev)
+{
+	struct st_sink *st = (struct st_sink *)s;
+	const struct file_payload *pl = ev->payload;
+
+	if (ev->pid != (uint32_t)getpid() || strcmp(ev->type, "open"))
+		return 0;
+	if (!strcmp(pl->path, st->missing) && pl->e->ret == -ENOENT)
+		st->saw_missing = true;
+	if (!strcmp(pl->path, "/proc/self/stat") && pl->e->ret >= 0)
+		st->saw_existing = true;
+	return 0;
+}
+
+static int files_selftest(struct collector *c, char *msg, size_t sz)
+{
+	struct files_priv *fp = c->priv;
+	struct st_sink st = { .sink = { .name = "selftest", .emit = st_emit } };
+	char missing[64];
+	int fd;
+
+	snprintf(missing, sizeof(missing), "/sonde-selftest-missing-%d", getpid());
+	st.missing = missing;
+	events__add_sink(&st.sink);
+	fd = open(missing, O_RDONLY);
+	if (fd >= 0)
+		close(fd);
+	fd = open("/proc/self/stat", O_RDONLY);
+	if (fd >= 0)
+		close(fd);
+	for (int i = 0; i < 50 && !(st.saw_missing && st.saw_existing); i++) {
+		evbuf__drain(fp->eb);
+		if (!(st.saw_missing && st.saw_existing))
+			usleep(10000);
+	}
+	events__remove_sink(&st.sink);
+	if (!st.saw_missing || !st.saw_existing) {
+		snprintf(msg, sz, "open of %s (ENOENT) %s, of /proc/self/stat %s", missing,
+			 st.saw_missing ? "seen" : "missing", st.saw_existing ? "seen" : "missing");
+		return -EBADMSG;
+	}
+	snprintf(msg, sz, "a failed (ENOENT) and a successful open of this process seen");
+	return 0;
+}
+
+static const char *const event_types[] = { "open", "unlink", "rename", NULL };
+
+const struct collector_ops files_collector = {
+	.name = "files",
+	.event_types = event_types,
+	.text_header = "FD/ERR  PATH",
+	.summary = "open, unlink and rename calls with paths and results (syscall tracepoints)",
+	.elf_bytes = files_bpf__elf_bytes,
+	.drop_reasons = drop_reasons,
+	.selftest = files_selftest,
+	.probe = files_probe,
+	.start = files_start,
+	.collect = files_collect,
+	.stop = files_stop,
+};

@@ -1,0 +1,42 @@
+/* The process identity every event carries: exec_id, parent exec_id,
+ * ancestry, cgroup and container. One shared process cache serves every
+ * collector: the proc collector keeps it current from exec/fork/exit
+ * events; the others look processes up, reading /proc on a miss. */
+#ifndef SONDE_IDENTITY_H
+#define SONDE_IDENTITY_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/container.h"
+#include "core/proc_cache.h"
+
+struct json_writer;
+struct sonde_config;
+
+#define IDENTITY_MAX_DEPTH 32
+
+struct identity {
+	struct proc_info self;		/* a copy: later lookups may evict */
+	bool known;			/* self is filled */
+	struct proc_info ancestors[IDENTITY_MAX_DEPTH];	/* nearest first */
+	int nancestors;
+	uint64_t cgroup_id;
+	int container;			/* 1 found, 0 none, -1 unknown (process gone) */
+	struct container_ref ref;
+};
+
+/* The shared cache, created (and seeded from /proc) by the first get;
+ * every get is paired with a put. */
+struct proc_cache *identity__get(const struct sonde_config *cfg);
+void identity__put(void);
+
+/* The identity of pid, whose process started at start_ns (monotonic, from
+ * the kernel): a cached entry of an older process with the same pid is
+ * replaced from /proc. */
+void identity__resolve(struct identity *id, uint32_t pid, uint64_t start_ns, uint64_t cgroup_id);
+/* Ancestry and container of an entry the caller has already resolved. */
+void identity__complete(struct identity *id, const struct proc_info *p, uint32_t pid,
+			uint64_t cgroup_id);
+/* "exec_id", "parent_exec_id", "ancestors", "cgroup_id", container fields,
+ * "binary" and "cwd" when known. */
+void identity__write(struct json_writer *w, const struct identity *id);
+#endif
