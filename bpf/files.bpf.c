@@ -80,18 +80,167 @@ static __always_inline bool has_prefix(const char *path)
 	return false;
 }
 
-/* Reads a user string into buf; returns its length with the NUL (1 for an
- * unreadable one, which gets `unreadable` in flags). */
-static __always_inline __u32 read_path(char *buf, __u64 uptr, __u32 *flags, __u32 unreadable)
+#define DATA_MASK (FILE_DATA_MAX - 1)
+#define NAME_MAX 255
+
+/* Reads a user string into e->data at off; returns its length with the
+ * NUL (1 for an unreadable one, which gets `unreadable` in flags). */
+static __always_inline __u32 read_path(struct sonde_file_event *e, __u32 off, __u64 uptr,
+				       __u32 unreadable)
 {
-	long n = bpf_probe_read_user_str(buf, FILE_PATH_MAX, (void *)uptr);
+	char *dst = e->data + (off & DATA_MASK);
+	long n = bpf_probe_read_user_str(dst, FILE_PATH_MAX, (void *)uptr);
 
 	if (n <= 0) {
-		buf[0] = '\0';
-		*flags |= unreadable;
+		dst[0] = '\0';
+		e->ev_flags |= unreadable;
 		return 1;
 	}
 	return n;
+}
+
+/* The directory a relative path starts from: the thread's cwd, or the
+ * directory dirfd names. NULL when there is none to read. */
+static __always_inline struct path *base_of(struct task_struct *task, int dfd)
+{
+	struct file **fds, *f = NULL;
+	struct fs_struct *fs;
+	struct fdtable *fdt;
+
+	/* vmlinux.h types relocate field addresses as well as reads. */
+	if (dfd == AT_FDCWD) {
+		fs = BPF_CORE_READ(task, fs);
+		return fs ? &fs->pwd : NULL;
+	}
+	fdt = BPF_CORE_READ(task, files, fdt);
+	if (dfd < 0 || dfd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[dfd]) || !f)
+		return NULL;
+	return (struct path *)&f->f_path;
+}
+
+/* Component names of a directory, leaf first, found by read_base(). */
+struct walk {
+	const unsigned char *names[FILE_BASE_DEPTH];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct walk);
+} walks SEC(".maps");
+
+/* Writes the directory a relative path of this thread starts from (its
+ * cwd, or the directory dfd names) into the scratch event's data at off,
+ * leaf first ("d/parent/.../top", "" for the root), crossing mounts up to
+ * the root of the mount namespace: what d_path() gives, without its helper,
+ * which tracepoints may not call. Returns the length with the NUL, or 0 if
+ * it could not be read or is too deep.
+ *
+ * A global function: the verifier checks it once, not once per caller
+ * state (inlined twice after the path reads, it exceeded 1M insns).
+ * Two loops: the walk only records names, one per iteration whatever the
+ * mounts (paths that differ in how far they got would not prune); the
+ * copy has no branch but its end. */
+__noinline int file_base(__u32 off, int dfd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct sonde_file_event *e;
+	struct dentry *d, *parent;
+	struct vfsmount *vm;
+	struct mount *m, *up;
+	struct path *p;
+	struct walk *w;
+	__u32 zero = 0, start;
+	int depth = -1;
+
+	off &= DATA_MASK;
+	start = off;
+	w = bpf_map_lookup_elem(&walks, &zero);
+	e = bpf_map_lookup_elem(&scratch, &zero);
+	p = base_of(task, dfd);
+	if (!p || !w || !e)
+		return 0;
+	d = BPF_CORE_READ(p, dentry);
+	vm = BPF_CORE_READ(p, mnt);
+	m = (void *)vm - bpf_core_field_offset(struct mount, mnt);
+	for (int i = 0; i < FILE_BASE_DEPTH; i++) {
+		/* At a mount's root, go on from where it is mounted (twice:
+		 * a mount may sit on another's root). Both ways rejoin before
+		 * the store, so the verifier prunes one of them. */
+		for (int hop = 0; hop < 2; hop++) {
+			if (d != BPF_CORE_READ(vm, mnt_root))
+				break;
+			up = BPF_CORE_READ(m, mnt_parent);
+			if (up == m)
+				break;	/* the namespace's root */
+			d = BPF_CORE_READ(m, mnt_mountpoint);
+			m = up;
+			vm = &up->mnt;
+		}
+		parent = BPF_CORE_READ(d, d_parent);
+		if (parent == d || d == BPF_CORE_READ(vm, mnt_root)) {
+			depth = i;
+			break;
+		}
+		w->names[i & (FILE_BASE_DEPTH - 1)] = BPF_CORE_READ(d, d_name.name);
+		d = parent;
+	}
+	if (depth < 0)
+		return 0;
+	for (int j = 0; j < FILE_BASE_DEPTH && j < depth; j++) {
+		long n;
+
+		if (off - start > FILE_PATH_MAX - NAME_MAX - 2)
+			return 0;	/* longer than a path may be */
+		n = bpf_probe_read_kernel_str(e->data + (off & DATA_MASK), NAME_MAX + 1,
+					      w->names[j & (FILE_BASE_DEPTH - 1)]);
+		if (n <= 0)
+			return 0;
+		off += n;
+		e->data[(off - 1) & DATA_MASK] = '/';
+	}
+	if (off == start)
+		off++;	/* the root: "" */
+	e->data[(off - 1) & DATA_MASK] = '\0';
+	return off - start;
+}
+
+/* Whether the path at off in the scratch event may hold "..": such a path
+ * may leave (or enter) a prefix once normalized, so user space decides.
+ * Eight bytes a step, as a byte-by-byte loop over 4 KiB has more branches
+ * than the verifier follows (8192 jumps); any two adjacent dots count,
+ * and bytes past the string are stale, so this errs towards "maybe".
+ * Global, so the verifier walks this loop once. */
+__noinline int file_has_dotdot(__u32 off, __u32 len)
+{
+	const __u64 ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	struct sonde_file_event *e;
+	__u32 zero = 0;
+	__u64 carry = 0;
+
+	e = bpf_map_lookup_elem(&scratch, &zero);
+	if (!e)
+		return 0;
+	off &= DATA_MASK;
+	for (__u32 i = 0; i < len && i < FILE_PATH_MAX; i += 8) {
+		__u64 w = *(__u64 *)(e->data + ((off + i) & DATA_MASK));
+		__u64 x = w ^ 0x2e2e2e2e2e2e2e2eULL;	/* '.' bytes become 0 */
+		__u64 dots = (x - ones) & ~x & highs;	/* high bit of each (maybe) '.' */
+
+		if ((dots & (dots >> 8)) || (carry && (dots & 0x80)))
+			return 1;
+		carry = dots >> 63;
+	}
+	return 0;
+}
+
+static __always_inline bool relative(struct sonde_file_event *e, __u32 off, __u32 len)
+{
+	return len && e->data[off & DATA_MASK] != '/';
 }
 
 static __always_inline int do_exit(long ret)
@@ -100,7 +249,7 @@ static __always_inline int do_exit(long ret)
 	__u64 id = bpf_get_current_pid_tgid(), ug;
 	struct sonde_file_event *e;
 	struct file_call *c;
-	__u32 tid = id, zero = 0, n, n2 = 0;
+	__u32 tid = id, zero = 0, n, n2 = 0, b = 0, b2 = 0;
 
 	c = bpf_map_lookup_elem(&inflight, &tid);
 	if (!c)
@@ -112,6 +261,8 @@ static __always_inline int do_exit(long ret)
 		goto out;
 	e->ts_ns = bpf_ktime_get_ns();
 	e->start_ns = BPF_CORE_READ(task, group_leader, start_time);
+	e->parent_start_ns = BPF_CORE_READ(task, real_parent, group_leader, start_time);
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	e->flags = c->flags;
 	e->ret = ret;
@@ -133,31 +284,34 @@ static __always_inline int do_exit(long ret)
 		e->flags = how.flags;
 		e->mode = how.mode;
 	}
-	n = read_path(e->paths, c->path, &e->ev_flags, FILE_F_PATH_UNREADABLE);
+	n = read_path(e, 0, c->path, FILE_F_PATH_UNREADABLE);
 	if (n == FILE_PATH_MAX && ret == -ENAMETOOLONG)
 		e->ev_flags |= FILE_F_PATH_TRUNCATED;
 	if (c->path2) {
-		/* A bound the verifier keeps: n is 1..FILE_PATH_MAX. */
-		n &= 2 * FILE_PATH_MAX - 1;
-		if (n > FILE_PATH_MAX)
-			n = FILE_PATH_MAX;
-		n2 = read_path(e->paths + n, c->path2, &e->ev_flags, FILE_F_PATH2_UNREADABLE);
+		n2 = read_path(e, n, c->path2, FILE_F_PATH2_UNREADABLE);
 		if (n2 == FILE_PATH_MAX && ret == -ENAMETOOLONG)
 			e->ev_flags |= FILE_F_PATH2_TRUNCATED;
 	}
 	if (nprefixes) {
 		/* Relative paths are matched in user space, once resolved. */
-		if (e->paths[0] != '/' || (n2 && e->paths[n & (FILE_PATH_MAX - 1)] != '/'))
-			e->ev_flags |= FILE_F_RELATIVE;
-		else if (!has_prefix(e->paths) &&
-			 !(n2 && has_prefix(e->paths + (n & (FILE_PATH_MAX - 1)))))
+		if (relative(e, 0, n) || relative(e, n, n2) || file_has_dotdot(0, n) ||
+		    (n2 && file_has_dotdot(n, n2)))
+			e->ev_flags |= FILE_F_MATCH_LATER;
+		else if (!has_prefix(e->data) && !(n2 && has_prefix(e->data + (n & DATA_MASK))))
 			goto out;
 	}
+	if (relative(e, 0, n) && !(b = file_base(n + n2, c->dfd) & (FILE_PATH_MAX * 2 - 1)))
+		e->ev_flags |= FILE_F_BASE_UNKNOWN;
+	if (relative(e, n, n2) && !(b2 = file_base(n + n2 + b, c->dfd2) & (FILE_PATH_MAX * 2 - 1)))
+		e->ev_flags |= FILE_F_BASE2_UNKNOWN;
 	e->path_len = n;
 	e->path2_len = n2;
-	n &= 2 * FILE_PATH_MAX - 1;
-	n2 &= 2 * FILE_PATH_MAX - 1;
-	if (bpf_ringbuf_output(&events, e, FILE_EV_HDR_SIZE + n + n2, 0))
+	e->base_len = b;
+	e->base2_len = b2;
+	n = (n + n2 + b + b2) & (2 * FILE_DATA_MAX - 1);
+	if (n > FILE_DATA_MAX)
+		n = FILE_DATA_MAX;
+	if (bpf_ringbuf_output(&events, e, FILE_EV_HDR_SIZE + n, 0))
 		drop(FILE_DROP_RINGBUF_FULL);
 out:
 	bpf_map_delete_elem(&inflight, &tid);

@@ -6,6 +6,8 @@
 #define FILE_PATH_MAX	4096	/* bytes per path, with its NUL (power of two: used as a mask) */
 #define FILE_PREFIXES	8	/* path prefixes the kernel filters on */
 #define FILE_PREFIX_LEN	64
+#define FILE_BASE_DEPTH	32	/* directory levels walked up for a relative path's base */
+#define FILE_DATA_MAX	(4 * FILE_PATH_MAX)	/* path, path2, base, base2 */
 
 /* The syscalls traced; the enter and exit programs of each share the op. */
 enum file_op {
@@ -20,7 +22,9 @@ enum file_ev_flags {
 	FILE_F_PATH2_UNREADABLE	= 1 << 1,	/* the read of the new name failed */
 	FILE_F_PATH_TRUNCATED	= 1 << 2,	/* longer than FILE_PATH_MAX */
 	FILE_F_PATH2_TRUNCATED	= 1 << 3,
-	FILE_F_RELATIVE		= 1 << 4,	/* prefix filter left to user space */
+	FILE_F_MATCH_LATER	= 1 << 4,	/* prefix filter left to user space (relative, or "..") */
+	FILE_F_BASE_UNKNOWN	= 1 << 5,	/* relative path, base not found in the kernel */
+	FILE_F_BASE2_UNKNOWN	= 1 << 6,
 };
 
 /* What sys_enter saves for sys_exit, keyed by tid: user pointers are read
@@ -35,23 +39,29 @@ struct file_call {
 	__u8 how;		/* flags points to a struct open_how (openat2) */
 };
 
-/* One event; path2 (rename's new name) follows path at path_len. */
+/* One event. data holds path, then path2 (rename's new name), then the
+ * directories relative ones start from (the cwd or the dirfd's), each
+ * written leaf first as "dir/parent/.../top" ("" for /): reversed in user
+ * space. A length of 0 means absent. */
 struct sonde_file_event {
 	__u64 ts_ns;		/* CLOCK_MONOTONIC, at the syscall's exit */
 	__u64 start_ns;		/* the process's start (task->start_time) */
+	__u64 parent_start_ns;
 	__u64 cgroup_id;
 	__u64 flags;
 	__s64 ret;		/* fd, 0, or -errno */
-	__u32 pid, tid, uid, mode;
+	__u32 pid, tid, ppid, uid, mode;
 	__s32 dfd, dfd2;
 	__u16 nr, op;
 	__u16 path_len, path2_len;	/* with the NUL; 0: none */
+	__u16 base_len, base2_len;
 	__u32 ev_flags;
 	char comm[SONDE_COMM_LEN];
-	char paths[2 * FILE_PATH_MAX];
+	/* One path's worth of slack: writes at masked offsets stay inside. */
+	char data[FILE_DATA_MAX + FILE_PATH_MAX];
 };
 
-#define FILE_EV_HDR_SIZE __builtin_offsetof(struct sonde_file_event, paths)
+#define FILE_EV_HDR_SIZE __builtin_offsetof(struct sonde_file_event, data)
 
 enum file_drop {
 	FILE_DROP_RINGBUF_FULL,	/* event not delivered: ring buffer full */

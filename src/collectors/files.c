@@ -47,6 +47,7 @@ struct files_priv {
 struct file_payload {
 	const struct sonde_file_event *e;
 	const char *path, *path2;	/* as passed */
+	const char *base, *base2;	/* leaf first, from the kernel; NULL: none */
 	char abs[FILE_PATH_MAX + 256], abs2[FILE_PATH_MAX + 256];	/* resolved; "" if not */
 	struct identity id;
 };
@@ -69,29 +70,84 @@ static int base_dir(uint32_t pid, uint32_t tid, int dfd, char *buf, size_t sz)
 	return buf[0] == '/' ? 0 : -ENOTDIR;	/* "pipe:[..]" and the like */
 }
 
-/* Absolute form of path into out, or "" when it cannot be resolved. */
-static void resolve(const struct file_payload *pl, const char *path, int dfd, char *out, size_t sz)
+/* "d/parent/top" (the kernel's leaf-first walk) -> "/top/parent/d". */
+static void unreverse(const char *rev, char *out, size_t sz)
+{
+	size_t len = strlen(rev), n = 0;
+	const char *end = rev + len;
+
+	out[0] = '\0';
+	if (!len) {
+		snprintf(out, sz, "/");
+		return;
+	}
+	while (end > rev && n < sz) {
+		const char *s = end;
+
+		while (s > rev && s[-1] != '/')
+			s--;
+		n += snprintf(out + n, sz - n, "/%.*s", (int)(end - s), s);
+		end = s > rev ? s - 1 : rev;
+	}
+}
+
+/* Removes "." and "name/.." components and repeated slashes from an
+ * absolute path, in place, as the kernel's lookup would if no component
+ * were a symlink: "/tmp/a/../../etc/./passwd" -> "/etc/passwd". */
+static void normalize(char *path)
+{
+	char *out = path, *in = path;
+
+	while (*in) {
+		char *end;
+		size_t len;
+
+		while (*in == '/')
+			in++;
+		end = strchrnul(in, '/');
+		len = end - in;
+		if (len == 1 && in[0] == '.') {
+			/* nothing */
+		} else if (len == 2 && in[0] == '.' && in[1] == '.') {
+			while (out > path && *--out != '/')
+				;
+		} else if (len) {
+			*out++ = '/';
+			memmove(out, in, len);
+			out += len;
+		}
+		in = end;
+	}
+	if (out == path)
+		*out++ = '/';
+	*out = '\0';
+}
+
+/* Absolute form of path into out, or "" when it cannot be resolved: from
+ * the directory the kernel read at the call, else (too deep, unreadable)
+ * from /proc now, racing with the process. */
+static void resolve(const struct file_payload *pl, const char *path, const char *krev, int dfd,
+		    char *out, size_t sz)
 {
 	const struct sonde_file_event *e = pl->e;
 	char base[FILE_PATH_MAX];
 
 	if (path[0] == '/') {
 		snprintf(out, sz, "%s", path);
+		normalize(out);
 		return;
 	}
 	out[0] = '\0';
-	if (base_dir(e->pid, e->tid, dfd, base, sizeof(base))) {
+	if (krev) {
+		unreverse(krev, base, sizeof(base));
+	} else if (base_dir(e->pid, e->tid, dfd, base, sizeof(base))) {
 		/* Gone already: the cwd the cache saw at exec is the best guess. */
 		if (dfd != AT_FDCWD || !pl->id.known || !pl->id.self.cwd[0])
 			return;
 		snprintf(base, sizeof(base), "%s", pl->id.self.cwd);
 	}
-	while (path[0] == '.' && path[1] == '/')
-		path += 2;
-	if (!path[0] || !strcmp(path, "."))
-		snprintf(out, sz, "%s", base);
-	else
-		snprintf(out, sz, "%s%s%s", base, strcmp(base, "/") ? "/" : "", path);
+	snprintf(out, sz, "%s/%s", base, path);
+	normalize(out);
 }
 
 static bool prefix_match(const struct files_priv *fp, const char *path)
@@ -236,32 +292,53 @@ static void file_text(struct strbuf *sb, const void *payload)
 		sb__printf(sb, " -> %s", pl->abs2[0] ? pl->abs2 : pl->path2);
 }
 
+/* The event's strings (path, path2, base, base2; NULL when absent), each
+ * checked to be NUL-terminated inside the record. */
+static int strings(const struct sonde_file_event *e, size_t room, const char *str[4])
+{
+	const uint16_t len[4] = { e->path_len, e->path2_len, e->base_len, e->base2_len };
+	size_t off = 0;
+
+	for (int i = 0; i < 4; i++) {
+		str[i] = NULL;
+		if (!len[i])
+			continue;
+		if (len[i] > FILE_PATH_MAX || off + len[i] > room || e->data[off + len[i] - 1])
+			return -EINVAL;
+		str[i] = e->data + off;
+		off += len[i];
+	}
+	return 0;
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct files_priv *fp = ctx;
 	struct sonde_file_event *e = data;
 	static struct file_payload pl;	/* large: not on the stack */
 	char comm[SONDE_COMM_LEN + 1] = {};
-	size_t room = size > FILE_EV_HDR_SIZE ? size - FILE_EV_HDR_SIZE : 0;
+	const char *str[4];
 	bool failed;
 
 	if (size < FILE_EV_HDR_SIZE || e->op < FILE_OP_OPEN || e->op >= FILE_OP_MAX ||
-	    !e->path_len || e->path_len > FILE_PATH_MAX || e->path2_len > FILE_PATH_MAX ||
-	    (size_t)e->path_len + e->path2_len > room || e->paths[e->path_len - 1] ||
-	    (e->path2_len && e->paths[e->path_len + e->path2_len - 1])) {
+	    !e->path_len || strings(e, size - FILE_EV_HDR_SIZE, str)) {
 		fp->malformed++;
 		return 0;
 	}
 	pl.e = e;
-	pl.path = e->paths;
-	pl.path2 = e->path2_len ? e->paths + e->path_len : "";
-	identity__resolve(&pl.id, e->pid, e->start_ns, e->cgroup_id);
-	resolve(&pl, pl.path, e->dfd, pl.abs, sizeof(pl.abs));
+	pl.path = str[0];
+	pl.path2 = str[1] ? str[1] : "";
+	memcpy(comm, e->comm, SONDE_COMM_LEN);
+	identity__resolve(&pl.id, &(struct identity_hint){
+		.pid = e->pid, .ppid = e->ppid, .start_ns = e->start_ns,
+		.parent_start_ns = e->parent_start_ns, .cgroup_id = e->cgroup_id, .comm = comm });
+	resolve(&pl, pl.path, str[2], e->dfd, pl.abs, sizeof(pl.abs));
 	pl.abs2[0] = '\0';
 	if (e->path2_len)
-		resolve(&pl, pl.path2, e->dfd2, pl.abs2, sizeof(pl.abs2));
-	/* The kernel kept relative paths it could not match: match them now. */
-	if ((e->ev_flags & FILE_F_RELATIVE) && fp->nprefixes &&
+		resolve(&pl, pl.path2, str[3], e->dfd2, pl.abs2, sizeof(pl.abs2));
+	/* The kernel left relative paths and ones with ".." to us: match them
+	 * normalized. */
+	if ((e->ev_flags & FILE_F_MATCH_LATER) && fp->nprefixes &&
 	    !prefix_match(fp, pl.abs[0] ? pl.abs : pl.path) &&
 	    !(e->path2_len && prefix_match(fp, pl.abs2[0] ? pl.abs2 : pl.path2))) {
 		fp->filtered++;
@@ -457,7 +534,9 @@ static int st_emit(struct sink *s, const struct sonde_event *ev)
 		return 0;
 	if (!strcmp(pl->path, st->missing) && pl->e->ret == -ENOENT)
 		st->saw_missing = true;
-	if (!strcmp(pl->path, "/proc/self/stat") && pl->e->ret >= 0)
+	/* Relative to a dirfd on another mount: the kernel's walk of the
+	 * base directory must cross from procfs to the root file system. */
+	if (!strcmp(pl->path, "self/stat") && !strcmp(pl->abs, "/proc/self/stat") && pl->e->ret >= 0)
 		st->saw_existing = true;
 	return 0;
 }
@@ -467,7 +546,7 @@ static int files_selftest(struct collector *c, char *msg, size_t sz)
 	struct files_priv *fp = c->priv;
 	struct st_sink st = { .sink = { .name = "selftest", .emit = st_emit } };
 	char missing[64];
-	int fd;
+	int fd, dfd;
 
 	snprintf(missing, sizeof(missing), "/sonde-selftest-missing-%d", getpid());
 	st.missing = missing;
@@ -475,9 +554,12 @@ static int files_selftest(struct collector *c, char *msg, size_t sz)
 	fd = open(missing, O_RDONLY);
 	if (fd >= 0)
 		close(fd);
-	fd = open("/proc/self/stat", O_RDONLY);
+	dfd = open("/proc", O_RDONLY | O_DIRECTORY);
+	fd = openat(dfd, "self/stat", O_RDONLY);
 	if (fd >= 0)
 		close(fd);
+	if (dfd >= 0)
+		close(dfd);
 	for (int i = 0; i < 50 && !(st.saw_missing && st.saw_existing); i++) {
 		evbuf__drain(fp->eb);
 		if (!(st.saw_missing && st.saw_existing))
@@ -485,11 +567,11 @@ static int files_selftest(struct collector *c, char *msg, size_t sz)
 	}
 	events__remove_sink(&st.sink);
 	if (!st.saw_missing || !st.saw_existing) {
-		snprintf(msg, sz, "open of %s (ENOENT) %s, of /proc/self/stat %s", missing,
+		snprintf(msg, sz, "open of %s (ENOENT) %s, openat(/proc fd, self/stat) as /proc/self/stat %s", missing,
 			 st.saw_missing ? "seen" : "missing", st.saw_existing ? "seen" : "missing");
 		return -EBADMSG;
 	}
-	snprintf(msg, sz, "a failed (ENOENT) and a successful open of this process seen");
+	snprintf(msg, sz, "a failed open (ENOENT) and an openat by dirfd (resolved across a mount) seen");
 	return 0;
 }
 

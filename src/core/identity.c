@@ -104,13 +104,25 @@ static bool same_start(const struct proc_info *p, uint64_t start_ns)
 	       (p->exec_ns == p->start_ns && p->start_ns / 10000000 == start_ns / 10000000);
 }
 
-void identity__resolve(struct identity *id, uint32_t pid, uint64_t start_ns, uint64_t cgroup_id)
+void identity__resolve(struct identity *id, const struct identity_hint *h)
 {
-	struct proc_info *p = shared.cache ? proc_cache__get(shared.cache, pid) : NULL;
+	struct proc_info *p = shared.cache ? proc_cache__get(shared.cache, h->pid) : NULL, *parent;
 
-	if (shared.cache && (!p || !same_start(p, start_ns)))
-		p = proc_cache__load(shared.cache, pid);
-	identity__complete(id, p, pid, cgroup_id);
+	if (shared.cache && (!p || !same_start(p, h->start_ns))) {
+		p = proc_cache__load(shared.cache, h->pid);
+		if (p && !same_start(p, h->start_ns))
+			p = NULL;	/* the pid is already someone else's */
+		if (!p) {
+			p = proc_cache__put(shared.cache, h->pid, h->start_ns, h->start_ns, 0);
+			p->ppid = h->ppid;
+			snprintf(p->comm, sizeof(p->comm), "%s", h->comm ? h->comm : "");
+			parent = h->ppid ? proc_cache__get(shared.cache, h->ppid) : NULL;
+			if (parent && same_start(parent, h->parent_start_ns))
+				snprintf(p->parent_exec_id, sizeof(p->parent_exec_id), "%s",
+					 parent->exec_id);
+		}
+	}
+	identity__complete(id, p, h->pid, h->cgroup_id);
 }
 
 void identity__write(struct json_writer *w, const struct identity *id)

@@ -29,10 +29,21 @@ struct identity {
 struct proc_cache *identity__get(const struct sonde_config *cfg);
 void identity__put(void);
 
-/* The identity of pid, whose process started at start_ns (monotonic, from
- * the kernel): a cached entry of an older process with the same pid is
- * replaced from /proc. */
-void identity__resolve(struct identity *id, uint32_t pid, uint64_t start_ns, uint64_t cgroup_id);
+/* What the event itself says about its process, for when neither the
+ * cache nor /proc knows it (it exited before the lookup). */
+struct identity_hint {
+	uint32_t pid, ppid;
+	uint64_t start_ns;	/* monotonic, from the kernel */
+	uint64_t parent_start_ns;
+	uint64_t cgroup_id;
+	const char *comm;
+};
+
+/* The identity of the hinted process: a cached entry of an older process
+ * with the same pid is replaced from /proc, and a process gone from /proc
+ * too is recorded from the hint (exec_id then takes its start as the exec
+ * time: exact unless it exec'd after its fork unseen). */
+void identity__resolve(struct identity *id, const struct identity_hint *h);
 /* Ancestry and container of an entry the caller has already resolved. */
 void identity__complete(struct identity *id, const struct proc_info *p, uint32_t pid,
 			uint64_t cgroup_id);

@@ -48,11 +48,20 @@ wait_metric() {
 	return 1
 }
 
+# start_files WHAT ARGS...: the agent with the files collector only, for the
+# workload's command name; fails unless that collector is running.
+start_files() {
+	local what=$1; shift
+	start_agent --collectors files --comm sonde-sysload "$@" &&
+		grep -q "collector files running" "$T/agent.err" && return 0
+	t_fail "$what: files collector not running: $(grep -E " error |collector" "$T/agent.err" | head -5)"
+	stop_agent
+	return 1
+}
+
 # 1. Everything, by command name.
 setup
-start_agent --collectors files --comm sonde-sysload || { t_fail "start"; exit 1; }
-grep -q "collector files running" "$T/agent.err" && t_ok "files collector running" ||
-	t_fail "files collector not running: $(cat "$T/agent.err")"
+start_files all || exit 1
 workload all
 wait_metric 'sonde_file_errors_total{op="rename",errno="EEXIST"}' || t_fail "no rename EEXIST series within 5 s"
 stop_agent
@@ -60,7 +69,8 @@ stop_agent
 $PY - "$T/events.jsonl" "$D" $OPEN $UNLINK $RMDIR $RENAME <<'PY' && t_ok "all: each call once, paths resolved, flags, mode, errno, uid, exec ids" || t_fail "all: events (see above)"
 import json, sys
 path, d, OPEN, UNLINK, RMDIR, RENAME = sys.argv[1:]
-ev = [json.loads(l) for l in open(path)]
+# The agent's own start/stop records aside, file events only.
+ev = [e for e in map(json.loads, open(path)) if e["type"] != "agent"]
 assert ev, "no events"
 def show(e): return json.dumps(e, sort_keys=True)
 for e in ev:
@@ -140,13 +150,13 @@ out=$(promtool check metrics <"$T/metrics" 2>&1) && [ -z "$out" ] && t_ok "promt
 
 # 2. --files-failed-only: the three failures, nothing that succeeded.
 setup
-start_agent --collectors files --comm sonde-sysload --files-failed-only || t_fail "start (failed-only)"
+start_files "failed-only" --files-failed-only
 workload failed-only
 sleep 0.5
 stop_agent
 $PY - "$T/events.jsonl" "$D" <<'PY' && t_ok "failed-only: ENOENT, EEXIST, EACCES and no successful call" || t_fail "failed-only (see above)"
 import json, sys
-ev = [json.loads(l) for l in open(sys.argv[1])]
+ev = [e for e in map(json.loads, open(sys.argv[1])) if e["type"] != "agent"]
 d = sys.argv[2]
 ok = [e for e in ev if e["ret"] >= 0]
 assert not ok, "successful calls: " + " ".join(json.dumps(e) for e in ok)
@@ -158,13 +168,13 @@ PY
 # 3. --files-prefix: only paths under DIR/e (both opens of DIR/exists, and
 # the rename whose new name is DIR/exists), nothing else of the process's.
 setup
-start_agent --collectors files --comm sonde-sysload --files-prefix "$D/e" || t_fail "start (prefix)"
+start_files "prefix" --files-prefix "$D/e"
 workload prefix
 sleep 0.5
 stop_agent
 $PY - "$T/events.jsonl" "$D" <<'PY' && t_ok "prefix $D/e: the two opens of exists and the rename onto it, nothing else" || t_fail "prefix (see above)"
 import json, sys
-ev = [json.loads(l) for l in open(sys.argv[1])]
+ev = [e for e in map(json.loads, open(sys.argv[1])) if e["type"] != "agent"]
 d = sys.argv[2]
 got = sorted((e["type"], e.get("path", e.get("old_path")), e.get("new_path", ""), e["ret"] < 0) for e in ev)
 want = sorted([("open", d + "/exists", "", False), ("open", d + "/exists", "", False),
@@ -173,13 +183,13 @@ assert got == want, f"{got} != {want}"
 PY
 # Two prefixes, comma-separated: adds DIR/m (missing) to the above.
 setup
-start_agent --collectors files --comm sonde-sysload --files-prefix "$D/e,$D/m" || t_fail "start (2 prefixes)"
+start_files "2 prefixes" --files-prefix "$D/e,$D/m"
 workload prefixes
 sleep 0.5
 stop_agent
 n=$($PY -c '
 import json, sys
-print(sorted(json.loads(l).get("path", "rename") for l in open(sys.argv[1])))' "$T/events.jsonl")
+print(sorted(e.get("path", e["type"]) for e in map(json.loads, open(sys.argv[1])) if e["type"] != "agent"))' "$T/events.jsonl")
 [ "$n" = "['$D/exists', '$D/exists', '$D/missing', 'rename']" ] && t_ok "two prefixes: exists x2, missing, rename" ||
 	t_fail "two prefixes: $n"
 
