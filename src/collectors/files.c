@@ -14,6 +14,7 @@
 #include "core/evbuf.h"
 #include "core/events.h"
 #include "core/filter.h"
+#include "core/fspath.h"
 #include "core/identity.h"
 #include "core/syscall_table.h"
 #include "sonde/files.h"
@@ -70,59 +71,6 @@ static int base_dir(uint32_t pid, uint32_t tid, int dfd, char *buf, size_t sz)
 	return buf[0] == '/' ? 0 : -ENOTDIR;	/* "pipe:[..]" and the like */
 }
 
-/* "d/parent/top" (the kernel's leaf-first walk) -> "/top/parent/d". */
-static void unreverse(const char *rev, char *out, size_t sz)
-{
-	size_t len = strlen(rev), n = 0;
-	const char *end = rev + len;
-
-	out[0] = '\0';
-	if (!len) {
-		snprintf(out, sz, "/");
-		return;
-	}
-	while (end > rev && n < sz) {
-		const char *s = end;
-
-		while (s > rev && s[-1] != '/')
-			s--;
-		n += snprintf(out + n, sz - n, "/%.*s", (int)(end - s), s);
-		end = s > rev ? s - 1 : rev;
-	}
-}
-
-/* Removes "." and "name/.." components and repeated slashes from an
- * absolute path, in place, as the kernel's lookup would if no component
- * were a symlink: "/tmp/a/../../etc/./passwd" -> "/etc/passwd". */
-static void normalize(char *path)
-{
-	char *out = path, *in = path;
-
-	while (*in) {
-		char *end;
-		size_t len;
-
-		while (*in == '/')
-			in++;
-		end = strchrnul(in, '/');
-		len = end - in;
-		if (len == 1 && in[0] == '.') {
-			/* nothing */
-		} else if (len == 2 && in[0] == '.' && in[1] == '.') {
-			while (out > path && *--out != '/')
-				;
-		} else if (len) {
-			*out++ = '/';
-			memmove(out, in, len);
-			out += len;
-		}
-		in = end;
-	}
-	if (out == path)
-		*out++ = '/';
-	*out = '\0';
-}
-
 /* Absolute form of path into out, or "" when it cannot be resolved: from
  * the directory the kernel read at the call, else (too deep, unreadable)
  * from /proc now, racing with the process. */
@@ -134,12 +82,12 @@ static void resolve(const struct file_payload *pl, const char *path, const char 
 
 	if (path[0] == '/') {
 		snprintf(out, sz, "%s", path);
-		normalize(out);
+		fspath__normalize(out);
 		return;
 	}
 	out[0] = '\0';
 	if (krev) {
-		unreverse(krev, base, sizeof(base));
+		fspath__unreverse(krev, base, sizeof(base));
 	} else if (base_dir(e->pid, e->tid, dfd, base, sizeof(base))) {
 		/* Gone already: the cwd the cache saw at exec is the best guess. */
 		if (dfd != AT_FDCWD || !pl->id.known || !pl->id.self.cwd[0])
@@ -147,7 +95,7 @@ static void resolve(const struct file_payload *pl, const char *path, const char 
 		snprintf(base, sizeof(base), "%s", pl->id.self.cwd);
 	}
 	snprintf(out, sz, "%s/%s", base, path);
-	normalize(out);
+	fspath__normalize(out);
 }
 
 static bool prefix_match(const struct files_priv *fp, const char *path)
@@ -156,56 +104,6 @@ static bool prefix_match(const struct files_priv *fp, const char *path)
 		if (!strncmp(path, fp->prefixes[i], strlen(fp->prefixes[i])))
 			return true;
 	return false;
-}
-
-static const struct { unsigned long bit; const char *name; } open_flags[] = {
-	{ O_CREAT, "O_CREAT" }, { O_EXCL, "O_EXCL" }, { O_NOCTTY, "O_NOCTTY" },
-	{ O_TRUNC, "O_TRUNC" }, { O_APPEND, "O_APPEND" }, { O_NONBLOCK, "O_NONBLOCK" },
-	{ O_DSYNC, "O_DSYNC" }, { O_ASYNC, "O_ASYNC" }, { O_DIRECT, "O_DIRECT" },
-	{ 0100000, "O_LARGEFILE" }, { O_DIRECTORY, "O_DIRECTORY" }, { O_NOFOLLOW, "O_NOFOLLOW" },
-	{ O_NOATIME, "O_NOATIME" }, { O_CLOEXEC, "O_CLOEXEC" }, { O_PATH, "O_PATH" },
-};
-
-/* "O_WRONLY|O_CREAT|O_TRUNC"; bits without a name as hex. */
-static void open_flags_str(unsigned long f, char *buf, size_t sz)
-{
-	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
-	size_t n = snprintf(buf, sz, "%s", acc[f & O_ACCMODE]);
-
-	f &= ~(unsigned long)O_ACCMODE;
-	/* Multi-bit flags first: each includes a single-bit one. */
-	if ((f & O_TMPFILE) == O_TMPFILE) {
-		n += snprintf(buf + n, n < sz ? sz - n : 0, "|O_TMPFILE");
-		f &= ~(unsigned long)O_TMPFILE;
-	}
-	if ((f & O_SYNC) == O_SYNC) {
-		n += snprintf(buf + n, n < sz ? sz - n : 0, "|O_SYNC");
-		f &= ~(unsigned long)O_SYNC;
-	}
-	for (size_t i = 0; i < sizeof(open_flags) / sizeof(open_flags[0]); i++) {
-		if (f & open_flags[i].bit) {
-			n += snprintf(buf + n, n < sz ? sz - n : 0, "|%s", open_flags[i].name);
-			f &= ~open_flags[i].bit;
-		}
-	}
-	if (f)
-		snprintf(buf + n, n < sz ? sz - n : 0, "|0x%lx", f);
-}
-
-static void rename_flags_str(unsigned long f, char *buf, size_t sz)
-{
-	static const char *const names[] = { "RENAME_NOREPLACE", "RENAME_EXCHANGE", "RENAME_WHITEOUT" };
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (int i = 0; i < 3; i++) {
-		if (f & (1UL << i)) {
-			n += snprintf(buf + n, n < sz ? sz - n : 0, "%s%s", n ? "|" : "", names[i]);
-			f &= ~(1UL << i);
-		}
-	}
-	if (f)
-		snprintf(buf + n, n < sz ? sz - n : 0, "%s0x%lx", n ? "|" : "", f);
 }
 
 /* "path" (absolute when resolvable) and "path_arg" when it differs. */
@@ -250,7 +148,7 @@ static void file_fields(struct json_writer *w, const void *payload)
 		write_path(w, "old_path", pl->path, pl->abs, e->ev_flags & FILE_F_PATH_UNREADABLE);
 		write_path(w, "new_path", pl->path2, pl->abs2, e->ev_flags & FILE_F_PATH2_UNREADABLE);
 		if (e->flags) {
-			rename_flags_str(e->flags, buf, sizeof(buf));
+			fspath__rename_flags(e->flags, buf, sizeof(buf));
 			jw__key(w, "flags"); jw__str(w, buf);
 		}
 	} else {
@@ -260,7 +158,7 @@ static void file_fields(struct json_writer *w, const void *payload)
 		jw__key(w, "path_truncated"); jw__bool(w, true);
 	}
 	if (e->op == FILE_OP_OPEN) {
-		open_flags_str(e->flags, buf, sizeof(buf));
+		fspath__open_flags(e->flags, buf, sizeof(buf));
 		jw__key(w, "flags"); jw__str(w, buf);
 		if (e->flags & (O_CREAT | __O_TMPFILE)) {
 			snprintf(buf, sizeof(buf), "%04o", e->mode & 07777);
