@@ -39,7 +39,23 @@ int sb__append(struct strbuf *sb, const char *s, size_t n)
 }
 
 int sb__puts(struct strbuf *sb, const char *s) { return sb__append(sb, s, strlen(s)); }
-int sb__putc(struct strbuf *sb, char c) { return sb__append(sb, &c, 1); }
+int sb__u64(struct strbuf *sb, unsigned long long v)
+{
+	char tmp[20], *p = tmp + sizeof(tmp);
+
+	do
+		*--p = '0' + v % 10;
+	while (v /= 10);
+	return sb__append(sb, p, tmp + sizeof(tmp) - p);
+}
+
+int sb__i64(struct strbuf *sb, long long v)
+{
+	if (v >= 0)
+		return sb__u64(sb, v);
+	sb__putc(sb, '-');
+	return sb__u64(sb, -(unsigned long long)v);
+}
 
 int sb__printf(struct strbuf *sb, const char *fmt, ...)
 {

@@ -12,7 +12,20 @@ struct strbuf {
 int sb__reserve(struct strbuf *sb, size_t extra);
 int sb__append(struct strbuf *sb, const char *s, size_t n);
 int sb__puts(struct strbuf *sb, const char *s);
-int sb__putc(struct strbuf *sb, char c);
+/* Inline: the JSON writer calls it for every separator. */
+static inline int sb__putc(struct strbuf *sb, char c)
+{
+	int err = sb->len + 2 <= sb->cap ? 0 : sb__reserve(sb, 1);
+
+	if (err)
+		return err;
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
+	return 0;
+}
+/* Decimal, without printf's format parsing (event writers do many). */
+int sb__u64(struct strbuf *sb, unsigned long long v);
+int sb__i64(struct strbuf *sb, long long v);
 int sb__printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Hands the buffer to the caller (NUL-terminated) and resets sb. */
 char *sb__detach(struct strbuf *sb, size_t *len);

@@ -13,7 +13,17 @@ void json__escape(struct strbuf *sb, const char *s, size_t n)
 	sb__putc(sb, '"');
 	for (size_t i = 0; i < n;) {
 		unsigned char c = p[i];
-		size_t len;
+		size_t len, run;
+
+		/* Plain printable ASCII, the common case, in one copy. */
+		for (run = i; run < n && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' &&
+			      p[run] != '\\'; run++)
+			;
+		if (run > i) {
+			sb__append(sb, s + i, run - i);
+			i = run;
+			continue;
+		}
 
 		switch (c) {
 		case '"': sb__puts(sb, "\\\""); i++; continue;
@@ -105,13 +115,13 @@ void jw__str(struct json_writer *w, const char *s)
 void jw__u64(struct json_writer *w, uint64_t v)
 {
 	sep(w);
-	sb__printf(w->sb, "%llu", (unsigned long long)v);
+	sb__u64(w->sb, v);
 }
 
 void jw__i64(struct json_writer *w, int64_t v)
 {
 	sep(w);
-	sb__printf(w->sb, "%lld", (long long)v);
+	sb__i64(w->sb, v);
 }
 
 void jw__double(struct json_writer *w, double v)

@@ -26,15 +26,27 @@ struct jsonl {
 
 void jsonl__format(struct strbuf *sb, const struct sonde_event *ev)
 {
+	/* The date part changes once a second: formatted then, not per event. */
+	static __thread time_t last_sec = -1;
+	static __thread char date[32];
+	static __thread size_t date_len;
 	struct json_writer w;
 	char ts[48];
 	time_t sec = ev->time_ns / 1000000000ULL;
-	struct tm tm;
+	unsigned long ns = ev->time_ns % 1000000000ULL;
 
-	gmtime_r(&sec, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(ts + strlen(ts), sizeof(ts) - strlen(ts), ".%09lluZ",
-		 (unsigned long long)(ev->time_ns % 1000000000ULL));
+	if (sec != last_sec) {
+		struct tm tm;
+
+		gmtime_r(&sec, &tm);
+		date_len = strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S.", &tm);
+		last_sec = sec;
+	}
+	memcpy(ts, date, date_len);
+	for (int i = 8; i >= 0; i--, ns /= 10)
+		ts[date_len + i] = '0' + ns % 10;
+	ts[date_len + 9] = 'Z';
+	ts[date_len + 10] = '\0';
 	jw__init(&w, sb);
 	jw__obj_begin(&w);
 	jw__key(&w, "schema"); jw__u64(&w, SONDE_EVENT_SCHEMA);
