@@ -7,6 +7,7 @@
  * emits the event with the result. Per-syscall tracepoints, not the raw
  * sys_enter/sys_exit: only these calls run a program. */
 #include "sonde.bpf.h"
+#include "dpath.bpf.h"
 #include "sonde/files.h"
 
 #define AT_FDCWD	-100
@@ -81,7 +82,6 @@ static __always_inline bool has_prefix(const char *path)
 }
 
 #define DATA_MASK (FILE_DATA_MAX - 1)
-#define NAME_MAX 255
 
 /* Reads a user string into e->data at off; returns its length with the
  * NUL (1 for an unreadable one, which gets `unreadable` in flags). */
@@ -97,116 +97,6 @@ static __always_inline __u32 read_path(struct sonde_file_event *e, __u32 off, __
 		return 1;
 	}
 	return n;
-}
-
-/* The directory a relative path starts from: the thread's cwd, or the
- * directory dirfd names. NULL when there is none to read. */
-static __always_inline struct path *base_of(struct task_struct *task, int dfd)
-{
-	struct file **fds, *f = NULL;
-	struct fs_struct *fs;
-	struct fdtable *fdt;
-
-	/* vmlinux.h types relocate field addresses as well as reads. */
-	if (dfd == AT_FDCWD) {
-		fs = BPF_CORE_READ(task, fs);
-		return fs ? &fs->pwd : NULL;
-	}
-	fdt = BPF_CORE_READ(task, files, fdt);
-	if (dfd < 0 || dfd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[dfd]) || !f)
-		return NULL;
-	return (struct path *)&f->f_path;
-}
-
-/* Component names of a directory, leaf first, found by read_base(). */
-struct walk {
-	const unsigned char *names[FILE_BASE_DEPTH];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct walk);
-} walks SEC(".maps");
-
-/* Writes the directory a relative path of this thread starts from (its
- * cwd, or the directory dfd names) into the scratch event's data at off,
- * leaf first ("d/parent/.../top", "" for the root), crossing mounts up to
- * the root of the mount namespace: what d_path() gives, without its helper,
- * which tracepoints may not call. Returns the length with the NUL, or 0 if
- * it could not be read or is too deep.
- *
- * A global function: the verifier checks it once, not once per caller
- * state (inlined twice after the path reads, it exceeded 1M insns).
- * Two loops: the walk only records names, one per iteration whatever the
- * mounts (paths that differ in how far they got would not prune); the
- * copy has no branch but its end. */
-__noinline int file_base(__u32 off, int dfd)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct sonde_file_event *e;
-	struct dentry *d, *parent;
-	struct vfsmount *vm;
-	struct mount *m, *up;
-	struct path *p;
-	struct walk *w;
-	__u32 zero = 0, start;
-	int depth = -1;
-
-	off &= DATA_MASK;
-	start = off;
-	w = bpf_map_lookup_elem(&walks, &zero);
-	e = bpf_map_lookup_elem(&scratch, &zero);
-	p = base_of(task, dfd);
-	if (!p || !w || !e)
-		return 0;
-	d = BPF_CORE_READ(p, dentry);
-	vm = BPF_CORE_READ(p, mnt);
-	m = (void *)vm - bpf_core_field_offset(struct mount, mnt);
-	for (int i = 0; i < FILE_BASE_DEPTH; i++) {
-		/* At a mount's root, go on from where it is mounted (twice:
-		 * a mount may sit on another's root). Both ways rejoin before
-		 * the store, so the verifier prunes one of them. */
-		for (int hop = 0; hop < 2; hop++) {
-			if (d != BPF_CORE_READ(vm, mnt_root))
-				break;
-			up = BPF_CORE_READ(m, mnt_parent);
-			if (up == m)
-				break;	/* the namespace's root */
-			d = BPF_CORE_READ(m, mnt_mountpoint);
-			m = up;
-			vm = &up->mnt;
-		}
-		parent = BPF_CORE_READ(d, d_parent);
-		if (parent == d || d == BPF_CORE_READ(vm, mnt_root)) {
-			depth = i;
-			break;
-		}
-		w->names[i & (FILE_BASE_DEPTH - 1)] = BPF_CORE_READ(d, d_name.name);
-		d = parent;
-	}
-	if (depth < 0)
-		return 0;
-	for (int j = 0; j < FILE_BASE_DEPTH && j < depth; j++) {
-		long n;
-
-		if (off - start > FILE_PATH_MAX - NAME_MAX - 2)
-			return 0;	/* longer than a path may be */
-		n = bpf_probe_read_kernel_str(e->data + (off & DATA_MASK), NAME_MAX + 1,
-					      w->names[j & (FILE_BASE_DEPTH - 1)]);
-		if (n <= 0)
-			return 0;
-		off += n;
-		e->data[(off - 1) & DATA_MASK] = '/';
-	}
-	if (off == start)
-		off++;	/* the root: "" */
-	e->data[(off - 1) & DATA_MASK] = '\0';
-	return off - start;
 }
 
 /* Whether the path at off in the scratch event may hold "..": such a path
@@ -300,9 +190,11 @@ static __always_inline int do_exit(long ret)
 		else if (!has_prefix(e->data) && !(n2 && has_prefix(e->data + (n & DATA_MASK))))
 			goto out;
 	}
-	if (relative(e, 0, n) && !(b = file_base(n + n2, c->dfd) & (FILE_PATH_MAX * 2 - 1)))
+	if (relative(e, 0, n) &&
+	    !(b = dpath_read(e->data + ((n + n2) & DATA_MASK), task_dir(task, c->dfd))))
 		e->ev_flags |= FILE_F_BASE_UNKNOWN;
-	if (relative(e, n, n2) && !(b2 = file_base(n + n2 + b, c->dfd2) & (FILE_PATH_MAX * 2 - 1)))
+	if (relative(e, n, n2) &&
+	    !(b2 = dpath_read(e->data + ((n + n2 + b) & DATA_MASK), task_dir(task, c->dfd2))))
 		e->ev_flags |= FILE_F_BASE2_UNKNOWN;
 	e->path_len = n;
 	e->path2_len = n2;

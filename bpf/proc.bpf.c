@@ -4,6 +4,7 @@
  * kernel's linux_binprm, argv from the new image's stack, which exec has
  * just written (KERNEL.md 4d: never at syscall entry). */
 #include "sonde.bpf.h"
+#include "dpath.bpf.h"
 #include "sonde/proc.h"
 
 struct {
@@ -43,6 +44,7 @@ static __always_inline void fill_common(struct sonde_proc_event *e, __u32 type, 
 	}
 	e->exit_code = 0;
 	e->args_len = 0;
+	e->cwd_len = 0;
 	BPF_CORE_READ_STR_INTO(&e->comm, t, comm);
 }
 
@@ -80,6 +82,15 @@ int BPF_PROG(proc_exec, struct task_struct *p, pid_t old_pid, struct linux_binpr
 		e->flags |= PROC_F_ARGS_UNREADABLE;
 	}
 	e->args_len = len;
+	/* The cwd from the kernel: /proc may be gone by the time user space
+	 * reads the event. */
+	e->cwd_len = dpath_read(e->args + len, task_dir(p, -100));
+	if (!e->cwd_len)
+		e->flags |= PROC_F_CWD_UNKNOWN;
+	len += e->cwd_len;
+	len &= 2 * (PROC_ARGS_MAX + PROC_CWD_MAX) - 1;
+	if (len > PROC_ARGS_MAX + PROC_CWD_MAX)
+		len = PROC_ARGS_MAX + PROC_CWD_MAX;
 	if (bpf_ringbuf_output(&events, e, __builtin_offsetof(struct sonde_proc_event, args) + len, 0))
 		drop(PROC_DROP_RINGBUF_FULL);
 	return 0;

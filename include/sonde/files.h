@@ -6,7 +6,6 @@
 #define FILE_PATH_MAX	4096	/* bytes per path, with its NUL (power of two: used as a mask) */
 #define FILE_PREFIXES	8	/* path prefixes the kernel filters on */
 #define FILE_PREFIX_LEN	64
-#define FILE_BASE_DEPTH	32	/* directory levels walked up for a relative path's base */
 #define FILE_DATA_MAX	(4 * FILE_PATH_MAX)	/* path, path2, base, base2 */
 
 /* The syscalls traced; the enter and exit programs of each share the op. */

@@ -15,6 +15,7 @@
 #include "core/events.h"
 #include "core/evbuf.h"
 #include "core/filter.h"
+#include "core/fspath.h"
 #include "core/identity.h"
 #include "sonde/proc.h"
 #include "proc.skel.h"
@@ -151,7 +152,10 @@ static int on_event(void *ctx, void *data, size_t size)
 
 	if (size < PROC_EV_HDR_SIZE || e->type < PROC_EV_EXEC || e->type > PROC_EV_EXIT ||
 	    (e->type == PROC_EV_EXEC && (size < offsetof(struct sonde_proc_event, args) ||
-					 e->args_len > size - offsetof(struct sonde_proc_event, args)))) {
+					 e->args_len > PROC_ARGS_MAX || e->cwd_len > PROC_CWD_MAX ||
+					 (size_t)e->args_len + e->cwd_len >
+						 size - offsetof(struct sonde_proc_event, args) ||
+					 (e->cwd_len && e->args[e->args_len + e->cwd_len - 1])))) {
 		pp->malformed++;
 		return 0;
 	}
@@ -181,7 +185,10 @@ static int on_event(void *ctx, void *data, size_t size)
 		snprintf(p->comm, sizeof(p->comm), "%s", comm);
 		if (e->type == PROC_EV_EXEC) {
 			snprintf(p->binary, sizeof(p->binary), "%.*s", PROC_PATH_MAX, e->path);
-			proc_cwd(e->pid, p->cwd, sizeof(p->cwd));
+			if (e->cwd_len)
+				fspath__unreverse(e->args + e->args_len, p->cwd, sizeof(p->cwd));
+			else	/* the kernel could not say: /proc, if it is still there */
+				proc_cwd(e->pid, p->cwd, sizeof(p->cwd));
 			count_binary(pp, p->binary);
 		} else if (parent) {
 			snprintf(p->cwd, sizeof(p->cwd), "%s", parent->cwd);

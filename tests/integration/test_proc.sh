@@ -14,8 +14,9 @@ scrape
 stop_agent
 DRIVER=$(cat "$T/driver.pid")
 $PY - "$T/events.jsonl" "$TAG" "$N" "$DRIVER" "$LOAD" <<'PY' && t_ok "$N execs and exits: argv, exit codes, ppid, parent exec_id" || t_fail "events (see above)"
-import json, sys
+import json, os, sys
 path, tag, n, driver, load = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+cwd = os.getcwd()
 ev = [json.loads(l) for l in open(path)]
 drv = [e for e in ev if e["type"] == "exec" and e["pid"] == driver]
 assert len(drv) == 1, f"driver exec events: {len(drv)}"
@@ -33,6 +34,8 @@ for pid, e in execs.items():
     x = exits[pid]
     assert x["exit_code"] == i % 7 and x["signal"] == 0, x
     assert x["exec_id"] == e["exec_id"] and x["lifetime_ns"] > 0, (x, e)
+    # Read by the kernel at exec: the children are gone before /proc could be.
+    assert e.get("cwd") == cwd, (e.get("cwd"), cwd)
     ids.add(e["exec_id"])
 assert len(ids) == n, "exec_ids not unique"
 # Ancestry, nearest first: the driver, then what the cache knows above it.

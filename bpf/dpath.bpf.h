@@ -1,0 +1,127 @@
+/* Directory paths from dentries, for programs that may not call
+ * bpf_d_path() (tracepoints): the cwd of a process, the directory a dirfd
+ * names. Included by the objects that need it; each gets its own copy. */
+#ifndef SONDE_DPATH_BPF_H
+#define SONDE_DPATH_BPF_H
+#include "sonde.bpf.h"
+
+#define DPATH_MAX	4096	/* bytes with the NUL, as PATH_MAX */
+#define DPATH_DEPTH	32	/* directory levels walked up */
+#define DPATH_NAME_MAX	255
+
+struct dpath_buf {
+	const unsigned char *names[DPATH_DEPTH];
+	/* One name's worth of slack: writes at masked offsets stay inside. */
+	char s[DPATH_MAX + DPATH_NAME_MAX + 1];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dpath_buf);
+} dpath_bufs SEC(".maps");
+
+/* Writes the directory at path_ptr (a struct path *: a global function on
+ * 5.10 takes scalars only) into this CPU's dpath_buf, leaf first
+ * ("d/parent/.../top", "" for the root), crossing mounts up to the root of
+ * the mount namespace: what d_path() gives. Returns the length with the
+ * NUL, or 0 if it could not be read or is deeper than DPATH_DEPTH.
+ *
+ * A global function: the verifier checks it once, not once per caller
+ * state (inlined into callers it exceeded 1M insns). Two loops: the walk
+ * only records names, one per iteration whatever the mounts (paths that
+ * differ in how far they got would not prune); the copy has no branch but
+ * its end. */
+__noinline int sonde_dpath(__u64 path_ptr)
+{
+	struct path *p = (struct path *)path_ptr;
+	struct dentry *d, *parent;
+	struct vfsmount *vm;
+	struct mount *m, *up;
+	struct dpath_buf *b;
+	__u32 zero = 0, off = 0;
+	int depth = -1;
+
+	b = bpf_map_lookup_elem(&dpath_bufs, &zero);
+	if (!p || !b)
+		return 0;
+	d = BPF_CORE_READ(p, dentry);
+	vm = BPF_CORE_READ(p, mnt);
+	m = (void *)vm - bpf_core_field_offset(struct mount, mnt);
+	for (int i = 0; i < DPATH_DEPTH; i++) {
+		/* At a mount's root, go on from where it is mounted (twice:
+		 * a mount may sit on another's root). */
+		for (int hop = 0; hop < 2; hop++) {
+			if (d != BPF_CORE_READ(vm, mnt_root))
+				break;
+			up = BPF_CORE_READ(m, mnt_parent);
+			if (up == m)
+				break;	/* the namespace's root */
+			d = BPF_CORE_READ(m, mnt_mountpoint);
+			m = up;
+			vm = &up->mnt;
+		}
+		parent = BPF_CORE_READ(d, d_parent);
+		if (parent == d || d == BPF_CORE_READ(vm, mnt_root)) {
+			depth = i;
+			break;
+		}
+		b->names[i & (DPATH_DEPTH - 1)] = BPF_CORE_READ(d, d_name.name);
+		d = parent;
+	}
+	if (depth < 0)
+		return 0;
+	for (int j = 0; j < DPATH_DEPTH && j < depth; j++) {
+		long n;
+
+		if (off > DPATH_MAX - DPATH_NAME_MAX - 2)
+			return 0;	/* longer than a path may be */
+		n = bpf_probe_read_kernel_str(b->s + (off & (DPATH_MAX - 1)), DPATH_NAME_MAX + 1,
+					      b->names[j & (DPATH_DEPTH - 1)]);
+		if (n <= 0)
+			return 0;
+		off += n;
+		b->s[(off - 1) & (DPATH_MAX - 1)] = '/';
+	}
+	if (!off)
+		off++;	/* the root: "" */
+	b->s[(off - 1) & (DPATH_MAX - 1)] = '\0';
+	return off;
+}
+
+/* Copies the directory at p (sonde_dpath) to dst, which has DPATH_MAX
+ * bytes; returns the length with the NUL, 0 if unknown. */
+static __always_inline __u32 dpath_read(char *dst, struct path *p)
+{
+	__u32 zero = 0, len = sonde_dpath((__u64)p);
+	struct dpath_buf *b = bpf_map_lookup_elem(&dpath_bufs, &zero);
+
+	len &= 2 * DPATH_MAX - 1;
+	if (!b || !len || len > DPATH_MAX || bpf_probe_read_kernel(dst, len, b->s))
+		return 0;
+	return len;
+}
+
+/* The directory a relative path of task starts from: its cwd
+ * (dfd == AT_FDCWD, -100) or the directory dfd names; NULL if none. */
+static __always_inline struct path *task_dir(struct task_struct *task, int dfd)
+{
+	struct file **fds, *f = NULL;
+	struct fs_struct *fs;
+	struct fdtable *fdt;
+
+	/* vmlinux.h types relocate field addresses as well as reads. */
+	if (dfd == -100) {
+		fs = BPF_CORE_READ(task, fs);
+		return fs ? &fs->pwd : NULL;
+	}
+	fdt = BPF_CORE_READ(task, files, fdt);
+	if (dfd < 0 || dfd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[dfd]) || !f)
+		return NULL;
+	return (struct path *)&f->f_path;
+}
+#endif
