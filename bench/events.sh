@@ -9,6 +9,8 @@
 #   bench/events.sh [proc|open|all]     or MODE=proc|open|all (default all)
 #   N       processes for proc (default 100000)
 #   N_OPEN  opens for open (default 1000000)
+#   AGENT_CPU, LOAD_CPU  taskset CPU lists for the tracer and openloop (open runs)
+# See bench/README.md.
 set -u
 cd "$(dirname "$0")/.."
 OUT=${BENCH_OUT:-build/bench}
@@ -28,6 +30,7 @@ cc -O2 -o "$OUT/openloop" bench/openloop.c || exit 1
 PY=/usr/bin/python3
 PORT=19730
 OPEN_PATH=/nonexistent/sonde-bench-open
+OPEN_RATE=${OPEN_RATE:-200000}	# calls/s of the paced run: the target's rate
 
 # sonde_run RINGBUF MODE -> "seconds delivered lost"
 sonde_run() {
@@ -95,8 +98,8 @@ echo "Expected per run: 2 x N events (fork, exit) for 'fork', 3 x N for 'exec'. 
 echo "workload's own events; its 'lost' is every event the kernel could not queue (any process)."
 }
 
-# Waits until FILE has stopped growing for half a second (the agent has
-# caught up with the ring buffer), 60 s at most.
+# Waits until FILE has stopped growing for half a second (the tracer has
+# caught up with its buffer), 60 s at most.
 wait_quiet() {
 	local last=-1 size
 	for _ in $(seq 120); do
@@ -107,71 +110,94 @@ wait_quiet() {
 	done
 }
 
-# sonde_open_run [RINGBUF] -> "seconds delivered lost"; no RINGBUF: the default.
-sonde_open_run() {
-	local ev=$OUT/events.jsonl secs lost got ring=()
-	[ -n "${1:-}" ] && ring=(--files-ringbuf-bytes "$1")
-	rm -f "$ev"
-	"$SONDE" agent --collectors files --comm openloop "${ring[@]}" --events "$ev" --events-max-bytes 0 \
-		--listen 127.0.0.1:$PORT 2>"$OUT/events-agent.err" &
-	local ap=$!
-	for _ in $(seq 100); do grep -q ready "$OUT/events-agent.err" && break; sleep 0.05; done
-	"$OUT/openloop" "$N_OPEN" "$OPEN_PATH" >"$OUT/openloop.out" & local op=$!
-	wait $op; secs=$(cat "$OUT/openloop.out")
-	wait_quiet "$ev"
-	lost=$(curl -s 127.0.0.1:$PORT/metrics | awk '$1 == "sonde_events_lost_total{collector=\"files\",reason=\"ringbuf_full\"}" {print $2}')
-	kill -INT $ap; wait $ap
-	# The workload's opens of OPEN_PATH only (not the dynamic loader's).
-	got=$(grep -F '"type":"open"' "$ev" | grep -cF "\"$OPEN_PATH\"")
-	rm -f "$ev"
-	echo "${secs:-0} $got ${lost:-?}"
+# cpu_s PID: user + system CPU seconds the process has used so far.
+cpu_s() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat"; }
+
+# Optional pinning for the open runs: AGENT_CPU for the tracer, LOAD_CPU for
+# openloop (taskset CPU lists); unset, both inherit this script's CPUs.
+PIN_AGENT=() PIN_LOAD=()
+[ -n "${AGENT_CPU:-}" ] && PIN_AGENT=(taskset -c "$AGENT_CPU")
+[ -n "${LOAD_CPU:-}" ] && PIN_LOAD=(taskset -c "$LOAD_CPU")
+
+# openloop, its pid in LOAD_PID; seconds it took in $OUT/openloop.out.
+run_openloop() {
+	"${PIN_LOAD[@]}" "$OUT/openloop" "$N_OPEN" "$OPEN_PATH" "${RATE:-0}" >"$OUT/openloop.out" & LOAD_PID=$!
+	wait $LOAD_PID || echo "events.sh: openloop failed" >&2
 }
 
-bpftrace_open_run() { # -> "seconds delivered lost"
-	local f=$OUT/bpftrace.out secs lost
-	bpftrace -e 'tracepoint:syscalls:sys_enter_openat /comm == "openloop"/ { @path[tid] = args->filename; }
+# sonde_open_run [RINGBUF] -> "seconds delivered lost cpu"; no RINGBUF: the default.
+sonde_open_run() {
+	local ev=$OUT/events.jsonl secs lost got ring=() c0 c1
+	[ -n "${1:-}" ] && ring=(--files-ringbuf-bytes "$1")
+	rm -f "$ev"
+	"${PIN_AGENT[@]}" "$SONDE" agent --collectors files --comm openloop "${ring[@]}" --events "$ev" \
+		--events-max-bytes 0 --listen 127.0.0.1:$PORT 2>"$OUT/events-agent.err" &
+	local ap=$!
+	for _ in $(seq 100); do grep -q ready "$OUT/events-agent.err" && break; sleep 0.05; done
+	c0=$(cpu_s $ap)
+	run_openloop; secs=$(cat "$OUT/openloop.out")
+	wait_quiet "$ev"
+	c1=$(cpu_s $ap)
+	lost=$(curl -s 127.0.0.1:$PORT/metrics | awk '$1 == "sonde_events_lost_total{collector=\"files\",reason=\"ringbuf_full\"}" {print $2}')
+	kill -INT $ap; wait $ap
+	# This openloop's opens of OPEN_PATH only (not the dynamic loader's, nor
+	# another process called openloop).
+	got=$(grep -F '"type":"open"' "$ev" | grep -F "\"pid\":$LOAD_PID," | grep -cF "\"$OPEN_PATH\"")
+	rm -f "$ev"
+	echo "${secs:-0} $got ${lost:-?} $(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')"
+}
+
+bpftrace_open_run() { # -> "seconds delivered lost cpu"
+	local f=$OUT/bpftrace.out secs lost c0 c1
+	"${PIN_AGENT[@]}" bpftrace -e 'tracepoint:syscalls:sys_enter_openat /comm == "openloop"/ { @path[tid] = args->filename; }
 tracepoint:syscalls:sys_exit_openat /@path[tid]/ {
 	printf("%d %s %d %s\n", pid, comm, args->ret, str(@path[tid])); delete(@path[tid]); }' >"$f" 2>"$OUT/bpftrace.err" &
 	local bp=$!
 	sleep 3
-	"$OUT/openloop" "$N_OPEN" "$OPEN_PATH" >"$OUT/openloop.out" & local op=$!
-	wait $op; secs=$(cat "$OUT/openloop.out")
+	c0=$(cpu_s $bp)
+	run_openloop; secs=$(cat "$OUT/openloop.out")
 	wait_quiet "$f"
+	c1=$(cpu_s $bp)
 	kill -INT $bp; wait $bp
 	lost=$(grep -ho 'Lost [0-9]* events' "$f" "$OUT/bpftrace.err" | awk '{s += $2} END {print s + 0}')
-	echo "${secs:-0} $(grep -cF " $OPEN_PATH" "$f") $lost"
+	echo "${secs:-0} $(grep -c "^$LOAD_PID openloop -2 $OPEN_PATH\$" "$f") $lost $(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')"
 }
 
-# open_row TRACER "seconds delivered lost"
+# open_row TRACER "seconds delivered lost cpu"
 open_row() {
-	local s g l sum
-	read -r s g l <<<"$2"
+	local s g l c sum
+	read -r s g l c <<<"$2"
 	sum=$([ "$l" != "?" ] && [ $((g + l)) = "$N_OPEN" ] && echo yes || echo "no ($(( g + ${l/\?/0} )))")
-	echo "| $1 | $s | $N_OPEN | $(persec "$N_OPEN" "$s") | $g | $(persec "$g" "$s") | $l | $sum |"
+	echo "| $1 | $s | $N_OPEN | $(persec "$N_OPEN" "$s") | $g | $(persec "$g" "$s") | $l | $sum | $c | $(persec "$g" "$c") |"
 }
 
 open_table() {
 echo "File events: $N_OPEN failed openat calls (ENOENT) of $OPEN_PATH from one process,"
-echo "kernel $(uname -r), $(nproc) CPUs, $(date -u +%Y-%m-%d)."
+echo "kernel $(uname -r), $(nproc) CPUs, $(date -u +%Y-%m-%d)${AGENT_CPU:+, tracer on CPU $AGENT_CPU}${LOAD_CPU:+, workload on CPU $LOAD_CPU}."
 echo
-echo "| tracer | workload s | offered | offered/s | delivered | delivered/s | lost (counted) | delivered + lost = offered |"
-echo "|---|---|---|---|---|---|---|---|"
-local r
-r=$(sonde_open_run); open_row "sonde, default ring" "$r"
-local dflt=$r
-r=$(sonde_open_run 4096); open_row "sonde, 4 KiB ring" "$r"
+echo "| tracer | workload s | offered | offered/s | delivered | delivered/s | lost (counted) | delivered + lost = offered | tracer CPU s | delivered per tracer CPU s |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+local r dflt
+r=$(RATE=$OPEN_RATE sonde_open_run); open_row "sonde, default ring, offered at $OPEN_RATE/s" "$r"
+dflt=$r
+r=$(sonde_open_run); open_row "sonde, default ring, as fast as openloop can" "$r"
+r=$(sonde_open_run 4096); open_row "sonde, 4 KiB ring, as fast as openloop can" "$r"
 if command -v bpftrace >/dev/null; then
 	r=$(bpftrace_open_run); open_row "bpftrace printf (enter map + exit)" "$r"
 fi
 echo
-read -r s g l <<<"$dflt"
+read -r s g l c <<<"$dflt"
 if [ "$l" = 0 ] && [ "$g" = "$N_OPEN" ] && awk -v g="$g" -v s="$s" 'BEGIN { exit !(g / s >= 200000) }'; then
-	echo "Default ring: $(persec "$g" "$s") events/s delivered, none lost: meets the 200k events/s target."
+	echo "Offered at $OPEN_RATE/s: $(persec "$g" "$s") events/s delivered, none lost: meets the 200k events/s target."
 else
-	echo "Default ring: $(persec "$g" "$s") events/s delivered, $l lost: MISSES the 200k events/s without loss target."
+	echo "Offered at $OPEN_RATE/s: $(persec "$g" "$s") events/s delivered, $l lost: misses the target of 200k events/s without loss."
 fi
-echo "Offered: the workload's calls, each one event. Delivered: JSON lines of type open for its path in the"
-echo "events file (bpftrace: printed lines). Lost: sonde_events_lost_total{collector=\"files\"} (bpftrace: 'Lost N events')."
+echo "Unpaced, openloop offers more than one consumer CPU can format; what it cannot take is counted."
+echo "Offered: the workload's calls, one event each. Delivered: JSON lines of type open for its pid and path"
+echo "in the events file (bpftrace: printed lines). Lost: sonde_events_lost_total{collector=\"files\"},"
+echo "any process named openloop (bpftrace: its 'Lost N events'). Tracer CPU: user + system seconds of"
+echo "the tracer's process from the start of the workload to the end of its output (BPF programs run in"
+echo "the workload's context and are not in it)."
 }
 
 case $MODE in

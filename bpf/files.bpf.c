@@ -203,7 +203,8 @@ static __always_inline int do_exit(long ret)
 	n = (n + n2 + b + b2) & (2 * FILE_DATA_MAX - 1);
 	if (n > FILE_DATA_MAX)
 		n = FILE_DATA_MAX;
-	if (bpf_ringbuf_output(&events, e, FILE_EV_HDR_SIZE + n, 0))
+	if (bpf_ringbuf_output(&events, e, FILE_EV_HDR_SIZE + n,
+			       sonde_rb_flags(&events, FILE_EV_HDR_SIZE + n, false)))
 		drop(FILE_DROP_RINGBUF_FULL);
 out:
 	bpf_map_delete_elem(&inflight, &tid);

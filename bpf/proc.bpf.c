@@ -91,7 +91,9 @@ int BPF_PROG(proc_exec, struct task_struct *p, pid_t old_pid, struct linux_binpr
 	len &= 2 * (PROC_ARGS_MAX + PROC_CWD_MAX) - 1;
 	if (len > PROC_ARGS_MAX + PROC_CWD_MAX)
 		len = PROC_ARGS_MAX + PROC_CWD_MAX;
-	if (bpf_ringbuf_output(&events, e, __builtin_offsetof(struct sonde_proc_event, args) + len, 0))
+	if (bpf_ringbuf_output(&events, e, __builtin_offsetof(struct sonde_proc_event, args) + len,
+			       sonde_rb_flags(&events, __builtin_offsetof(struct sonde_proc_event, args) + len,
+					      false)))
 		drop(PROC_DROP_RINGBUF_FULL);
 	return 0;
 }
@@ -107,7 +109,7 @@ static __always_inline int emit_small(__u32 type, struct task_struct *t, int exi
 	}
 	fill_common(e, type, t);
 	e->exit_code = exit_code;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, sonde_rb_flags(&events, PROC_EV_HDR_SIZE, true));
 	return 0;
 }
 

@@ -61,7 +61,7 @@ const struct opt config_opts[] = {
 	{ "proc.max_binaries", "proc-max-binaries", 0, OPT_INT, F(proc.max_binaries), 0, 10000, NULL,
 	  "100", "N", "binary names with their own exec counter; later names count as \"other\"" },
 	{ "files.ringbuf_bytes", "files-ringbuf-bytes", 0, OPT_INT, F(files.ringbuf_bytes), 4096,
-	  1L << 30, NULL, "4M", "BYTES", "ring buffer for file events (rounded up to a power of two)" },
+	  1L << 30, NULL, "8M", "BYTES", "ring buffer for file events (rounded up to a power of two)" },
 	{ "files.failed_only", "files-failed-only", 0, OPT_BOOL, F(files.failed_only), 0, 0, NULL,
 	  "false", NULL, "only failed calls (filtered in the kernel)" },
 	{ "files.prefixes", "files-prefix", 0, OPT_STR, F(files.prefixes), 0, 0, NULL, "", "LIST",

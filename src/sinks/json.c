@@ -4,6 +4,11 @@
 #include "core/utf8.h"
 #include "sinks/json.h"
 
+/* Bytes copied as they are: printable ASCII but '"' and '\\'. */
+static const bool plain[256] = {
+	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,	/* not 0x22 '"', 0x5c '\\' */
+};
+
 void json__escape(struct strbuf *sb, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -16,8 +21,7 @@ void json__escape(struct strbuf *sb, const char *s, size_t n)
 		size_t len, run;
 
 		/* Plain printable ASCII, the common case, in one copy. */
-		for (run = i; run < n && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' &&
-			      p[run] != '\\'; run++)
+		for (run = i; run < n && plain[p[run]]; run++)
 			;
 		if (run > i) {
 			sb__append(sb, s + i, run - i);

@@ -149,8 +149,10 @@ static int jsonl_emit(struct sink *s, const struct sonde_event *ev)
 		rotate(j);
 	if (sb__append(&j->pending, j->line.buf, j->line.len))
 		return -ENOMEM;
-	/* Flush when a pipe-sized chunk is ready; the loop's tick flushes the rest. */
-	if (j->pending.len >= 4096)
+	/* Flush when a pipe-sized chunk is ready (for a file, 64 KiB: fewer
+	 * writes, and fewer page-cache folios zeroed around partial writes);
+	 * the loop's tick flushes the rest. */
+	if (j->pending.len >= (j->regular ? 65536u : 4096u))
 		jsonl_flush(s);
 	return 0;
 }

@@ -25,12 +25,16 @@ else:
 # root-only "secret"; its parents must be searchable by uid 65534.
 D=$T/dir
 chmod 755 "$T"
+# sonde-sysload under a name of this run's own, so that another run of the
+# workload at the same time (another copy of this test) is not counted too.
+COMM=sysload-$$
+cp "$LOAD" "$T/$COMM" || { t_fail "copy $LOAD"; exit 1; }
 setup() {
 	rm -rf "$D" "$T"/events.jsonl*
 	mkdir -m 755 "$D" && touch "$D/exists" "$D/a" && install -m 600 /dev/null "$D/secret"
 }
 workload() {
-	"$LOAD" files "$D" >"$T/load.out" 2>&1 && t_ok "$1: workload: every call gave the expected result" ||
+	"$T/$COMM" files "$D" >"$T/load.out" 2>&1 && t_ok "$1: workload: every call gave the expected result" ||
 		t_fail "$1: workload: $(cat "$T/load.out")"
 }
 # Legacy syscalls where the architecture has them (sonde-sysload.c).
@@ -52,7 +56,7 @@ wait_metric() {
 # workload's command name; fails unless that collector is running.
 start_files() {
 	local what=$1; shift
-	start_agent --collectors files --comm sonde-sysload "$@" &&
+	start_agent --collectors files --comm "$COMM" "$@" &&
 		grep -q "collector files running" "$T/agent.err" && return 0
 	t_fail "$what: files collector not running: $(grep -E " error |collector" "$T/agent.err" | head -5)"
 	stop_agent
@@ -66,16 +70,16 @@ workload all
 wait_metric 'sonde_file_errors_total{op="rename",errno="EEXIST"}' || t_fail "no rename EEXIST series within 5 s"
 stop_agent
 [ "$AGENT_RC" -eq 0 ] && t_ok "clean exit" || t_fail "agent exit code $AGENT_RC"
-$PY - "$T/events.jsonl" "$D" $OPEN $UNLINK $RMDIR $RENAME <<'PY' && t_ok "all: each call once, paths resolved, flags, mode, errno, uid, exec ids" || t_fail "all: events (see above)"
+$PY - "$T/events.jsonl" "$D" "$COMM" $OPEN $UNLINK $RMDIR $RENAME <<'PY' && t_ok "all: each call once, paths resolved, flags, mode, errno, uid, exec ids" || t_fail "all: events (see above)"
 import json, sys
-path, d, OPEN, UNLINK, RMDIR, RENAME = sys.argv[1:]
+path, d, comm, OPEN, UNLINK, RMDIR, RENAME = sys.argv[1:]
 # The agent's own start/stop records aside, file events only.
 ev = [e for e in map(json.loads, open(path)) if e["type"] != "agent"]
 assert ev, "no events"
 def show(e): return json.dumps(e, sort_keys=True)
 for e in ev:
     assert e["type"] in ("open", "unlink", "rename"), show(e)
-    assert e["comm"] == "sonde-sysload", show(e)
+    assert e["comm"] == comm, show(e)
     for k in ("time", "pid", "tid", "syscall", "ret", "uid", "exec_id", "parent_exec_id", "ancestors", "cgroup_id"):
         assert k in e, f"no {k}: {show(e)}"
     assert isinstance(e["exec_id"], str) and e["exec_id"], f"exec_id: {show(e)}"
@@ -195,7 +199,7 @@ print(sorted(e.get("path", e["type"]) for e in map(json.loads, open(sys.argv[1])
 
 # 4. The live view: failed opens of the workload, as text and as JSON.
 setup
-"$SONDE" trace open --failed --comm sonde-sysload >"$T/trace.txt" 2>"$T/trace.err" & TP=$!
+"$SONDE" trace open --failed --comm "$COMM" >"$T/trace.txt" 2>"$T/trace.err" & TP=$!
 sleep 1.5
 workload "trace open"
 sleep 0.5
@@ -206,16 +210,16 @@ grep "ENOENT" "$T/trace.txt" | grep -qF "$D/missing" && grep "EACCES" "$T/trace.
 	t_fail "trace open --failed (rc=$rc): $(head -c 800 "$T/trace.txt") $(cat "$T/trace.err")"
 [ "$rc" = 0 ] || [ "$rc" = 130 ] && t_ok "trace exits cleanly on SIGINT (rc $rc)" || t_fail "trace rc=$rc"
 setup
-"$SONDE" trace open --failed --comm sonde-sysload --json >"$T/trace.json" 2>"$T/trace.err" & TP=$!
+"$SONDE" trace open --failed --comm "$COMM" --json >"$T/trace.json" 2>"$T/trace.err" & TP=$!
 sleep 1.5
 workload "trace open --json"
 sleep 0.5
 kill -INT $TP; wait $TP; rc=$?
-$PY - "$T/trace.json" "$D" <<'PY' && t_ok "trace open --json: JSON lines of type open, failed only" || t_fail "trace --json (rc=$rc): $(head -c 800 "$T/trace.json") $(cat "$T/trace.err")"
+$PY - "$T/trace.json" "$D" "$COMM" <<'PY' && t_ok "trace open --json: JSON lines of type open, failed only" || t_fail "trace --json (rc=$rc): $(head -c 800 "$T/trace.json") $(cat "$T/trace.err")"
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 d = sys.argv[2]
-assert ev and all(e["type"] == "open" and e["ret"] < 0 and e["comm"] == "sonde-sysload" for e in ev), ev
+assert ev and all(e["type"] == "open" and e["ret"] < 0 and e["comm"] == sys.argv[3] for e in ev), ev
 got = sorted((e["path"], e["error"]) for e in ev if e["path"].startswith(d + "/"))
 assert got == [(d + "/missing", "ENOENT"), (d + "/secret", "EACCES")], got
 PY
