@@ -50,4 +50,7 @@ void identity__complete(struct identity *id, const struct proc_info *p, uint32_t
 /* "exec_id", "parent_exec_id", "ancestors", "cgroup_id", container fields,
  * "binary" and "cwd" when known. */
 void identity__write(struct json_writer *w, const struct identity *id);
+/* Frees the rendered identities (identity__write keeps one per process
+ * slot); done when the last collector puts the cache. */
+void identity__flush_cache(void);
 #endif

@@ -88,6 +88,20 @@ static void close_(struct json_writer *w, char c)
 	sb__putc(w->sb, c);
 }
 
+void jw__init_members(struct json_writer *w, struct strbuf *sb)
+{
+	jw__init(w, sb);
+	w->depth = 1;
+}
+
+void jw__members(struct json_writer *w, const char *s, size_t n)
+{
+	if (!n)
+		return;
+	sep(w);
+	sb__append(w->sb, s, n);
+}
+
 void jw__obj_begin(struct json_writer *w) { open_(w, '{'); }
 void jw__obj_end(struct json_writer *w) { close_(w, '}'); }
 void jw__arr_begin(struct json_writer *w) { open_(w, '['); }

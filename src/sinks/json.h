@@ -30,6 +30,12 @@ void jw__i64(struct json_writer *w, int64_t v);
 void jw__double(struct json_writer *w, double v);
 void jw__bool(struct json_writer *w, bool v);
 void jw__null(struct json_writer *w);
+/* Starts w on sb inside an object that is open elsewhere: what it writes
+ * is members ("k":v,...) for jw__members() to splice in later. */
+void jw__init_members(struct json_writer *w, struct strbuf *sb);
+/* Splices members written by a jw__init_members() writer into the open
+ * object of w. */
+void jw__members(struct json_writer *w, const char *s, size_t n);
 /* Appends s as a quoted JSON string. */
 void json__escape(struct strbuf *sb, const char *s, size_t n);
 #endif
