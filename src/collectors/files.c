@@ -143,7 +143,7 @@ static void file_fields(struct json_writer *w, const void *payload)
 		jw__key(w, "error"); jw__str(w, errno__name(-e->ret, buf, sizeof(buf)));
 	}
 	jw__key(w, "uid"); jw__u64(w, e->uid);
-	identity__write(w, &pl->id);
+	identity__write(w, &pl->id, true);
 	if (e->op == FILE_OP_RENAME) {
 		write_path(w, "old_path", pl->path, pl->abs, e->ev_flags & FILE_F_PATH_UNREADABLE);
 		write_path(w, "new_path", pl->path2, pl->abs2, e->ev_flags & FILE_F_PATH2_UNREADABLE);

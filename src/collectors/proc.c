@@ -81,7 +81,8 @@ static void proc_fields(struct json_writer *w, const void *payload)
 	jw__key(w, "ppid"); jw__u64(w, e->ppid);
 	jw__key(w, "uid"); jw__u64(w, e->uid);
 	jw__key(w, "gid"); jw__u64(w, e->gid);
-	identity__write(w, &pl->id);
+	/* exec events carry argv whole; fork and exit get the cached args. */
+	identity__write(w, &pl->id, e->type != PROC_EV_EXEC);
 	if (e->type == PROC_EV_EXEC) {
 		if (e->flags & PROC_F_PATH_UNREADABLE) {
 			jw__key(w, "binary_unreadable"); jw__bool(w, true);
@@ -173,15 +174,17 @@ static int on_event(void *ctx, void *data, size_t size)
 		proc_cache__exit(pp->cache, e->pid, e->ts_ns);
 	} else {
 		uint64_t exec_ns = e->type == PROC_EV_EXEC ? e->ts_ns : e->start_ns;
-		struct proc_info *old = e->type == PROC_EV_EXEC ? proc_cache__get(pp->cache, e->pid) : NULL;
-		char binary[sizeof(p->binary)] = "";
+		struct proc_info from = {};
 
-		/* fork: the child runs its parent's image until it execs. */
+		/* fork: the child runs its parent's image, in its directory,
+		 * with its arguments, until it execs. Copied before the put,
+		 * which may evict the parent. */
 		if (e->type == PROC_EV_FORK && parent)
-			snprintf(binary, sizeof(binary), "%s", parent->binary);
-		(void)old;
+			from = *parent;
 		p = proc_cache__put(pp->cache, e->pid, e->start_ns, exec_ns, e->ts_ns);
 		p->ppid = e->ppid;
+		p->uid = e->uid;
+		p->gid = e->gid;
 		snprintf(p->comm, sizeof(p->comm), "%s", comm);
 		if (e->type == PROC_EV_EXEC) {
 			snprintf(p->binary, sizeof(p->binary), "%.*s", PROC_PATH_MAX, e->path);
@@ -189,12 +192,13 @@ static int on_event(void *ctx, void *data, size_t size)
 				fspath__unreverse(e->args + e->args_len, p->cwd, sizeof(p->cwd));
 			else	/* the kernel could not say: /proc, if it is still there */
 				proc_cwd(e->pid, p->cwd, sizeof(p->cwd));
+			proc_info__set_args(p, e->args, e->args_len);
 			count_binary(pp, p->binary);
-		} else if (parent) {
-			snprintf(p->cwd, sizeof(p->cwd), "%s", parent->cwd);
+		} else {
+			snprintf(p->binary, sizeof(p->binary), "%s", from.binary);
+			snprintf(p->cwd, sizeof(p->cwd), "%s", from.cwd);
+			snprintf(p->args, sizeof(p->args), "%s", from.args);
 		}
-		else
-			snprintf(p->binary, sizeof(p->binary), "%s", binary);
 	}
 	if (parent && parent->start_ns == e->parent_start_ns && !p->parent_exec_id[0])
 		snprintf(p->parent_exec_id, sizeof(p->parent_exec_id), "%s", parent->exec_id);

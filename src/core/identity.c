@@ -127,7 +127,7 @@ void identity__resolve(struct identity *id, const struct identity_hint *h)
 	identity__complete(id, p, h->pid, h->cgroup_id);
 }
 
-static void write_members(struct json_writer *w, const struct identity *id)
+static void write_members(struct json_writer *w, const struct identity *id, bool args)
 {
 	const struct proc_info *p = &id->self;
 
@@ -173,6 +173,9 @@ static void write_members(struct json_writer *w, const struct identity *id)
 	if (id->known && p->cwd[0]) {
 		jw__key(w, "cwd"); jw__str(w, p->cwd);
 	}
+	if (args && id->known && p->args[0]) {
+		jw__key(w, "args"); jw__str(w, p->args);
+	}
 }
 
 /* The identity part of every event of a process is the same until it
@@ -182,6 +185,7 @@ static void write_members(struct json_writer *w, const struct identity *id)
 struct frag {
 	uint32_t pid;
 	int container, nancestors;
+	bool args;
 	uint64_t cgroup_id;
 	char exec_id[EXEC_ID_LEN], top_exec_id[EXEC_ID_LEN];
 	struct proc_info self;
@@ -189,18 +193,18 @@ struct frag {
 };
 static struct frag frags[FRAG_SLOTS];
 
-void identity__write(struct json_writer *w, const struct identity *id)
+void identity__write(struct json_writer *w, const struct identity *id, bool args)
 {
 	struct frag *f = &frags[id->self.pid % FRAG_SLOTS];
 	struct json_writer fw;
 
 	if (!id->known) {
-		write_members(w, id);
+		write_members(w, id, args);
 		return;
 	}
 	/* The inputs that change for the same exec: what the cache learns
 	 * later (parent, binary after a fork), and the chain above. */
-	if (f->pid != id->self.pid || f->cgroup_id != id->cgroup_id ||
+	if (f->pid != id->self.pid || f->cgroup_id != id->cgroup_id || f->args != args ||
 	    f->container != id->container || f->nancestors != id->nancestors ||
 	    strcmp(f->exec_id, id->self.exec_id) || f->sb.err ||
 	    strcmp(f->self.parent_exec_id, id->self.parent_exec_id) ||
@@ -208,17 +212,18 @@ void identity__write(struct json_writer *w, const struct identity *id)
 	    (id->nancestors && strcmp(f->top_exec_id, id->ancestors[id->nancestors - 1].exec_id))) {
 		sb__reset(&f->sb);
 		jw__init_members(&fw, &f->sb);
-		write_members(&fw, id);
+		write_members(&fw, id, args);
 		f->pid = id->self.pid;
 		f->cgroup_id = id->cgroup_id;
 		f->container = id->container;
 		f->nancestors = id->nancestors;
+		f->args = args;
 		snprintf(f->exec_id, sizeof(f->exec_id), "%s", id->self.exec_id);
 		f->self = id->self;
 		snprintf(f->top_exec_id, sizeof(f->top_exec_id), "%s",
 			 id->nancestors ? id->ancestors[id->nancestors - 1].exec_id : "");
 		if (f->sb.err) {
-			write_members(w, id);
+			write_members(w, id, args);
 			return;
 		}
 	}

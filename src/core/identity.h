@@ -48,8 +48,9 @@ void identity__resolve(struct identity *id, const struct identity_hint *h);
 void identity__complete(struct identity *id, const struct proc_info *p, uint32_t pid,
 			uint64_t cgroup_id);
 /* "exec_id", "parent_exec_id", "ancestors", "cgroup_id", container fields,
- * "binary" and "cwd" when known. */
-void identity__write(struct json_writer *w, const struct identity *id);
+ * "binary", "cwd" and (with args, for events that carry no argv of their
+ * own) "args" when known. */
+void identity__write(struct json_writer *w, const struct identity *id, bool args);
 /* Frees the rendered identities (identity__write keeps one per process
  * slot); done when the last collector puts the cache. */
 void identity__flush_cache(void);

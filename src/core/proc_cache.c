@@ -1,5 +1,7 @@
 #include <ctype.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +139,7 @@ struct proc_info *proc_cache__put(struct proc_cache *c, uint32_t pid, uint64_t s
 	p = &c->slots[i].info;
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
+	p->uid = p->gid = (uint32_t)-1;
 	p->start_ns = start_ns;
 	p->exec_ns = exec_ns;
 	p->last_used = ++c->tick;
@@ -210,6 +213,45 @@ int proc_cwd(uint32_t pid, char *buf, size_t sz)
 	return 0;
 }
 
+void proc_info__set_args(struct proc_info *p, const char *argv, size_t len)
+{
+	size_t n = 0, i;
+
+	for (i = 0; i < len && n < sizeof(p->args) - 1; i++)
+		p->args[n++] = argv[i] ? argv[i] : ' ';
+	while (n && p->args[n - 1] == ' ')
+		n--;	/* the last argument's NUL */
+	if (i < len && len - i > 1) {	/* more than a final NUL was left out */
+		n = n < sizeof(p->args) - 4 ? n : sizeof(p->args) - 4;
+		memcpy(p->args + n, "...", 3);
+		n += 3;
+	}
+	p->args[n] = '\0';
+}
+
+/* Owner of /proc/PID (the process's effective ids) and its cmdline. */
+static void load_ids_args(struct proc_info *p)
+{
+	char path[64], buf[512];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u", p->pid);
+	if (!stat(path, &st)) {
+		p->uid = st.st_uid;
+		p->gid = st.st_gid;
+	}
+	snprintf(path, sizeof(path), "/proc/%u/cmdline", p->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n > 0)
+		proc_info__set_args(p, buf, n);
+}
+
 struct proc_info *proc_cache__load(struct proc_cache *c, uint32_t pid)
 {
 	static long hz;
@@ -232,6 +274,7 @@ struct proc_info *proc_cache__load(struct proc_cache *c, uint32_t pid)
 	len = readlink(link, p->binary, sizeof(p->binary) - 1);
 	p->binary[len > 0 ? len : 0] = '\0';
 	proc_cwd(pid, p->cwd, sizeof(p->cwd));
+	load_ids_args(p);
 	if (ppid && (j = find(c, ppid)) >= 0)
 		snprintf(p->parent_exec_id, sizeof(p->parent_exec_id), "%s", c->slots[j].info.exec_id);
 	return p;

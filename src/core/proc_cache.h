@@ -20,6 +20,8 @@ struct proc_info {
 	char comm[16];
 	char binary[256];
 	char cwd[256];		/* "" when unknown; may be stale: it is read at exec */
+	char args[256];		/* argv joined by spaces, cut to fit ("..." at the end); "" unknown */
+	uint32_t uid, gid;	/* at exec (or when first seen); -1 unknown */
 	uint64_t last_used;
 };
 
@@ -38,6 +40,8 @@ int proc_cache__seed(struct proc_cache *c);
 /* Adds pid from /proc (comm, ppid, start, binary, cwd), or returns NULL
  * when it is gone. Its start time has the tick precision of /proc. */
 struct proc_info *proc_cache__load(struct proc_cache *c, uint32_t pid);
+/* args from NUL-separated argv of len bytes. */
+void proc_info__set_args(struct proc_info *p, const char *argv, size_t len);
 /* readlink /proc/PID/cwd into buf; 0 or -errno. */
 int proc_cwd(uint32_t pid, char *buf, size_t sz);
 size_t proc_cache__size(const struct proc_cache *c);

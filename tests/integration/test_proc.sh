@@ -36,6 +36,8 @@ for pid, e in execs.items():
     assert x["exec_id"] == e["exec_id"] and x["lifetime_ns"] > 0, (x, e)
     # Read by the kernel at exec: the children are gone before /proc could be.
     assert e.get("cwd") == cwd, (e.get("cwd"), cwd)
+    # The cache's identity on later events: the exec's binary and arguments.
+    assert x.get("binary") == load and x.get("args") == " ".join(e["argv"]), x
     ids.add(e["exec_id"])
 assert len(ids) == n, "exec_ids not unique"
 # Ancestry, nearest first: the driver, then what the cache knows above it.
