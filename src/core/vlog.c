@@ -19,6 +19,9 @@ static const struct vlog_hint
 	h_large = { "program_too_large",
 		"verification explored more than 1,000,000 instructions (too many paths or iterations)",
 		"cut branches inside loops, move work to __noinline subprograms or tail calls, or use bpf_loop()" },
+	h_jumps = { "too_many_jumps",
+		"one path through the program takes more jumps than the verifier can record (8192): usually a loop with branches in every iteration",
+		"do more per iteration (e.g. compare 8 bytes at once), move the loop into a global (non-static __noinline) function so it is checked once, or use bpf_loop()" },
 	h_stack = { "stack_too_large",
 		"the BPF stack is limited to 512 bytes, counting the frames of every called subprogram",
 		"move large buffers to a per-CPU array map (one entry, looked up at the start)" },
@@ -51,7 +54,7 @@ static const struct vlog_hint
 		"run as root with CAP_BPF and CAP_PERFMON; use another hook type (tp_btf, raw_tp) where trampolines are refused" };
 
 const struct vlog_hint *const vlog_hints[] = {
-	&h_core, &h_license, &h_loop, &h_large, &h_stack, &h_packet, &h_map, &h_unbounded,
+	&h_core, &h_license, &h_loop, &h_large, &h_jumps, &h_stack, &h_packet, &h_map, &h_unbounded,
 	&h_uninit, &h_null, &h_helper, &h_ctx, &h_retval, &h_eperm, NULL,
 };
 
@@ -68,6 +71,7 @@ static const struct {
 	{ &h_loop, "unbounded loop" },
 	{ &h_large, "BPF program is too large" },
 	{ &h_large, "too many states" },
+	{ &h_jumps, "jumps is too complex" },
 	{ &h_stack, "combined stack size" },
 	{ &h_stack, "stack size too large" },
 	{ &h_stack, "stack limit" },
