@@ -59,8 +59,11 @@ const volatile __u32 slot_mask = 32767;
  * that periodic call patterns cannot alias; 0 times every call. */
 const volatile __u32 sample_mask = 0;
 const volatile __u32 nr_cpus = 1;
-/* exit and exit_group never reach sys_exit: they are counted at entry. */
+/* exit and exit_group never reach sys_exit: they are counted at entry, or,
+ * when the entry program is attached only in latency windows, at the
+ * task's exit (sc_task_exit). */
 const volatile long nr_exit = -1, nr_exit_group = -1;
+const volatile bool enter_counts_exits = true;
 
 /* Name ids are cpu + nr_cpus * n, from a per-CPU sequence: no atomic
  * fetch-add, which kernels before 5.12 reject. The comm_ids map bounds how
@@ -115,7 +118,7 @@ static __always_inline void sc_enter(long nr)
 	__u32 zero = 0, *cd;
 	__u64 id;
 
-	if (nr == nr_exit || nr == nr_exit_group) {
+	if (enter_counts_exits && (nr == nr_exit || nr == nr_exit_group)) {
 		task = cur_task();
 		id = task_id(task);
 		t = slot_of(id);
@@ -296,5 +299,31 @@ SEC("tracepoint/raw_syscalls/sys_exit")
 int sys_exit_tp(struct trace_event_raw_sys_exit *ctx)
 {
 	sc_exit(cur_task(), ctx->id, ctx->ret);
+	return 0;
+}
+
+/* With latency windows (user space attaches sys_enter_btf only part of the
+ * time), exit and exit_group are counted here: a thread that leaves by one
+ * of them still has its number in orig_ax; one killed in another call, or
+ * in user mode (-1), has not. bpf_task_pt_regs() is 5.15+; user space
+ * uses windows only where it exists. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sc_task_exit, struct task_struct *p)
+{
+	struct task_struct *task;
+	struct sc_thread *t;
+	long nr;
+	__u64 id;
+
+	if (!bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_task_pt_regs))
+		return 0;
+	task = bpf_get_current_task_btf();
+	nr = ((struct pt_regs *)bpf_task_pt_regs(task))->orig_ax;
+	if (nr != nr_exit && nr != nr_exit_group)
+		return 0;
+	id = task_id(task);
+	t = slot_of(id);
+	if (t)
+		sc_count(t, task, id, nr, 0);
 	return 0;
 }

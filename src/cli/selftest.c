@@ -51,7 +51,6 @@ int cmd_selftest(int argc, char **argv)
 	}
 	loop__block_signals();
 	config__load(&cfg, 1, argv, NULL);
-	cfg.syscalls.latency_sample = 1;
 	log__set_level(LOG_ERROR);
 	log__setup_libbpf();
 	sysfs__prepare();
