@@ -14,6 +14,7 @@
 #include "core/bpfmap.h"
 #include "core/filter.h"
 #include "core/hist.h"
+#include "core/log.h"
 #include "core/syscall_table.h"
 #include "core/vec.h"
 #include "sonde/syscalls.h"
@@ -169,10 +170,8 @@ static int sc_start(struct collector *c, const struct sonde_config *cfg, struct 
 						!strcmp(name, flavours[f].exit) ||
 						(windowed && prog == skel->progs.sc_task_exit));
 	}
-	if (windowed) {
+	if (windowed)
 		bpf_program__set_autoattach(skel->progs.sys_enter_btf, false);
-		c->hook = "tp_btf, latency windows";
-	}
 	bpf_map__set_max_entries(skel->maps.threads, slots);
 	bpf_map__set_max_entries(skel->maps.comm_ids, cfg->syscalls.max_comms);
 	bpf_map__set_max_entries(skel->maps.counts, cfg->syscalls.max_keys);
@@ -202,6 +201,9 @@ static int sc_start(struct collector *c, const struct sonde_config *cfg, struct 
 		if (!p->win) {
 			err = -errno;
 			snprintf(c->why, sizeof(c->why), "latency window: %s", strerror(errno));
+		} else {
+			pr_info("syscalls: latency timed in windows, %u ms of every %u", WINDOW_PERIOD_MS / sample,
+				WINDOW_PERIOD_MS);
 		}
 	}
 	return err;
@@ -460,7 +462,7 @@ static int sc_selftest(struct collector *c, char *msg, size_t sz)
 		return -EBADMSG;
 	}
 	snprintf(msg, sz, "1000 getppid, 100 failed close and a child's exit_group counted exactly%s",
-		 strstr(c->hook, "windows") ? " (latency windows)" : "");
+		 ((struct sc_priv *)c->priv)->win ? " (latency windows)" : "");
 	return 0;
 }
 
