@@ -224,8 +224,10 @@ fi
 # by +-20 ns between runs, while bpf_enable_stats' run_time_ns / run_cnt of a
 # tracer's programs repeats to about 1 ns. Stats add ~2 clock reads to every
 # run, so compare each tracer with the floor's empty programs.
-prog_ns() { # index: sum over the tracer's programs of ns per run
-	local i=$1 c=${CMD[$1]} log=$OUT/stats$1 p k
+prog_ns() { # index: "ns per syscall, programs, runs per syscall" of the tracer's programs
+	local i=$1 c=${CMD[$1]} log=$OUT/stats$1 p k maxid
+	# The tracer's programs are the ones loaded after this id.
+	maxid=$(bpftool prog show -j 2>/dev/null | $PY -c 'import json, sys; print(max([p["id"] for p in json.load(sys.stdin)] or [0]))')
 	set -m
 	bash -c "exec $c" >"$log.out" 2>"$log.err" &
 	p=$! TPID=$!
@@ -236,13 +238,20 @@ prog_ns() { # index: sum over the tracer's programs of ns per run
 		sleep "$WARM"
 	fi
 	sysctl -qw kernel.bpf_stats_enabled=1
-	workload >/dev/null
+	# Four runs (two seconds or so): long enough to average over sonde's
+	# latency windows, whose sys_enter program runs 1/16 of each second.
+	for k in 1 2 3 4; do workload >/dev/null; done
+	# Per syscall: all the tracer's program time over the calls of its
+	# busiest program (one that runs on every syscall), so a program that
+	# runs on some calls only is weighted by how many.
 	PROG_NS[$i]=$(bpftool prog show -j 2>/dev/null | $PY -c '
 import json, sys
-runs = int(sys.argv[1])
-ps = [p for p in json.load(sys.stdin) if p.get("run_cnt", 0) >= runs]
-t = sum(p["run_time_ns"] / p["run_cnt"] for p in ps)
-print("%.1f %d" % (t, len(ps)) if ps else "")' "$N")
+maxid, runs = int(sys.argv[1]), int(sys.argv[2])
+ps = [p for p in json.load(sys.stdin) if p["id"] > maxid and p.get("run_cnt", 0) > 0]
+calls = max([p["run_cnt"] for p in ps] or [0])
+if calls >= runs:
+    print("%.1f %d %.3f" % (sum(p["run_time_ns"] for p in ps) / calls, len(ps),
+                            sum(p["run_cnt"] for p in ps) / calls))' "$maxid" "$N")
 	sysctl -qw kernel.bpf_stats_enabled=0
 	alive "$p" && stop "$p"
 }
@@ -303,18 +312,19 @@ echo
 if [ ${#PROG_NS[@]} -gt 0 ]; then
 	echo "In-kernel program time per syscall (bpf_enable_stats; summed over each tracer's programs)."
 	echo "Each program run also pays the stats' own clock reads; an empty program's time (the floor's,"
-	echo "per program) is that fixed cost, and \"work\" is what is left:"
+	echo "per run) is that fixed cost, and \"work\" is what is left. Runs per syscall below 2 for sonde:"
+	echo "its sys_enter program runs only in latency windows (1/16 of each second) where the kernel allows:"
 	echo
-	echo "| tracer | programs | program ns per syscall | work ns per syscall |"
-	echo "|---|---|---|---|"
+	echo "| tracer | programs | program runs per syscall | program ns per syscall | work ns per syscall |"
+	echo "|---|---|---|---|---|"
 	set -- ${PROG_NS[$FLOOR_I]:-}
-	EMPTY=$( [ $# -eq 2 ] && calc "%.1f" "$1 / $2")
+	EMPTY=$( [ $# -eq 3 ] && calc "%.1f" "$1 / $3")
 	for i in "${!CMD[@]}"; do
 		[ -n "${PROG_NS[$i]:-}" ] || continue
 		set -- ${PROG_NS[$i]}
 		w=-
-		[ -n "$EMPTY" ] && w=$(calc "%.1f" "$1 - $2 * $EMPTY")
-		echo "| ${LABEL[i]} | $2 | $1 | $w |"
+		[ -n "$EMPTY" ] && w=$(calc "%.1f" "$1 - $3 * $EMPTY")
+		echo "| ${LABEL[i]} | $2 | $3 | $1 | $w |"
 	done
 	echo
 fi

@@ -46,7 +46,7 @@ const struct opt config_opts[] = {
 	  1 << 20, NULL, "1024", "N", "distinct process names; later ones count as comm=\"other\"" },
 	{ "syscalls.latency_sample", "syscalls-latency-sample", 0, OPT_INT,
 	  F(syscalls.latency_sample), 1, 1 << 16, NULL, "16", "N",
-	  "time 1 in N calls at random for the latency histogram (1: every call)" },
+	  "time 1/N of calls for the latency histogram: in windows of 1000/N ms a second (tp_btf, 5.15+), else 1 in N at random (1: every call)" },
 	{ "syscalls.inflight_slots", "syscalls-inflight-slots", 0, OPT_INT,
 	  F(syscalls.inflight_slots), 64, 1 << 22, NULL, "32768", "N",
 	  "per-thread slots for latency (rounded up to a power of two)" },
