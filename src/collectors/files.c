@@ -322,17 +322,13 @@ static void select_programs(struct files_priv *fp)
 static int files_start(struct collector *c, const struct sonde_config *cfg, struct loop *loop)
 {
 	struct files_priv *fp = calloc(1, sizeof(*fp));
-	unsigned long rb = 4096;
-	struct timespec m, r;
 	int err;
 
 	if (!fp)
 		return -ENOMEM;
 	c->priv = fp;
 	c->hook = "tracepoint";
-	clock_gettime(CLOCK_MONOTONIC, &m);
-	clock_gettime(CLOCK_REALTIME, &r);
-	fp->mono_to_real = (r.tv_sec - m.tv_sec) * 1000000000LL + (r.tv_nsec - m.tv_nsec);
+	fp->mono_to_real = events__mono_to_real();
 	err = parse_prefixes(fp, cfg->files.prefixes, c->why, sizeof(c->why));
 	if (err)
 		return err;
@@ -342,9 +338,7 @@ static int files_start(struct collector *c, const struct sonde_config *cfg, stru
 		return -ENOMEM;
 	c->obj = fp->skel->obj;
 	select_programs(fp);
-	while (rb < (unsigned long)cfg->files.ringbuf_bytes)
-		rb <<= 1;
-	bpf_map__set_max_entries(fp->skel->maps.events, rb);
+	evbuf__set_size(fp->skel->maps.events, cfg->files.ringbuf_bytes);
 	fp->skel->rodata->failed_only = cfg->files.failed_only;
 	fp->skel->rodata->nprefixes = fp->nprefixes;
 	memcpy((void *)fp->skel->rodata->prefixes, fp->prefixes, sizeof(fp->prefixes));
@@ -439,6 +433,13 @@ static int st_emit(struct sink *s, const struct sonde_event *ev)
 	return 0;
 }
 
+static int st_done(void *ctx)
+{
+	const struct st_sink *st = ctx;
+
+	return st->saw_missing && st->saw_existing;
+}
+
 static int files_selftest(struct collector *c, char *msg, size_t sz)
 {
 	struct files_priv *fp = c->priv;
@@ -458,11 +459,7 @@ static int files_selftest(struct collector *c, char *msg, size_t sz)
 		close(fd);
 	if (dfd >= 0)
 		close(dfd);
-	for (int i = 0; i < 50 && !(st.saw_missing && st.saw_existing); i++) {
-		evbuf__drain(fp->eb);
-		if (!(st.saw_missing && st.saw_existing))
-			usleep(10000);
-	}
+	evbuf__drain_until(fp->eb, st_done, &st, 500);
 	events__remove_sink(&st.sink);
 	if (!st.saw_missing || !st.saw_existing) {
 		snprintf(msg, sz, "open of %s (ENOENT) %s, openat(/proc fd, self/stat) as /proc/self/stat %s", missing,

@@ -232,26 +232,16 @@ static int proc_probe(const struct features *feat, char *why, size_t why_sz)
 	return 0;
 }
 
-static int64_t mono_to_real(void)
-{
-	struct timespec m, r;
-
-	clock_gettime(CLOCK_MONOTONIC, &m);
-	clock_gettime(CLOCK_REALTIME, &r);
-	return (r.tv_sec - m.tv_sec) * 1000000000LL + (r.tv_nsec - m.tv_nsec);
-}
-
 static int proc_start(struct collector *c, const struct sonde_config *cfg, struct loop *loop)
 {
 	struct proc_priv *pp = calloc(1, sizeof(*pp));
-	unsigned long rb = 4096;
 	int err;
 
 	if (!pp)
 		return -ENOMEM;
 	c->priv = pp;
 	c->hook = "tp_btf";
-	pp->mono_to_real = mono_to_real();
+	pp->mono_to_real = events__mono_to_real();
 	pp->max_bins = cfg->proc.max_binaries;
 	pp->bins = calloc(pp->max_bins ? pp->max_bins : 1, sizeof(*pp->bins));
 	pp->cache = identity__get(cfg);
@@ -259,9 +249,7 @@ static int proc_start(struct collector *c, const struct sonde_config *cfg, struc
 	if (!pp->cache || !pp->skel || !pp->bins)
 		return -ENOMEM;
 	c->obj = pp->skel->obj;
-	while (rb < (unsigned long)cfg->proc.ringbuf_bytes)
-		rb <<= 1;
-	bpf_map__set_max_entries(pp->skel->maps.events, rb);
+	evbuf__set_size(pp->skel->maps.events, cfg->proc.ringbuf_bytes);
 	err = filter__apply(pp->skel->rodata, &cfg->filter, c->why, sizeof(c->why));
 	if (err)
 		return err;
@@ -356,6 +344,11 @@ static int st_emit(struct sink *s, const struct sonde_event *ev)
 	return 0;
 }
 
+static int st_done(void *ctx)
+{
+	return ((const struct st_sink *)ctx)->exit;
+}
+
 /* A child forks, execs this binary under a known name and exits 2 (an
  * unknown command): its fork, exec (argv) and exit (code) must all be seen. */
 static int proc_selftest(struct collector *c, char *msg, size_t sz)
@@ -376,11 +369,7 @@ static int proc_selftest(struct collector *c, char *msg, size_t sz)
 	}
 	if (st.pid > 0)
 		waitpid(st.pid, &status, 0);
-	for (int i = 0; i < 50 && !st.exit; i++) {
-		evbuf__drain(pp->eb);
-		if (!st.exit)
-			usleep(10000);
-	}
+	evbuf__drain_until(pp->eb, st_done, &st, 500);
 	events__remove_sink(&st.sink);
 	if (st.pid < 0) {
 		snprintf(msg, sz, "fork: %s", strerror(errno));

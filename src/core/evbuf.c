@@ -89,6 +89,25 @@ int evbuf__drain(struct evbuf *eb)
 	return n;
 }
 
+void evbuf__set_size(struct bpf_map *ringbuf, unsigned long bytes)
+{
+	unsigned long rb = 4096;
+
+	while (rb < bytes)
+		rb <<= 1;
+	bpf_map__set_max_entries(ringbuf, rb);
+}
+
+int evbuf__drain_until(struct evbuf *eb, int (*done)(void *ctx), void *ctx, unsigned timeout_ms)
+{
+	for (unsigned waited = 0;; waited += 10) {
+		evbuf__drain(eb);
+		if (done(ctx) || waited >= timeout_ms)
+			return done(ctx);
+		usleep(10000);
+	}
+}
+
 void evbuf__free(struct evbuf *eb)
 {
 	if (!eb)

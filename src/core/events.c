@@ -48,6 +48,15 @@ void events__flush(void)
 			s->flush(s);
 }
 
+int64_t events__mono_to_real(void)
+{
+	struct timespec m, r;
+
+	clock_gettime(CLOCK_MONOTONIC, &m);
+	clock_gettime(CLOCK_REALTIME, &r);
+	return (r.tv_sec - m.tv_sec) * 1000000000LL + (r.tv_nsec - m.tv_nsec);
+}
+
 uint64_t events__now_ns(void)
 {
 	struct timespec ts;

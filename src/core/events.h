@@ -37,4 +37,7 @@ struct sink *events__sinks(void);
 void events__emit(const struct sonde_event *ev);
 void events__flush(void);
 uint64_t events__now_ns(void);
+/* CLOCK_REALTIME - CLOCK_MONOTONIC in ns: turns the kernel's event times
+ * (bpf_ktime_get_ns) into wall-clock times. */
+int64_t events__mono_to_real(void);
 #endif

@@ -85,7 +85,14 @@ void identity__complete(struct identity *id, const struct proc_info *p, uint32_t
 
 		if (!a || a->pid == pid)
 			break;
-		id->ancestors[id->nancestors++] = *a;
+		{
+			struct identity_ancestor *d = &id->ancestors[id->nancestors++];
+
+			d->pid = a->pid;
+			memcpy(d->exec_id, a->exec_id, sizeof(d->exec_id));
+			memcpy(d->comm, a->comm, sizeof(d->comm));
+			snprintf(d->binary, sizeof(d->binary), "%s", a->binary);
+		}
 		if (a->ppid == ppid)
 			break;
 		ppid = a->ppid;
@@ -144,7 +151,7 @@ static void write_members(struct json_writer *w, const struct identity *id, bool
 	jw__key(w, "ancestors");
 	jw__arr_begin(w);
 	for (int i = 0; i < id->nancestors; i++) {
-		const struct proc_info *a = &id->ancestors[i];
+		const struct identity_ancestor *a = &id->ancestors[i];
 
 		jw__obj_begin(w);
 		jw__key(w, "pid"); jw__u64(w, a->pid);

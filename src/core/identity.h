@@ -14,10 +14,19 @@ struct sonde_config;
 
 #define IDENTITY_MAX_DEPTH 32
 
+/* What events say of each ancestor: only these, as the chain is walked for
+ * every event (a whole proc_info is ~1 KiB). */
+struct identity_ancestor {
+	uint32_t pid;
+	char exec_id[EXEC_ID_LEN];
+	char comm[16];
+	char binary[256];
+};
+
 struct identity {
 	struct proc_info self;		/* a copy: later lookups may evict */
 	bool known;			/* self is filled */
-	struct proc_info ancestors[IDENTITY_MAX_DEPTH];	/* nearest first */
+	struct identity_ancestor ancestors[IDENTITY_MAX_DEPTH];	/* nearest first */
 	int nancestors;
 	uint64_t cgroup_id;
 	int container;			/* 1 found, 0 none, -1 unknown (process gone) */
