@@ -41,7 +41,10 @@ BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
-LIB_SRCS  := $(wildcard src/core/*.c src/sinks/*.c src/collectors/*.c)
+# One library of every layer below the CLI (lib <- core <- identity, verifier
+# <- server, sinks, collectors); the CLI links it.
+LAYERS    := lib core identity verifier server sinks collectors
+LIB_SRCS  := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
 CLI_SRCS  := $(wildcard src/cli/*.c)
 GEN_SRCS  := $(BUILD)/gen/syscall_names.c
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(BUILD)/obj/gen/syscall_names.o

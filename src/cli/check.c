@@ -6,8 +6,8 @@
 #include "core/collector.h"
 #include "core/features.h"
 #include "core/log.h"
-#include "core/sysfs.h"
-#include "sinks/json.h"
+#include "core/host.h"
+#include "lib/json.h"
 
 static void print_json(const struct features *feat)
 {
@@ -89,7 +89,7 @@ int cmd_check(int argc, char **argv)
 		}
 	}
 	log__setup_libbpf();
-	sysfs__prepare();
+	host__prepare();
 	features__probe(&feat);
 	features__release();
 	if (json)

@@ -10,8 +10,8 @@
 #include "core/features.h"
 #include "core/log.h"
 #include "core/loop.h"
-#include "core/sysfs.h"
-#include "sinks/json.h"
+#include "core/host.h"
+#include "lib/json.h"
 
 struct outcome {
 	const char *collector, *hook, *result;
@@ -53,7 +53,7 @@ int cmd_selftest(int argc, char **argv)
 	config__load(&cfg, 1, argv, NULL);
 	log__set_level(LOG_ERROR);
 	log__setup_libbpf();
-	sysfs__prepare();
+	host__prepare();
 	features__probe(&feat);
 	loop = loop__new();
 	for (int i = 0; collector_registry[i] && loop; i++) {

@@ -4,7 +4,7 @@
 #include <string.h>
 #include "cli/cli.h"
 #include "core/config.h"
-#include "sinks/http_client.h"
+#include "server/http_client.h"
 
 int cmd_status(int argc, char **argv)
 {

@@ -7,13 +7,13 @@
 #include <time.h>
 #include "cli/cli.h"
 #include "collectors/syscalls.h"
-#include "core/hist.h"
+#include "lib/hist.h"
 #include "core/kbtf.h"
 #include "core/log.h"
-#include "core/syscall_table.h"
-#include "core/vec.h"
-#include "core/sysfs.h"
-#include "sinks/json.h"
+#include "lib/syscall_table.h"
+#include "lib/vec.h"
+#include "core/host.h"
+#include "lib/json.h"
 #include "sonde/syscalls.h"
 
 struct view_opts {
@@ -276,7 +276,7 @@ int cmd_syscalls(int argc, char **argv)
 	cfg.syscalls.latency_sample = 1;
 	log__set_level(LOG_WARN);
 	log__setup_libbpf();
-	sysfs__prepare();
+	host__prepare();
 	features__probe(&feat);
 	v.loop = loop__new();
 	if (!v.loop)

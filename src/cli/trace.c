@@ -10,7 +10,7 @@
 #include "core/kbtf.h"
 #include "core/log.h"
 #include "core/loop.h"
-#include "core/sysfs.h"
+#include "core/host.h"
 #include "sinks/jsonl.h"
 
 struct trace_opts {
@@ -126,7 +126,7 @@ int cmd_trace(int argc, char **argv)
 	snprintf(cfg.files.prefixes, sizeof(cfg.files.prefixes), "%s", o.prefixes);
 	log__set_level(LOG_WARN);
 	log__setup_libbpf();
-	sysfs__prepare();
+	host__prepare();
 	features__probe(&feat);
 	c.feat = &feat;
 	loop = loop__new();

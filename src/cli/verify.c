@@ -9,14 +9,14 @@
 #include <time.h>
 #include <bpf/libbpf.h>
 #include "cli/cli.h"
-#include "core/btfext.h"
+#include "verifier/btfext.h"
 #include "core/collector.h"
 #include "core/features.h"
 #include "core/log.h"
-#include "core/strbuf.h"
-#include "core/sysfs.h"
-#include "core/vlog.h"
-#include "sinks/json.h"
+#include "lib/strbuf.h"
+#include "core/host.h"
+#include "verifier/report.h"
+#include "lib/json.h"
 
 /* Start big enough for any program's error tail; grow on ENOSPC (a full
  * level-1 log of a program near the 1M-instruction limit runs to ~100 MB). */
@@ -36,7 +36,7 @@ struct result {
 	double load_ms;
 	bool truncated;
 	size_t log_size;
-	struct vlog_report rep;
+	struct verifier_report rep;
 	char libbpf[1024];	/* libbpf's own messages, when they explain the failure */
 };
 
@@ -158,7 +158,7 @@ static int verify_program(const struct source *src, int idx, struct result *res)
 	err = load_one(src, idx, 4, &log, &sz, res, &msgs);
 	if (!err || err == -ENOENT) {
 		if (log)
-			vlog__parse(log, strlen(log), &res->rep);
+			verifier_report__parse(log, strlen(log), &res->rep);
 		free(log);
 		sb__free(&msgs);
 		return err;
@@ -181,7 +181,7 @@ static int verify_program(const struct source *src, int idx, struct result *res)
 		break;
 	}
 	if (log && *log)
-		vlog__parse(log, strlen(log), &res->rep);
+		verifier_report__parse(log, strlen(log), &res->rep);
 	/* A poisoned CO-RE instruction, or a log without line annotations:
 	 * ask the object's own line info about the failing instruction. */
 	if (res->rep.insn >= 0 && (res->rep.core_poisoned || !res->rep.line) && src->bytes)
@@ -189,9 +189,9 @@ static int verify_program(const struct source *src, int idx, struct result *res)
 				sizeof(res->rep.file), &res->rep.line);
 	keep_libbpf_messages(res, &msgs);
 	if (!res->rep.hint && msgs.buf)
-		res->rep.hint = vlog__match(msgs.buf, msgs.len);
+		res->rep.hint = verifier_hint__match(msgs.buf, msgs.len);
 	if (!res->rep.hint && (!log || !*log))
-		res->rep.hint = vlog__hint_for_errno(res->err);
+		res->rep.hint = verifier_hint__for_errno(res->err);
 	free(log);
 	sb__free(&msgs);
 	return res->err;
@@ -327,7 +327,7 @@ int cmd_verify(int argc, char **argv)
 		return 2;
 	}
 	log__setup_libbpf();
-	sysfs__prepare();
+	host__prepare();
 	jw__init(&w, &sb);
 	jw__arr_begin(&w);
 	if (!json)

@@ -11,12 +11,12 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "core/collector.h"
-#include "core/evbuf.h"
+#include "core/rb_reader.h"
 #include "core/events.h"
 #include "core/filter.h"
-#include "core/fspath.h"
-#include "core/identity.h"
-#include "core/syscall_table.h"
+#include "lib/fspath.h"
+#include "identity/identity.h"
+#include "lib/syscall_table.h"
 #include "sonde/files.h"
 #include "files.skel.h"
 
@@ -34,7 +34,7 @@ static const char *const op_names[FILE_OP_MAX] = {
 
 struct files_priv {
 	struct files_bpf *skel;
-	struct evbuf *eb;
+	struct rb_reader *eb;
 	struct proc_cache *cache;
 	char prefixes[FILE_PREFIXES][FILE_PREFIX_LEN];
 	int nprefixes;
@@ -338,7 +338,7 @@ static int files_start(struct collector *c, const struct sonde_config *cfg, stru
 		return -ENOMEM;
 	c->obj = fp->skel->obj;
 	select_programs(fp);
-	evbuf__set_size(fp->skel->maps.events, cfg->files.ringbuf_bytes);
+	rb_reader__set_size(fp->skel->maps.events, cfg->files.ringbuf_bytes);
 	fp->skel->rodata->failed_only = cfg->files.failed_only;
 	fp->skel->rodata->nprefixes = fp->nprefixes;
 	memcpy((void *)fp->skel->rodata->prefixes, fp->prefixes, sizeof(fp->prefixes));
@@ -350,7 +350,7 @@ static int files_start(struct collector *c, const struct sonde_config *cfg, stru
 		snprintf(c->why, sizeof(c->why), "loading programs: %s", strerror(-err));
 		return err;
 	}
-	fp->eb = evbuf__open(fp->skel->maps.events, on_event, fp, loop);
+	fp->eb = rb_reader__open(fp->skel->maps.events, on_event, fp, loop);
 	if (!fp->eb) {
 		snprintf(c->why, sizeof(c->why), "ring buffer: %s", strerror(errno));
 		return -errno;
@@ -373,8 +373,8 @@ static void files_stop(struct collector *c)
 	if (!fp)
 		return;
 	if (fp->eb)
-		evbuf__drain(fp->eb);	/* deliver what is queued */
-	evbuf__free(fp->eb);
+		rb_reader__drain(fp->eb);	/* deliver what is queued */
+	rb_reader__free(fp->eb);
 	files_bpf__destroy(fp->skel);
 	if (fp->cache)
 		identity__put();
@@ -386,7 +386,7 @@ static int files_collect(struct collector *c, struct metrics_writer *w)
 	struct files_priv *fp = c->priv;
 	char buf[32];
 
-	evbuf__drain(fp->eb);
+	rb_reader__drain(fp->eb);
 	mw__family(w, "sonde_file_events_total", "counter",
 		   "File events delivered, by operation and result.");
 	for (int op = FILE_OP_OPEN; op < FILE_OP_MAX; op++) {
@@ -459,7 +459,7 @@ static int files_selftest(struct collector *c, char *msg, size_t sz)
 		close(fd);
 	if (dfd >= 0)
 		close(dfd);
-	evbuf__drain_until(fp->eb, st_done, &st, 500);
+	rb_reader__drain_until(fp->eb, st_done, &st, 500);
 	events__remove_sink(&st.sink);
 	if (!st.saw_missing || !st.saw_existing) {
 		snprintf(msg, sz, "open of %s (ENOENT) %s, openat(/proc fd, self/stat) as /proc/self/stat %s", missing,

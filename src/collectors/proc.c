@@ -11,12 +11,12 @@
 #include <time.h>
 #include <bpf/libbpf.h>
 #include "core/collector.h"
-#include "core/container.h"
+#include "identity/container.h"
 #include "core/events.h"
-#include "core/evbuf.h"
+#include "core/rb_reader.h"
 #include "core/filter.h"
-#include "core/fspath.h"
-#include "core/identity.h"
+#include "lib/fspath.h"
+#include "identity/identity.h"
 #include "sonde/proc.h"
 #include "proc.skel.h"
 
@@ -40,7 +40,7 @@ struct proc_priv {
 	size_t nbins, max_bins;
 	uint64_t other_bins;
 	struct proc_bpf *skel;
-	struct evbuf *eb;
+	struct rb_reader *eb;
 	struct proc_cache *cache;
 	uint64_t seen[4];	/* events delivered, by type */
 	uint64_t malformed;
@@ -249,7 +249,7 @@ static int proc_start(struct collector *c, const struct sonde_config *cfg, struc
 	if (!pp->cache || !pp->skel || !pp->bins)
 		return -ENOMEM;
 	c->obj = pp->skel->obj;
-	evbuf__set_size(pp->skel->maps.events, cfg->proc.ringbuf_bytes);
+	rb_reader__set_size(pp->skel->maps.events, cfg->proc.ringbuf_bytes);
 	err = filter__apply(pp->skel->rodata, &cfg->filter, c->why, sizeof(c->why));
 	if (err)
 		return err;
@@ -258,7 +258,7 @@ static int proc_start(struct collector *c, const struct sonde_config *cfg, struc
 		snprintf(c->why, sizeof(c->why), "loading programs: %s", strerror(-err));
 		return err;
 	}
-	pp->eb = evbuf__open(pp->skel->maps.events, on_event, pp, loop);
+	pp->eb = rb_reader__open(pp->skel->maps.events, on_event, pp, loop);
 	if (!pp->eb) {
 		snprintf(c->why, sizeof(c->why), "ring buffer: %s", strerror(errno));
 		return -errno;
@@ -276,8 +276,8 @@ static void proc_stop(struct collector *c)
 	if (!pp)
 		return;
 	if (pp->eb)
-		evbuf__drain(pp->eb);	/* deliver what is queued */
-	evbuf__free(pp->eb);
+		rb_reader__drain(pp->eb);	/* deliver what is queued */
+	rb_reader__free(pp->eb);
 	proc_bpf__destroy(pp->skel);
 	if (pp->cache)
 		identity__put();
@@ -290,7 +290,7 @@ static int proc_collect(struct collector *c, struct metrics_writer *w)
 	struct proc_priv *pp = c->priv;
 	uint64_t hits, misses, evictions;
 
-	evbuf__drain(pp->eb);
+	rb_reader__drain(pp->eb);
 	mw__family(w, "sonde_process_events_total", "counter",
 		   "Process lifecycle events delivered, by type.");
 	for (int t = PROC_EV_EXEC; t <= PROC_EV_EXIT; t++)
@@ -369,7 +369,7 @@ static int proc_selftest(struct collector *c, char *msg, size_t sz)
 	}
 	if (st.pid > 0)
 		waitpid(st.pid, &status, 0);
-	evbuf__drain_until(pp->eb, st_done, &st, 500);
+	rb_reader__drain_until(pp->eb, st_done, &st, 500);
 	events__remove_sink(&st.sink);
 	if (st.pid < 0) {
 		snprintf(msg, sz, "fork: %s", strerror(errno));

@@ -13,10 +13,10 @@
 #include "collectors/syscalls.h"
 #include "core/bpfmap.h"
 #include "core/filter.h"
-#include "core/hist.h"
+#include "lib/hist.h"
 #include "core/log.h"
-#include "core/syscall_table.h"
-#include "core/vec.h"
+#include "lib/syscall_table.h"
+#include "lib/vec.h"
 #include "sonde/syscalls.h"
 #include "syscalls.skel.h"
 

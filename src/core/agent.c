@@ -14,8 +14,8 @@
 #include "core/log.h"
 #include "core/self.h"
 #include "core/status.h"
-#include "core/sysfs.h"
-#include "sinks/http.h"
+#include "core/host.h"
+#include "server/http_server.h"
 #include "sinks/jsonl.h"
 
 #define MAX_COLLECTORS 16
@@ -258,7 +258,7 @@ int agent__main(int argc, char **argv)
 	log__setup_libbpf();
 	if (geteuid() != 0)
 		pr_warn("not running as root: loading BPF programs will likely fail");
-	sysfs__prepare();
+	host__prepare();
 	features__probe(&a->feat);
 	if (a->cfg.prog_stats) {
 		a->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);

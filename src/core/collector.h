@@ -9,7 +9,7 @@
 #include "core/config.h"
 #include "core/features.h"
 #include "core/loop.h"
-#include "sinks/prom.h"
+#include "lib/prom.h"
 
 struct collector;
 

@@ -3,7 +3,7 @@
 #ifndef SONDE_EVENTS_H
 #define SONDE_EVENTS_H
 #include <stdint.h>
-#include "sinks/json.h"
+#include "lib/json.h"
 
 #define SONDE_EVENT_SCHEMA 1
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "core/config.h"
-#include "core/sysfs.h"
+#include "core/host.h"
 
 /* Resolves the filter and writes it into a skeleton's rodata. Evaluates to
  * 0, or a negative errno with the reason in why. */
@@ -18,7 +18,7 @@
 		       strnlen((fc)->comm, sizeof((rodata)->filter_comm) - 1)); \
 	}									\
 	if ((fc)->cgroup[0]) {							\
-		long long __id = sysfs__cgroup_id((fc)->cgroup);		\
+		long long __id = host__cgroup_id((fc)->cgroup);		\
 		if (__id < 0) {							\
 			snprintf(why, why_sz, "cgroup filter '%.160s': %s%s",	\
 				 (fc)->cgroup, strerror((int)-__id),		\

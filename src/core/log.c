@@ -4,7 +4,7 @@
 #include <time.h>
 #include <bpf/libbpf.h>
 #include "core/log.h"
-#include "core/strbuf.h"
+#include "lib/strbuf.h"
 
 static enum log_level cur_level = LOG_INFO;
 static int libbpf_quiet;
@@ -25,7 +25,7 @@ int log__parse_level(const char *s, enum log_level *out)
 	return -1;
 }
 
-static void vlog(enum log_level lvl, const char *fmt, va_list ap)
+static void log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
 {
 	char ts[32];
 	struct timespec now;
@@ -47,7 +47,7 @@ void log__msg(enum log_level lvl, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(lvl, fmt, ap);
+	log_vmsg(lvl, fmt, ap);
 	va_end(ap);
 }
 

@@ -3,7 +3,7 @@
 #include "core/bpfmap.h"
 #include "core/events.h"
 #include "core/status.h"
-#include "sinks/json.h"
+#include "lib/json.h"
 
 struct prog_row {
 	const char *name, *attach;

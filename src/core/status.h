@@ -4,7 +4,7 @@
 #ifndef SONDE_STATUS_H
 #define SONDE_STATUS_H
 #include "core/self.h"
-#include "core/strbuf.h"
+#include "lib/strbuf.h"
 
 void status__json(const struct self_info *si, struct strbuf *sb);
 void status__text(const struct self_info *si, struct strbuf *sb);

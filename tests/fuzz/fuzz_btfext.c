@@ -1,6 +1,6 @@
 /* libFuzzer harness: arbitrary bytes as an ELF BPF object for
  * btfext__line_of.
- * FUZZ_SRCS: src/core/btfext.c
+ * FUZZ_SRCS: src/verifier/btfext.c
  * FUZZ_LIBS: -lelf
  *
  * Input: either an object as is (starts with "\177ELF"), looked up as
@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/btfext.h"
+#include "verifier/btfext.h"
 
 #define FILESZ 64
 #define GUARD 32

@@ -1,10 +1,10 @@
 /* libFuzzer harness: container__parse on arbitrary cgroup paths.
- * FUZZ_SRCS: src/core/container.c
+ * FUZZ_SRCS: src/identity/container.c
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/container.h"
+#include "identity/container.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,11 +1,11 @@
 /* libFuzzer harness: the path and flag text of file events, from bytes a
  * traced program controls.
- * FUZZ_SRCS: src/core/fspath.c
+ * FUZZ_SRCS: src/lib/fspath.c
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/fspath.h"
+#include "lib/fspath.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,5 +1,5 @@
 /* libFuzzer harness: json__escape on arbitrary bytes.
- * FUZZ_SRCS: src/sinks/json.c src/core/utf8.c src/core/strbuf.c
+ * FUZZ_SRCS: src/lib/json.c src/lib/utf8.c src/lib/strbuf.c
  * FUZZ_LIBS:
  *
  * Properties: the output is one JSON string literal: quoted, valid UTF-8
@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/strbuf.h"
-#include "core/utf8.h"
-#include "sinks/json.h"
+#include "lib/strbuf.h"
+#include "lib/utf8.h"
+#include "lib/json.h"
 
 static int hexval(char c)
 {

@@ -1,5 +1,5 @@
 /* libFuzzer harness: http__parse_listen on arbitrary text.
- * FUZZ_SRCS: src/sinks/http.c src/core/loop.c src/core/log.c src/core/strbuf.c
+ * FUZZ_SRCS: src/server/http_server.c src/core/loop.c src/core/log.c src/lib/strbuf.c
  * FUZZ_LIBS: -lmicrohttpd -lbpf
  *
  * Properties, for the buffer sizes http__start uses and for larger ones:
@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sinks/http.h"
+#include "server/http_server.h"
 
 static void check(const char *s, size_t hsz, size_t psz)
 {

@@ -1,4 +1,4 @@
-/* Unit tests for src/core/btfext.c: source lines of a BPF object's
+/* Unit tests for src/verifier/btfext.c: source lines of a BPF object's
  * instructions from its .BTF.ext line info.
  *
  * Uses the real objects under build/verifier/ (built by `make tests`; the
@@ -26,7 +26,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "core/btfext.h"
+#include "verifier/btfext.h"
 
 #define MVO_OBJ "build/verifier/map_value_oob.bpf.o"
 #define MVO_SRC "tests/verifier/map_value_oob.bpf.c"
@@ -377,7 +377,7 @@ static void test_small_file_buffer(void **state)
 
 /* Instruction 3 (r2 += -4) has a line record of its own with line 0
  * (compiler-generated code; the verifier log prints ";  @ file.c:0"). Line
- * 0 is "no line" (struct vlog_report keeps the previous line for such an
+ * 0 is "no line" (struct verifier_report keeps the previous line for such an
  * annotation): a success must name a real line, i.e. the previous record's
  * (14, "__u32 k = 0;"), or the call must fail. (src/cli/verify.c stores the
  * result over the line the log gave for a poisoned CO-RE instruction: a

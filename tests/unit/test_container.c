@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "core/container.h"
+#include "identity/container.h"
 
 #define ID "3f8a9c1e5b7d2f4a6c8e0b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a"
 #define POD "8f9d6a2c-4b1e-4d3a-9c7f-2e5b8a1d4c6f"

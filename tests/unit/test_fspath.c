@@ -8,7 +8,7 @@
 #include <string.h>
 #include <linux/fs.h>
 #include <cmocka.h>
-#include "core/fspath.h"
+#include "lib/fspath.h"
 
 static void norm(const char *in, const char *want)
 {

@@ -1,4 +1,4 @@
-/* Unit tests for src/core/hist.c: the user-space mirror of the BPF side's
+/* Unit tests for src/lib/hist.c: the user-space mirror of the BPF side's
  * log2 latency buckets. */
 #include <math.h>
 #include <setjmp.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/hist.h"
+#include "lib/hist.h"
 
 /* The bucket rule written the slow, obvious way: the smallest i with
  * v <= 2^i. hist__slot_of() and the BPF side share sonde_log2_ceil()

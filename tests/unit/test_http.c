@@ -1,4 +1,4 @@
-/* Unit tests for http__parse_listen (src/sinks/http.c). */
+/* Unit tests for http__parse_listen (src/server/http_server.c). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sinks/http.h"
+#include "server/http_server.h"
 
 /* The buffer sizes http__start uses. */
 #define HSZ 128

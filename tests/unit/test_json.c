@@ -1,5 +1,5 @@
-/* Unit tests for src/sinks/json.c (the event JSON writer) and
- * src/core/utf8.c (the UTF-8 validator under it and the Prometheus
+/* Unit tests for src/lib/json.c (the event JSON writer) and
+ * src/lib/utf8.c (the UTF-8 validator under it and the Prometheus
  * label escaper). */
 #include <math.h>
 #include <setjmp.h>
@@ -11,9 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/strbuf.h"
-#include "core/utf8.h"
-#include "sinks/json.h"
+#include "lib/strbuf.h"
+#include "lib/utf8.h"
+#include "lib/json.h"
 
 /* ---- json__escape ---- */
 

@@ -18,8 +18,8 @@
 #include <cmocka.h>
 
 #include "core/events.h"
-#include "core/strbuf.h"
-#include "sinks/json.h"
+#include "lib/strbuf.h"
+#include "lib/json.h"
 #include "sinks/jsonl.h"
 
 /* ---- helpers ---- */

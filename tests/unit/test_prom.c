@@ -1,4 +1,4 @@
-/* Unit tests for src/sinks/prom.c: the Prometheus text exposition writer. */
+/* Unit tests for src/lib/prom.c: the Prometheus text exposition writer. */
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -13,10 +13,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "core/hist.h"
-#include "core/strbuf.h"
-#include "core/utf8.h"
-#include "sinks/prom.h"
+#include "lib/hist.h"
+#include "lib/strbuf.h"
+#include "lib/utf8.h"
+#include "lib/prom.h"
 
 static const char *text(struct metrics_writer *w)
 {

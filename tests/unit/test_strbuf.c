@@ -1,4 +1,4 @@
-/* Unit tests for src/core/strbuf.c, the buffer under every text writer. */
+/* Unit tests for src/lib/strbuf.c, the buffer under every text writer. */
 #include <malloc.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/strbuf.h"
+#include "lib/strbuf.h"
 
 static void test_append(void **state)
 {

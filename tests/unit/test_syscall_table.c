@@ -1,4 +1,4 @@
-/* Unit tests for src/core/syscall_table.c and the generated x86_64 table. */
+/* Unit tests for src/lib/syscall_table.c and the generated x86_64 table. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/syscall_table.h"
+#include "lib/syscall_table.h"
 
 static void test_known_numbers(void **state)
 {

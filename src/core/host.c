@@ -1,0 +1,67 @@
+#include <errno.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include "core/log.h"
+#include "core/host.h"
+
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC 0xcafe4a11
+#endif
+#ifndef TRACEFS_MAGIC
+#define TRACEFS_MAGIC 0x74726163
+#endif
+
+static void mount_tracefs(void)
+{
+	/* libbpf looks in /sys/kernel/debug/tracing first, then here. */
+	if (!access("/sys/kernel/tracing/events", F_OK) ||
+	    !access("/sys/kernel/debug/tracing/events", F_OK))
+		return;
+	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL))
+		pr_warn("cannot mount tracefs on /sys/kernel/tracing: %s; classic tracepoints "
+			"will be unavailable (raw_tp/tp_btf still work)", strerror(errno));
+	else
+		pr_info("mounted tracefs on /sys/kernel/tracing");
+}
+
+static void mount_bpffs(void)
+{
+	struct statfs st;
+
+	if (!statfs("/sys/fs/bpf", &st) && st.f_type == BPF_FS_MAGIC)
+		return;
+	if (mount("bpf", "/sys/fs/bpf", "bpf", 0, NULL))
+		pr_debug("cannot mount bpffs on /sys/fs/bpf: %s (only pinning needs it)",
+			 strerror(errno));
+	else
+		pr_info("mounted bpffs on /sys/fs/bpf");
+}
+
+void host__prepare(void)
+{
+	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
+
+	mount_tracefs();
+	mount_bpffs();
+	/* Kernels 5.11+ charge BPF memory to the memory cgroup, so a refused
+	 * RLIMIT_MEMLOCK (no CAP_SYS_RESOURCE) is harmless there. */
+	if (setrlimit(RLIMIT_MEMLOCK, &r))
+		pr_debug("setrlimit(RLIMIT_MEMLOCK): %s (fine on memcg-accounted kernels)",
+			 strerror(errno));
+}
+
+long long host__cgroup_id(const char *dir)
+{
+	struct statfs sf;
+	struct stat st;
+
+	if (statfs(dir, &sf) || stat(dir, &st))
+		return -errno;
+	if (sf.f_type != 0x63677270 /* CGROUP2_SUPER_MAGIC */)
+		return -ENOTDIR;
+	return st.st_ino;
+}

@@ -1,0 +1,11 @@
+/* Kernel filesystems and limits the agent needs before loading programs. */
+#ifndef SONDE_HOST_H
+#define SONDE_HOST_H
+
+/* Mounts tracefs and bpffs when missing; relaxes RLIMIT_MEMLOCK where
+ * allowed. Failures are logged with their cause and are not fatal: the
+ * features that need them are then reported unavailable. */
+void host__prepare(void);
+/* cgroup v2 directory -> cgroup id (its inode), or a negative errno. */
+long long host__cgroup_id(const char *dir);
+#endif

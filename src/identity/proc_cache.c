@@ -1,0 +1,308 @@
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "identity/proc_cache.h"
+
+struct slot {
+	struct proc_info info;
+	int next;		/* chain in the bucket; -1 ends */
+	bool used;
+};
+
+struct proc_cache {
+	struct slot *slots;
+	int *buckets;
+	size_t cap, nbuckets, size;
+	uint64_t grace_ns, tick;
+	uint64_t hits, misses, evictions;
+};
+
+void exec_id__format(char *buf, size_t sz, uint32_t pid, uint64_t start_ns, uint64_t exec_ns)
+{
+	snprintf(buf, sz, "%x-%llx-%llx", pid, (unsigned long long)start_ns,
+		 (unsigned long long)exec_ns);
+}
+
+struct proc_cache *proc_cache__new(size_t capacity, uint64_t grace_ns)
+{
+	struct proc_cache *c = calloc(1, sizeof(*c));
+
+	if (!c || !capacity)
+		goto fail;
+	c->cap = capacity;
+	c->nbuckets = capacity;
+	c->grace_ns = grace_ns;
+	c->slots = calloc(capacity, sizeof(*c->slots));
+	c->buckets = malloc(c->nbuckets * sizeof(*c->buckets));
+	if (!c->slots || !c->buckets)
+		goto fail;
+	memset(c->buckets, 0xff, c->nbuckets * sizeof(*c->buckets));
+	return c;
+fail:
+	proc_cache__free(c);
+	errno = ENOMEM;
+	return NULL;
+}
+
+void proc_cache__free(struct proc_cache *c)
+{
+	if (!c)
+		return;
+	free(c->slots);
+	free(c->buckets);
+	free(c);
+}
+
+static int *head(struct proc_cache *c, uint32_t pid)
+{
+	return &c->buckets[(pid * 2654435761u) % c->nbuckets];
+}
+
+static int find(struct proc_cache *c, uint32_t pid)
+{
+	for (int i = *head(c, pid); i >= 0; i = c->slots[i].next)
+		if (c->slots[i].info.pid == pid)
+			return i;
+	return -1;
+}
+
+static void unlink_slot(struct proc_cache *c, int idx)
+{
+	int *pp = head(c, c->slots[idx].info.pid);
+
+	while (*pp >= 0 && *pp != idx)
+		pp = &c->slots[*pp].next;
+	if (*pp == idx)
+		*pp = c->slots[idx].next;
+	c->slots[idx].used = false;
+	c->size--;
+}
+
+/* Full: the exited process whose grace ran out first, else the one used
+ * longest ago. */
+static int evict(struct proc_cache *c, uint64_t now_ns)
+{
+	int victim = -1;
+
+	for (size_t i = 0; i < c->cap; i++) {
+		const struct proc_info *p = &c->slots[i].info;
+
+		if (p->exit_ns && now_ns - p->exit_ns >= c->grace_ns) {
+			victim = i;
+			break;
+		}
+		if (victim < 0 || p->last_used < c->slots[victim].info.last_used)
+			victim = i;
+	}
+	unlink_slot(c, victim);
+	c->evictions++;
+	return victim;
+}
+
+struct proc_info *proc_cache__get(struct proc_cache *c, uint32_t pid)
+{
+	int i = find(c, pid);
+
+	if (i < 0) {
+		c->misses++;
+		return NULL;
+	}
+	c->hits++;
+	c->slots[i].info.last_used = ++c->tick;
+	return &c->slots[i].info;
+}
+
+struct proc_info *proc_cache__put(struct proc_cache *c, uint32_t pid, uint64_t start_ns,
+				  uint64_t exec_ns, uint64_t now_ns)
+{
+	int i = find(c, pid);
+	struct proc_info *p;
+
+	if (i < 0) {
+		if (c->size == c->cap) {
+			i = evict(c, now_ns);
+		} else {
+			for (i = 0; c->slots[i].used; i++)
+				;
+		}
+		c->slots[i].used = true;
+		c->slots[i].next = *head(c, pid);
+		*head(c, pid) = i;
+		c->size++;
+	}
+	p = &c->slots[i].info;
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	p->uid = p->gid = (uint32_t)-1;
+	p->start_ns = start_ns;
+	p->exec_ns = exec_ns;
+	p->last_used = ++c->tick;
+	exec_id__format(p->exec_id, sizeof(p->exec_id), pid, start_ns, exec_ns);
+	return p;
+}
+
+void proc_cache__exit(struct proc_cache *c, uint32_t pid, uint64_t now_ns)
+{
+	int i = find(c, pid);
+
+	if (i >= 0)
+		c->slots[i].info.exit_ns = now_ns ? now_ns : 1;
+}
+
+size_t proc_cache__size(const struct proc_cache *c) { return c->size; }
+
+void proc_cache__stats(const struct proc_cache *c, uint64_t *hits, uint64_t *misses,
+		       uint64_t *evictions)
+{
+	*hits = c->hits;
+	*misses = c->misses;
+	*evictions = c->evictions;
+}
+
+/* /proc/PID/stat: "pid (comm) state ppid ... starttime(22nd)"; comm may
+ * hold spaces and parentheses, so fields are counted after the last ')'. */
+static int read_stat(uint32_t pid, char *comm, size_t csz, uint32_t *ppid, uint64_t *start_ticks)
+{
+	char path[64], buf[1024], *open, *close, *f;
+	FILE *fp;
+	size_t n;
+	int field = 2;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	fp = fopen(path, "r");
+	if (!fp)
+		return -errno;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	open = strchr(buf, '(');
+	close = strrchr(buf, ')');
+	if (!open || !close || close < open)
+		return -EINVAL;
+	snprintf(comm, csz, "%.*s", (int)(close - open - 1), open + 1);
+	for (f = strtok(close + 1, " "); f; f = strtok(NULL, " ")) {
+		field++;
+		if (field == 4)
+			*ppid = strtoul(f, NULL, 10);
+		else if (field == 22) {
+			*start_ticks = strtoull(f, NULL, 10);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int proc_cwd(uint32_t pid, char *buf, size_t sz)
+{
+	char link[64];
+	ssize_t len;
+
+	snprintf(link, sizeof(link), "/proc/%u/cwd", pid);
+	len = readlink(link, buf, sz - 1);
+	if (len < 0) {
+		buf[0] = '\0';
+		return -errno;
+	}
+	buf[len] = '\0';
+	return 0;
+}
+
+void proc_info__set_args(struct proc_info *p, const char *argv, size_t len)
+{
+	size_t n = 0, i;
+
+	for (i = 0; i < len && n < sizeof(p->args) - 1; i++)
+		p->args[n++] = argv[i] ? argv[i] : ' ';
+	while (n && p->args[n - 1] == ' ')
+		n--;	/* the last argument's NUL */
+	if (i < len && len - i > 1) {	/* more than a final NUL was left out */
+		n = n < sizeof(p->args) - 4 ? n : sizeof(p->args) - 4;
+		memcpy(p->args + n, "...", 3);
+		n += 3;
+	}
+	p->args[n] = '\0';
+}
+
+/* Owner of /proc/PID (the process's effective ids) and its cmdline. */
+static void load_ids_args(struct proc_info *p)
+{
+	char path[64], buf[512];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u", p->pid);
+	if (!stat(path, &st)) {
+		p->uid = st.st_uid;
+		p->gid = st.st_gid;
+	}
+	snprintf(path, sizeof(path), "/proc/%u/cmdline", p->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n > 0)
+		proc_info__set_args(p, buf, n);
+}
+
+struct proc_info *proc_cache__load(struct proc_cache *c, uint32_t pid)
+{
+	static long hz;
+	char comm[16], link[64];
+	uint32_t ppid = 0;
+	uint64_t ticks = 0, start;
+	struct proc_info *p;
+	ssize_t len;
+	int j;
+
+	if (!hz)
+		hz = sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100;
+	if (read_stat(pid, comm, sizeof(comm), &ppid, &ticks))
+		return NULL;
+	start = ticks * (1000000000ULL / hz);
+	p = proc_cache__put(c, pid, start, start, 0);
+	p->ppid = ppid;
+	snprintf(p->comm, sizeof(p->comm), "%s", comm);
+	snprintf(link, sizeof(link), "/proc/%u/exe", pid);
+	len = readlink(link, p->binary, sizeof(p->binary) - 1);
+	p->binary[len > 0 ? len : 0] = '\0';
+	proc_cwd(pid, p->cwd, sizeof(p->cwd));
+	load_ids_args(p);
+	if (ppid && (j = find(c, ppid)) >= 0)
+		snprintf(p->parent_exec_id, sizeof(p->parent_exec_id), "%s", c->slots[j].info.exec_id);
+	return p;
+}
+
+int proc_cache__seed(struct proc_cache *c)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)) && c->size < c->cap) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		if (proc_cache__load(c, strtoul(de->d_name, NULL, 10)))
+			n++;
+	}
+	closedir(d);
+	/* Parents second: they may have been read after their children. */
+	for (size_t i = 0; i < c->cap; i++) {
+		struct proc_info *p = &c->slots[i].info;
+		int j;
+
+		if (!c->slots[i].used || !p->ppid || (j = find(c, p->ppid)) < 0)
+			continue;
+		snprintf(p->parent_exec_id, sizeof(p->parent_exec_id), "%s", c->slots[j].info.exec_id);
+	}
+	return n;
+}
