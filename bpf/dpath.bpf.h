@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Directory paths from dentries, for programs that may not call
  * bpf_d_path() (tracepoints): the cwd of a process, the directory a dirfd
  * names. Included by the objects that need it; each gets its own copy. */

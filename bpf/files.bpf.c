@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /* File events: open, unlink and rename families, one event per call.
  *
  * The entry of each syscall saves its arguments (user pointers, flags) by
@@ -136,7 +136,7 @@ static __always_inline bool relative(struct sonde_file_event *e, __u32 off, __u3
 static __always_inline int do_exit(long ret)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	__u64 id = bpf_get_current_pid_tgid(), ug;
+	__u64 id = bpf_get_current_pid_tgid();
 	struct sonde_file_event *e;
 	struct file_call *c;
 	__u32 tid = id, zero = 0, n, n2 = 0, b = 0, b2 = 0;
@@ -149,24 +149,14 @@ static __always_inline int do_exit(long ret)
 	e = bpf_map_lookup_elem(&scratch, &zero);
 	if (!e)
 		goto out;
-	e->ts_ns = bpf_ktime_get_ns();
-	e->start_ns = BPF_CORE_READ(task, group_leader, start_time);
-	e->parent_start_ns = BPF_CORE_READ(task, real_parent, group_leader, start_time);
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	e->cgroup_id = bpf_get_current_cgroup_id();
+	sonde_task_fill(&e->task, task, c->op);
 	e->flags = c->flags;
 	e->ret = ret;
-	e->pid = id >> 32;
-	e->tid = tid;
-	ug = bpf_get_current_uid_gid();
-	e->uid = (__u32)ug;
 	e->mode = c->mode;
 	e->dfd = c->dfd;
 	e->dfd2 = c->dfd2;
 	e->nr = c->nr;
-	e->op = c->op;
 	e->ev_flags = 0;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	if (c->how) {	/* openat2: flags and mode are in struct open_how */
 		struct open_how how = {};
 

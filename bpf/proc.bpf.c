@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /* exec, fork and exit of processes, one event each, through a ring buffer.
  * Strings are read where they are resident: the binary path from the
  * kernel's linux_binprm, argv from the new image's stack, which exec has
@@ -25,27 +25,11 @@ struct {
 
 static __always_inline void fill_common(struct sonde_proc_event *e, __u32 type, struct task_struct *t)
 {
-	struct task_struct *parent = BPF_CORE_READ(t, real_parent);
-
-	e->type = type;
+	sonde_task_fill(&e->task, t, type);
 	e->flags = 0;
-	e->ts_ns = bpf_ktime_get_ns();
-	e->pid = BPF_CORE_READ(t, tgid);
-	e->tid = BPF_CORE_READ(t, pid);
-	e->ppid = BPF_CORE_READ(parent, tgid);
-	e->start_ns = BPF_CORE_READ(t, group_leader, start_time);
-	e->parent_start_ns = BPF_CORE_READ(parent, group_leader, start_time);
-	e->cgroup_id = bpf_get_current_cgroup_id();
-	{
-		__u64 ug = bpf_get_current_uid_gid();
-
-		e->uid = (__u32)ug;
-		e->gid = ug >> 32;
-	}
 	e->exit_code = 0;
 	e->args_len = 0;
 	e->cwd_len = 0;
-	BPF_CORE_READ_STR_INTO(&e->comm, t, comm);
 }
 
 SEC("tp_btf/sched_process_exec")

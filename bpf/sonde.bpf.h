@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Helpers shared by every sonde BPF program. */
 #ifndef SONDE_BPF_H
 #define SONDE_BPF_H
@@ -5,6 +6,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include "sonde/task.h"
 #include "sonde/types.h"
 
 /* Filters set by user space before load; 0 / false means "no filter". */
@@ -74,6 +76,30 @@ static __always_inline __u64 sonde_rb_flags(void *rb, __u64 len, bool queued)
 	if (queued)
 		avail = avail > len ? avail - len : 0;
 	return avail < mark && avail + len >= mark ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
+/* The common task header of a record about task t (the current task, or
+ * one a hook names: the child at fork). uid, gid and cgroup are the
+ * current task's: at fork the parent's, which the child shares. */
+static __always_inline void sonde_task_fill(struct sonde_task *h, struct task_struct *t, __u16 kind)
+{
+	struct task_struct *parent = BPF_CORE_READ(t, real_parent);
+	__u64 ug = bpf_get_current_uid_gid();
+
+	h->ts_ns = bpf_ktime_get_ns();
+	h->start_ns = BPF_CORE_READ(t, group_leader, start_time);
+	h->exec_seq = BPF_CORE_READ(t, self_exec_id);
+	h->parent_start_ns = BPF_CORE_READ(parent, group_leader, start_time);
+	h->parent_exec_seq = BPF_CORE_READ(parent, self_exec_id);
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->pid = BPF_CORE_READ(t, tgid);
+	h->tid = BPF_CORE_READ(t, pid);
+	h->ppid = BPF_CORE_READ(parent, tgid);
+	h->uid = (__u32)ug;
+	h->gid = ug >> 32;
+	h->kind = kind;
+	h->flags = 0;
+	BPF_CORE_READ_STR_INTO(&h->comm, t, comm);
 }
 
 /* ---- Kernel-version shims: one place for every CO-RE guard. ---- */

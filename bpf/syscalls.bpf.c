@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /* Syscall counts, failures by errno and latency histograms, aggregated in
  * the kernel. Three hook flavours share one body; user space enables the
  * best one the kernel has (tp_btf > raw_tp > classic tracepoint).

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* File events: bpf/files.bpf.c -> src/collectors/files.c. */
 #ifndef SONDE_FILES_H
 #define SONDE_FILES_H
-#include "sonde/types.h"
+#include "sonde/task.h"
 
 #define FILE_PATH_MAX	4096	/* bytes per path, with its NUL (power of two: used as a mask) */
 #define FILE_PREFIXES	8	/* path prefixes the kernel filters on */
@@ -43,19 +44,15 @@ struct file_call {
  * written leaf first as "dir/parent/.../top" ("" for /): reversed in user
  * space. A length of 0 means absent. */
 struct sonde_file_event {
-	__u64 ts_ns;		/* CLOCK_MONOTONIC, at the syscall's exit */
-	__u64 start_ns;		/* the process's start (task->start_time) */
-	__u64 parent_start_ns;
-	__u64 cgroup_id;
+	struct sonde_task task;	/* at the syscall's exit; kind: enum file_op */
 	__u64 flags;
 	__s64 ret;		/* fd, 0, or -errno */
-	__u32 pid, tid, ppid, uid, mode;
+	__u32 mode, ev_flags;
 	__s32 dfd, dfd2;
-	__u16 nr, op;
+	__u16 nr;
 	__u16 path_len, path2_len;	/* with the NUL; 0: none */
 	__u16 base_len, base2_len;
-	__u32 ev_flags;
-	char comm[SONDE_COMM_LEN];
+	__u16 pad;
 	/* One path's worth of slack: writes at masked offsets stay inside. */
 	char data[FILE_DATA_MAX + FILE_PATH_MAX];
 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* ceil(log2(v)) for v >= 1, shared by the BPF side (latency buckets) and
  * user space (core/hist.c), so both bucket a value identically. Pure C. */
 #ifndef SONDE_LOG2_H

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* Process lifecycle events: bpf/proc.bpf.c -> src/collectors/proc.c. */
 #ifndef SONDE_PROC_H
 #define SONDE_PROC_H
-#include "sonde/types.h"
+#include "sonde/task.h"
 
 #define PROC_ARGS_MAX	4096	/* argv bytes per exec (power of two: used as a mask) */
 #define PROC_PATH_MAX	256
@@ -24,14 +25,9 @@ enum proc_ev_flags {
  * args_len bytes of args and then cwd_len bytes of the cwd, leaf first
  * ("d/parent/top", "" for /). */
 struct sonde_proc_event {
-	__u32 type, flags;
-	__u64 ts_ns;		/* CLOCK_MONOTONIC, at the event */
-	__u64 start_ns;		/* the process's start (task->start_time, monotonic) */
-	__u64 parent_start_ns;
-	__u64 cgroup_id;
-	__u32 pid, tid, ppid, uid, gid;
+	struct sonde_task task;	/* kind: enum proc_ev_type */
+	__u32 flags;
 	__s32 exit_code;	/* exit: wait status (code << 8 | signal) */
-	char comm[SONDE_COMM_LEN];
 	__u32 args_len;		/* exec: bytes of args used (NUL-separated) */
 	__u32 cwd_len;		/* exec: bytes of cwd after the args, with the NUL; 0: unknown */
 	char path[PROC_PATH_MAX];

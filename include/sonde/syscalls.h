@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* Maps shared by bpf/syscalls.bpf.c and src/collectors/syscalls.c. */
 #ifndef SONDE_SYSCALLS_H
 #define SONDE_SYSCALLS_H

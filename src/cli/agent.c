@@ -1,19 +1,405 @@
+// SPDX-License-Identifier: Apache-2.0
+/* sonde agent: the collectors, the HTTP endpoint and the event sinks,
+ * until SIGINT/SIGTERM; SIGHUP reloads the configuration. */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
 #include "cli/cli.h"
-#include "core/agent.h"
-#include "core/config.h"
+#include "cli/session.h"
+#include "collectors/registry.h"
+#include "core/bus.h"
+#include "core/kbtf.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/mapstat.h"
+#include "core/self.h"
+#include "identity/identity.h"
+#include "lib/fields.h"
+#include "lib/prom.h"
+#include "server/http_server.h"
+#include "sinks/jsonl.h"
+
+#define MAX_COLLECTORS 16
+
+struct agent {
+	struct session s;
+	int argc;
+	char **argv;
+	struct http_server *http;
+	struct loop_timer *tick;
+	struct collector cs[MAX_COLLECTORS];
+	int ncs;
+	int stats_fd;
+	double start_time;
+	struct mapstat *maps;
+	int kind;		/* the agent's own events */
+};
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static struct self_info agent_info(const struct agent *a)
+{
+	return (struct self_info){
+		.collectors = (struct collector *)a->cs, .ncollectors = a->ncs,
+		.prog_stats = a->stats_fd >= 0, .kernel = a->s.feat.kernel,
+		.start_time = a->start_time, .bus = a->s.rt.bus, .maps = a->maps,
+	};
+}
+
+/* ---- the agent's own events: start, collector states, stop ---- */
+
+struct state_event {
+	const char *event, *collector, *state, *hook, *why;
+};
+
+static void state_fields(const struct event *ev, struct field_writer *w)
+{
+	const struct state_event *e = ev->payload;
+
+	fw__str(w, "event", e->event);
+	if (!e->collector)
+		return;
+	fw__str(w, "collector", e->collector);
+	fw__str(w, "state", e->state);
+	if (e->hook)
+		fw__str(w, "hook", e->hook);
+	if (e->why && *e->why)
+		fw__str(w, "reason", e->why);
+}
+
+static const struct event_kind agent_kinds[] = {
+	{ .name = "agent", .fields = state_fields },
+	{ 0 },
+};
+
+static void emit_agent_event(struct agent *a, const struct state_event *se)
+{
+	struct event ev = { .time_ns = event__now_ns(), .kind = a->kind, .payload = se };
+
+	bus__emit(a->s.rt.bus, &ev);
+}
+
+/* ---- HTTP ---- */
+
+static int serve_metrics(void *ctx, struct strbuf *body)
+{
+	struct agent *a = ctx;
+	struct self_info si = agent_info(a);
+	struct prom_writer pw;
+
+	prom_writer__init(&pw, body);
+	for (int i = 0; i < a->ncs; i++)
+		if (a->cs[i].state == COLLECTOR_RUNNING && a->cs[i].ops->collect(&a->cs[i], &pw.mw))
+			pr_warn("collector %s: reading its maps failed", a->cs[i].ops->name);
+	if (a->s.ids)
+		identity__collect(a->s.ids, &pw.mw);
+	self__collect(&si, &pw.mw);
+	return 200;
+}
+
+static int serve_status(void *ctx, struct strbuf *body)
+{
+	struct self_info si = agent_info(ctx);
+
+	status__json(&si, body);
+	return 200;
+}
+
+static int serve_status_text(void *ctx, struct strbuf *body)
+{
+	struct self_info si = agent_info(ctx);
+
+	status__text(&si, body);
+	return 200;
+}
+
+static int serve_index(void *ctx, struct strbuf *body)
+{
+	sb__puts(body, "<!doctype html><title>sonde</title><h1>sonde</h1>"
+		       "<p><a href=\"/metrics\">/metrics</a>: Prometheus metrics</p>"
+		       "<p><a href=\"/api/status\">/api/status</a> (JSON) and "
+		       "<a href=\"/api/status.txt\">/api/status.txt</a>: what <code>sonde status</code> shows</p>");
+	return 200;
+}
+
+static const struct http_route routes[] = {
+	{ "/metrics", "text/plain; version=0.0.4; charset=utf-8", serve_metrics },
+	{ "/api/status", "application/json", serve_status },
+	{ "/api/status.txt", "text/plain; charset=utf-8", serve_status_text },
+	{ "/", "text/html; charset=utf-8", serve_index },
+	{ 0 }
+};
+
+static int start_http(struct agent *a)
+{
+	char err[256];
+
+	a->http = http__start(a->s.cfg.listen, routes, a, a->s.rt.loop, err, sizeof(err));
+	if (!a->http) {
+		pr_err("%s", err);
+		return -errno;
+	}
+	pr_info("metrics at http://%s/metrics", a->s.cfg.listen);
+	return 0;
+}
+
+/* ---- collectors and sinks ---- */
+
+static bool wants_identity(const struct sonde_config *cfg)
+{
+	char list[sizeof(cfg->collectors)], *save = NULL;
+
+	strcpy(list, cfg->collectors);
+	for (char *n = strtok_r(list, ", ", &save); n; n = strtok_r(NULL, ", ", &save)) {
+		const struct collector_ops *ops = registry__find(n);
+
+		if (ops && ops->kinds)
+			return true;
+	}
+	return false;
+}
+
+static int start_collectors(struct agent *a)
+{
+	char list[sizeof(a->s.cfg.collectors)], *save = NULL;
+	int running = 0;
+
+	strcpy(list, a->s.cfg.collectors);
+	a->ncs = 0;
+	for (char *n = strtok_r(list, ", ", &save); n; n = strtok_r(NULL, ", ", &save)) {
+		const struct collector_ops *ops = registry__find(n);
+		struct collector *c;
+
+		if (!ops) {
+			pr_err("unknown collector '%s'; known:", n);
+			for (int i = 0; collector_registry[i]; i++)
+				pr_err("  %s: %s", collector_registry[i]->name, collector_registry[i]->summary);
+			return -EINVAL;
+		}
+		if (a->ncs == MAX_COLLECTORS)
+			return -E2BIG;
+		c = &a->cs[a->ncs++];
+		memset(c, 0, sizeof(*c));
+		c->ops = ops;
+		if (!collector__start(c, &a->s.cfg, &a->s.rt))
+			running++;
+		emit_agent_event(a, &(struct state_event){ "collector", ops->name,
+			collector__state_str(c->state), c->hook, c->why });
+	}
+	return running;
+}
+
+static void stop_collectors(struct agent *a)
+{
+	for (int i = 0; i < a->ncs; i++)
+		collector__stop(&a->cs[i]);
+	a->ncs = 0;
+}
+
+static int open_sinks(struct agent *a)
+{
+	struct jsonl_opts o = {
+		.path = a->s.cfg.events_path, .max_bytes = a->s.cfg.events_max_bytes,
+		.keep = a->s.cfg.events_keep,
+	};
+	struct sink *s;
+
+	if (!a->s.cfg.events_path[0])
+		return 0;
+	s = jsonl__open(&o);
+	if (!s) {
+		pr_err("cannot open events output '%s': %s", o.path, strerror(errno));
+		return -errno;
+	}
+	bus__add_sink(a->s.rt.bus, s, NULL);
+	return 0;
+}
+
+static void on_tick(void *ctx, uint32_t events)
+{
+	struct agent *a = ctx;
+
+	bus__flush(a->s.rt.bus);
+	http__tick(a->http);
+}
+
+static void log_kbtf(void)
+{
+	struct kbtf_stats st;
+
+	kbtf__stats(&st);
+	pr_debug("kernel BTF: parsed %u time(s)%s, shared by %u more load(s)", st.parsed,
+		 st.mmapped ? " from an mmap of sysfs" : "", st.reused);
+}
+
+/* ---- reload ---- */
+
+/* What a new configuration asks of the running agent: a collector whose
+ * own section changed is reloaded in place when it can, else restarted;
+ * a change of the collector list, the filter or the identity cache
+ * restarts every collector. */
+static bool same_section(const struct sonde_config *x, const struct sonde_config *y,
+			 const struct config_section *sec)
+{
+	return !sec || !memcmp(config__section(x, sec), config__section(y, sec), sec->size);
+}
+
+static bool restart_all(const struct sonde_config *now, const struct sonde_config *next)
+{
+	return strcmp(now->collectors, next->collectors) ||
+	       memcmp(&now->filter, &next->filter, sizeof(now->filter)) ||
+	       !same_section(now, next, &identity_config_section);
+}
+
+static void reload(struct agent *a)
+{
+	struct sonde_config cfg;
+	bool relisten, all, restart[MAX_COLLECTORS] = {};
+
+	if (config__load(&cfg, a->argc, a->argv, NULL)) {
+		pr_err("reload: keeping the running configuration");
+		return;
+	}
+	relisten = strcmp(cfg.listen, a->s.cfg.listen);
+	all = restart_all(&a->s.cfg, &cfg);
+	for (int i = 0; i < a->ncs && !all; i++) {
+		struct collector *c = &a->cs[i];
+		const struct config_section *sec = c->ops->config;
+
+		if (same_section(&a->s.cfg, &cfg, sec))
+			continue;
+		restart[i] = c->state != COLLECTOR_RUNNING || !c->ops->reload ||
+			     c->ops->reload(c, config__section(&cfg, sec));
+		if (restart[i])
+			collector__stop(c);
+		else
+			pr_info("reload: collector %s updated in place", c->ops->name);
+	}
+	if (all) {
+		stop_collectors(a);
+		identity__stop(a->s.ids);
+		a->s.ids = NULL;
+	}
+	bus__close_sinks(a->s.rt.bus);
+	a->s.cfg = cfg;
+	log__set_level(cfg.log_level);
+	open_sinks(a);
+	if (all) {
+		if (wants_identity(&a->s.cfg))
+			session__start_identity(&a->s);
+		start_collectors(a);
+	}
+	for (int i = 0; i < a->ncs && !all; i++) {
+		if (!restart[i])
+			continue;
+		collector__start(&a->cs[i], &a->s.cfg, &a->s.rt);
+		emit_agent_event(a, &(struct state_event){ "collector", a->cs[i].ops->name,
+			collector__state_str(a->cs[i].state), a->cs[i].hook, a->cs[i].why });
+	}
+	kbtf__drop();
+	if (relisten) {
+		http__stop(a->http, a->s.rt.loop);
+		if (start_http(a))
+			pr_err("reload: metrics endpoint is down until the next reload");
+	}
+	loop_timer__arm(a->tick, a->s.cfg.interval * 1000, a->s.cfg.interval * 1000);
+	pr_info("reload: done");
+}
+
+/* ---- main ---- */
+
+static int agent_run(struct agent *a)
+{
+	double t0 = mono_ms();
+	int running, r;
+
+	a->start_time = event__now_ns() / 1e9;
+	a->stats_fd = -1;
+	if (config__load(&a->s.cfg, a->argc, a->argv, NULL))
+		return 1;
+	if (geteuid() != 0)
+		pr_warn("not running as root: loading BPF programs will likely fail");
+	if (session__open(&a->s, a->s.cfg.log_level,
+			  wants_identity(&a->s.cfg) ? SESSION_IDENTITY : 0))
+		return 1;
+	a->maps = mapstat__new();
+	a->tick = loop__timer_new(a->s.rt.loop, on_tick, a);
+	if (!a->maps || !a->tick)
+		return 1;
+	if (a->s.cfg.prog_stats) {
+		a->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+		if (a->stats_fd < 0)
+			pr_warn("bpf_enable_stats: %s; program run counts will read 0", strerror(errno));
+	}
+	if (open_sinks(a))
+		return 1;
+	emit_agent_event(a, &(struct state_event){ .event = "start" });
+	running = start_collectors(a);
+	if (running < 0)
+		return 1;
+	if (!a->s.cfg.attach_only && start_http(a))
+		return 1;
+	log_kbtf();
+	kbtf__drop();
+	features__settle();
+	pr_info("ready: %d of %d collectors running, attached in %.1f ms", running, a->ncs,
+		mono_ms() - t0);
+	if (a->s.cfg.attach_only)
+		return 0;
+	loop_timer__arm(a->tick, a->s.cfg.interval * 1000, a->s.cfg.interval * 1000);
+	while ((r = loop__run(a->s.rt.loop)) == LOOP_RELOAD)
+		reload(a);
+	if (r < 0) {
+		pr_err("event loop: %s", strerror(-r));
+		return 1;
+	}
+	return 0;
+}
 
 int cmd_agent(int argc, char **argv)
 {
+	struct agent *a;
+	int ret;
+
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			printf("usage: sonde agent [OPTIONS]\n\n"
 			       "Runs the collectors, serves Prometheus metrics and writes events.\n"
 			       "SIGINT/SIGTERM stop it cleanly; SIGHUP reloads the config file.\n\n");
-			opts__usage(config_opts, stdout);
+			opts__usage(config__opts(), stdout);
 			return 0;
 		}
 	}
-	return agent__main(argc, argv);
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return 1;
+	session__early();
+	/* A gone reader of the events pipe is an error to count, not a death. */
+	signal(SIGPIPE, SIG_IGN);
+	a->argc = argc;
+	a->argv = argv;
+	a->kind = event_kinds__register(agent_kinds);
+	ret = agent_run(a);
+	if (a->s.rt.bus)
+		emit_agent_event(a, &(struct state_event){ .event = "stop" });
+	stop_collectors(a);
+	http__stop(a->http, a->s.rt.loop);
+	loop_timer__free(a->tick);
+	mapstat__free(a->maps);
+	session__close(&a->s);
+	if (a->stats_fd >= 0)
+		close(a->stats_fd);
+	free(a);
+	return ret;
 }

@@ -1,15 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
 /* sonde check: what this kernel supports, and for what is missing, why and
  * what the user can do. */
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
-#include "core/collector.h"
+#include "collectors/registry.h"
 #include "core/features.h"
 #include "core/log.h"
 #include "core/host.h"
 #include "lib/json.h"
 
-static void print_json(const struct features *feat)
+static void print_json(struct features *feat)
 {
 	struct strbuf sb = {};
 	struct json_writer w;
@@ -52,23 +53,23 @@ static void print_json(const struct features *feat)
 	sb__free(&sb);
 }
 
-static void print_table(const struct features *feat)
+static void print_table(struct features *feat)
 {
-	printf("kernel %s\n\n%-12s %-5s %s\n", feat->kernel, "HOOK", "OK", "DETAILS");
+	printf("kernel %s\n\n%-16s %-5s %s\n", feat->kernel, "HOOK", "OK", "DETAILS");
 	for (int i = 0; i < FEAT__COUNT; i++) {
 		const struct feature *f = &feat->f[i];
 
-		printf("%-12s %-5s %s\n", feature__name(i), f->ok ? "yes" : "no",
+		printf("%-16s %-5s %s\n", feature__name(i), f->ok ? "yes" : "no",
 		       f->ok ? feature__summary(i) : f->why);
 		if (!f->ok && f->fix[0])
-			printf("%-12s %-5s fix: %s\n", "", "", f->fix);
+			printf("%-16s %-5s fix: %s\n", "", "", f->fix);
 	}
-	printf("\n%-12s %-5s %s\n", "COLLECTOR", "OK", "DETAILS");
+	printf("\n%-16s %-5s %s\n", "COLLECTOR", "OK", "DETAILS");
 	for (int i = 0; collector_registry[i]; i++) {
 		char why[512] = "";
 		int err = collector_registry[i]->probe(feat, why, sizeof(why));
 
-		printf("%-12s %-5s %s\n", collector_registry[i]->name, err ? "no" : "yes",
+		printf("%-16s %-5s %s\n", collector_registry[i]->name, err ? "no" : "yes",
 		       err ? why : collector_registry[i]->summary);
 	}
 }
@@ -90,11 +91,12 @@ int cmd_check(int argc, char **argv)
 	}
 	log__setup_libbpf();
 	host__prepare();
-	features__probe(&feat);
-	features__release();
+	features__init(&feat);
+	features__probe_all(&feat);
 	if (json)
 		print_json(&feat);
 	else
 		print_table(&feat);
+	features__release();
 	return 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #ifndef SONDE_CLI_H
 #define SONDE_CLI_H
 /* One entry per subcommand; argv[0] is the subcommand's name. */

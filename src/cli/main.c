@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
 /* sonde: one eBPF agent for metrics, events, traces and profiles. */
 #include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
-#include "core/collector.h"
+#include "collectors/registry.h"
 #include "core/config.h"
 
 static const struct {
@@ -25,7 +26,7 @@ static void usage(FILE *f)
 	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nagent options (also keys of the YAML file given with --config):\n");
-	opts__usage(config_opts, f);
+	opts__usage(config__opts(), f);
 	fprintf(f, "\ncollectors:\n");
 	for (int i = 0; collector_registry[i]; i++)
 		fprintf(f, "  %-10s %s\n", collector_registry[i]->name, collector_registry[i]->summary);
@@ -38,6 +39,10 @@ int main(int argc, char **argv)
 	 * fixed mmap threshold hands those buffers back to the kernel instead
 	 * of letting glibc raise it and keep them on the heap. */
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	if (registry__init()) {
+		fprintf(stderr, "sonde: too many options or event kinds for the built-in tables\n");
+		return 1;
+	}
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		usage(stdout);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* sonde status: asks the running agent, over its local HTTP endpoint, for
  * its collectors, programs, maps, drops and sinks. */
 #include <stdio.h>

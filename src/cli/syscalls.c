@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* sonde syscalls: a live view of the top syscalls and processes, like
  * bcc's syscount, on the same in-kernel aggregates the agent exports. */
 #include <errno.h>
@@ -6,13 +7,14 @@
 #include <string.h>
 #include <time.h>
 #include "cli/cli.h"
+#include "cli/session.h"
+#include "core/loop.h"
 #include "collectors/syscalls.h"
 #include "lib/hist.h"
 #include "core/kbtf.h"
 #include "core/log.h"
 #include "lib/syscall_table.h"
 #include "lib/vec.h"
-#include "core/host.h"
 #include "lib/json.h"
 #include "sonde/syscalls.h"
 
@@ -48,11 +50,12 @@ struct snap {
 
 struct view {
 	struct view_opts o;
+	struct session s;
 	struct collector c;
+	struct loop_timer *timer;
 	struct snap prev, cur;
 	uint64_t hist_prev[SC_NR_MAX][SC_HIST_SLOTS];
 	int intervals;
-	struct loop *loop;
 };
 
 static int cmp_row(const void *a, const void *b)
@@ -224,7 +227,7 @@ static void on_tick(void *ctx, uint32_t events)
 	v->cur.n = 0;
 	if (syscalls__for_each(&v->c, add_row, &v->cur)) {
 		pr_err("reading syscall counts failed");
-		loop__stop(v->loop);
+		loop__stop(v->s.rt.loop);
 		return;
 	}
 	if (v->cur.n > 1)
@@ -245,14 +248,13 @@ static void on_tick(void *ctx, uint32_t events)
 	v->prev = v->cur;
 	v->cur = tmp;
 	if (v->o.count && ++v->intervals >= v->o.count)
-		loop__stop(v->loop);
+		loop__stop(v->s.rt.loop);
 }
 
 int cmd_syscalls(int argc, char **argv)
 {
 	static struct view v;	/* large (histogram baselines): not on the stack */
-	struct sonde_config cfg;
-	struct features feat;
+	char err[256];
 	int next, ret = 1;
 
 	for (int i = 1; i < argc; i++) {
@@ -262,7 +264,7 @@ int cmd_syscalls(int argc, char **argv)
 			return 0;
 		}
 	}
-	loop__block_signals();
+	session__early();
 	opts__defaults(view_opts, &v.o);
 	if (opts__parse_argv(view_opts, &v.o, argc, argv, &next))
 		return 2;
@@ -271,31 +273,31 @@ int cmd_syscalls(int argc, char **argv)
 		return 2;
 	}
 	/* The agent's defaults, with the view's filters and exact latency. */
-	config__load(&cfg, 1, argv, NULL);
-	cfg.filter = v.o.filter;
-	cfg.syscalls.latency_sample = 1;
-	log__set_level(LOG_WARN);
-	log__setup_libbpf();
-	host__prepare();
-	features__probe(&feat);
-	v.loop = loop__new();
-	if (!v.loop)
+	config__defaults(&v.s.cfg);
+	v.s.cfg.filter = v.o.filter;
+	if (config__set(&v.s.cfg, "syscalls.latency_sample", "1", err, sizeof(err))) {
+		fprintf(stderr, "sonde syscalls: %s\n", err);
+		return 2;
+	}
+	if (session__open(&v.s, LOG_WARN, 0))
 		goto out;
 	v.c.ops = &syscalls_collector;
-	v.c.feat = &feat;
-	if (collector__start(&v.c, &cfg, v.loop)) {
+	if (collector__start(&v.c, &v.s.cfg, &v.s.rt)) {
 		fprintf(stderr, "sonde syscalls: %s\n", v.c.why);
 		goto out;
 	}
 	kbtf__drop();
+	features__settle();
 	if (!v.o.json)
 		fprintf(stderr, "Tracing syscalls%s... Ctrl-C to stop.\n", v.o.filter.pid ? " of one process" : "");
-	loop__set_timer(v.loop, v.o.interval * 1000, on_tick, &v);
-	ret = loop__run(v.loop) < 0;
+	v.timer = loop__timer_new(v.s.rt.loop, on_tick, &v);
+	if (!v.timer || loop_timer__arm(v.timer, v.o.interval * 1000, v.o.interval * 1000))
+		goto out;
+	ret = loop__run(v.s.rt.loop) < 0;
 out:
+	loop_timer__free(v.timer);
 	collector__stop(&v.c);
-	loop__free(v.loop);
-	features__release();
+	session__close(&v.s);
 	free(v.prev.v);
 	free(v.cur.v);
 	return ret;

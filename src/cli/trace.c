@@ -1,17 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
 /* sonde trace TYPE: live events for people, like execsnoop, from the
  * collector that emits TYPE. One line per event, or JSON lines. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include "cli/cli.h"
-#include "core/collector.h"
-#include "core/config.h"
-#include "core/events.h"
+#include "cli/session.h"
+#include "collectors/registry.h"
+#include "core/bus.h"
 #include "core/kbtf.h"
 #include "core/log.h"
 #include "core/loop.h"
-#include "core/host.h"
-#include "sinks/jsonl.h"
+#include "sinks/json_event.h"
 
 struct trace_opts {
 	struct filter_config filter;
@@ -33,20 +33,18 @@ static const struct opt trace_opts[] = {
 
 struct view_sink {
 	struct sink sink;
-	const char *type;
 	bool json;
 	struct strbuf sb;
 };
 
-static int view_emit(struct sink *s, const struct sonde_event *ev)
+static int view_emit(struct sink *s, const struct event *ev)
 {
 	struct view_sink *v = (struct view_sink *)s;
+	const struct event_kind *k = event_kind__get(ev->kind);
 
-	if (strcmp(ev->type, v->type))
-		return 0;
 	sb__reset(&v->sb);
 	if (v->json) {
-		jsonl__format(&v->sb, ev);
+		json_event__format(&v->sb, ev);
 	} else {
 		char ts[16];
 		time_t sec = ev->time_ns / 1000000000ULL;
@@ -54,32 +52,24 @@ static int view_emit(struct sink *s, const struct sonde_event *ev)
 
 		localtime_r(&sec, &tm);
 		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-		sb__printf(&v->sb, "%s %-7u %-16s ", ts, ev->pid, ev->comm ? ev->comm : "");
-		if (ev->text)
-			ev->text(&v->sb, ev->payload);
+		sb__printf(&v->sb, "%s %-7u ", ts, ev->task ? ev->task->pid : 0);
+		if (ev->task)
+			sb__put_text(&v->sb, ev->task->comm, strnlen(ev->task->comm, sizeof(ev->task->comm)));
+		sb__printf(&v->sb, "%*s", 17 - (int)(ev->task ? strnlen(ev->task->comm, 16) : 0), "");
+		if (k->text)
+			k->text(ev, &v->sb);
 	}
 	printf("%s\n", v->sb.buf ? v->sb.buf : "");
 	fflush(stdout);
 	return 0;
 }
 
-static const struct collector_ops *emitter_of(const char *type)
-{
-	for (int i = 0; collector_registry[i]; i++)
-		for (int j = 0; collector_registry[i]->event_types &&
-				collector_registry[i]->event_types[j]; j++)
-			if (!strcmp(collector_registry[i]->event_types[j], type))
-				return collector_registry[i];
-	return NULL;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: sonde trace TYPE [OPTIONS]\n\nTYPE is one of:");
 	for (int i = 0; collector_registry[i]; i++)
-		for (int j = 0; collector_registry[i]->event_types &&
-				collector_registry[i]->event_types[j]; j++)
-			fprintf(f, " %s", collector_registry[i]->event_types[j]);
+		for (int j = 0; collector_registry[i]->kinds && collector_registry[i]->kinds[j].name; j++)
+			fprintf(f, " %s", collector_registry[i]->kinds[j].name);
 	fprintf(f, "\n\n");
 	opts__usage(trace_opts, f);
 }
@@ -87,12 +77,13 @@ static void usage(FILE *f)
 int cmd_trace(int argc, char **argv)
 {
 	struct view_sink v = { .sink = { .name = "view", .emit = view_emit } };
+	struct session s = {};
 	struct trace_opts o;
-	struct sonde_config cfg;
-	struct features feat;
 	struct collector c = {};
-	struct loop *loop = NULL;
-	int next, ret = 1;
+	struct kind_mask mask = {};
+	const struct event_kind *k;
+	char err[256];
+	int next, ret = 1, kind;
 
 	if (argc < 2) {
 		usage(stderr);
@@ -104,14 +95,13 @@ int cmd_trace(int argc, char **argv)
 			return 0;
 		}
 	}
-	v.type = argv[1];
-	c.ops = emitter_of(v.type);
+	c.ops = registry__emitter(argv[1]);
 	if (!c.ops) {
-		fprintf(stderr, "sonde trace: no collector emits '%s' events\n\n", v.type);
+		fprintf(stderr, "sonde trace: no collector emits '%s' events\n\n", argv[1]);
 		usage(stderr);
 		return 2;
 	}
-	loop__block_signals();
+	session__early();
 	opts__defaults(trace_opts, &o);
 	if (opts__parse_argv(trace_opts, &o, argc - 1, argv + 1, &next))
 		return 2;
@@ -120,34 +110,36 @@ int cmd_trace(int argc, char **argv)
 		return 2;
 	}
 	v.json = o.json;
-	config__load(&cfg, 1, argv, NULL);
-	cfg.filter = o.filter;
-	cfg.files.failed_only = o.failed;
-	snprintf(cfg.files.prefixes, sizeof(cfg.files.prefixes), "%s", o.prefixes);
-	log__set_level(LOG_WARN);
-	log__setup_libbpf();
-	host__prepare();
-	features__probe(&feat);
-	c.feat = &feat;
-	loop = loop__new();
-	if (!loop)
+	config__defaults(&s.cfg);
+	s.cfg.filter = o.filter;
+	if (!strcmp(c.ops->name, "files") &&
+	    (config__set(&s.cfg, "files.failed_only", o.failed ? "true" : "false", err, sizeof(err)) ||
+	     config__set(&s.cfg, "files.prefixes", o.prefixes, err, sizeof(err)))) {
+		fprintf(stderr, "sonde trace: %s\n", err);
+		return 2;
+	}
+	if (session__open(&s, LOG_WARN, SESSION_IDENTITY))
 		goto out;
-	events__add_sink(&v.sink);
-	if (collector__start(&c, &cfg, loop)) {
+	kind = event_kind__find(argv[1]);
+	k = event_kind__get(kind);
+	kind_mask__set(&mask, kind);
+	bus__add_sink(s.rt.bus, &v.sink, &mask);
+	if (collector__start(&c, &s.cfg, &s.rt)) {
 		fprintf(stderr, "sonde trace: %s\n", c.why);
 		goto out;
 	}
 	kbtf__drop();
+	features__settle();
 	if (!o.json) {
-		printf("%-8s %-7s %-16s %s\n", "TIME", "PID", "COMM", c.ops->text_header ?: "");
+		printf("%-8s %-7s %-16s %s\n", "TIME", "PID", "COMM", k->text_header ?: "");
 		fflush(stdout);
 	}
-	ret = loop__run(loop) < 0;
+	ret = loop__run(s.rt.loop) < 0;
 out:
 	collector__stop(&c);
-	events__remove_sink(&v.sink);
+	if (s.rt.bus)
+		bus__remove_sink(s.rt.bus, &v.sink);
 	sb__free(&v.sb);
-	loop__free(loop);
-	features__release();
+	session__close(&s);
 	return ret;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* sonde verify: load every program of a BPF object, one at a time and
  * without attaching, and explain each verdict: verifier statistics on
  * success; on rejection the message, the source line, the instructions
@@ -10,7 +11,9 @@
 #include <bpf/libbpf.h>
 #include "cli/cli.h"
 #include "verifier/btfext.h"
-#include "core/collector.h"
+#include "collectors/registry.h"
+#include "core/mapstat.h"
+#include "identity/identity.h"
 #include "core/features.h"
 #include "core/log.h"
 #include "lib/strbuf.h"
@@ -303,10 +306,20 @@ int cmd_verify(int argc, char **argv)
 	if (builtin) {
 		size_t sz;
 
-		if (!only || !strcmp(only, "features")) {
-			const void *b = features__elf_bytes(&sz);
+		/* Core's own objects, then each collector's. */
+		static const struct {
+			const char *name;
+			const void *(*bytes)(size_t *sz);
+		} core_objs[] = {
+			{ "features", features__elf_bytes },
+			{ "tasks", identity__elf_bytes },
+			{ "mapcount", mapstat__elf_bytes },
+		};
 
-			srcs[nsrc++] = (struct source){ "features", NULL, b, sz };
+		for (unsigned i = 0; i < sizeof(core_objs) / sizeof(core_objs[0]); i++) {
+			if (only && strcmp(only, core_objs[i].name))
+				continue;
+			srcs[nsrc++] = (struct source){ core_objs[i].name, NULL, core_objs[i].bytes(&sz), sz };
 		}
 		for (int i = 0; collector_registry[i] && nsrc < 16; i++) {
 			const struct collector_ops *ops = collector_registry[i];

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* File events: open, unlink and rename families with their result, paths
  * resolved against the caller's cwd or dirfd. User side of
  * bpf/files.bpf.c. */
@@ -7,15 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "core/collector.h"
-#include "core/rb_reader.h"
-#include "core/events.h"
-#include "core/filter.h"
-#include "lib/fspath.h"
 #include "identity/identity.h"
+#include "lib/errname.h"
+#include "lib/fields.h"
+#include "lib/fspath.h"
+#include "lib/metrics.h"
+#include "lib/strbuf.h"
 #include "lib/syscall_table.h"
 #include "sonde/files.h"
 #include "files.skel.h"
@@ -23,34 +24,48 @@
 #define TRACEFS_SYSCALLS "/sys/kernel/tracing/events/syscalls"
 #define ERRNO_SLOTS 256		/* errno values counted by name; larger ones as "other" */
 
+struct files_config {
+	long ringbuf_bytes;
+	bool failed_only;
+	char prefixes[512];	/* comma-separated path prefixes; "": all */
+};
+
+#define F(f) OPT_FIELD(struct files_config, f)
+static const struct opt files_opts[] = {
+	{ "files.ringbuf_bytes", "files-ringbuf-bytes", 0, OPT_INT, F(ringbuf_bytes), 4096,
+	  1L << 30, NULL, "8M", "BYTES", "ring buffer for file events (a power of two)" },
+	{ "files.failed_only", "files-failed-only", 0, OPT_BOOL, F(failed_only), 0, 0, NULL,
+	  "false", NULL, "only failed calls (filtered in the kernel)" },
+	{ "files.prefixes", "files-prefix", 0, OPT_STR, F(prefixes), 0, 0, NULL, "", "LIST",
+	  "only paths starting with one of these comma-separated prefixes (at most 8 of 63 bytes)" },
+	{ 0 }
+};
+#undef F
+
+static const struct config_section files_section = {
+	.name = "files", .opts = files_opts, .size = sizeof(struct files_config),
+};
+
 static const char *const drop_reasons[FILE_DROP_MAX + 1] = {
 	[FILE_DROP_RINGBUF_FULL] = "ringbuf_full",
 	[FILE_DROP_INFLIGHT_FULL] = "inflight_full",
 };
 
-static const char *const op_names[FILE_OP_MAX] = {
-	[FILE_OP_OPEN] = "open", [FILE_OP_UNLINK] = "unlink", [FILE_OP_RENAME] = "rename",
-};
-
 struct files_priv {
-	struct files_bpf *skel;
-	struct rb_reader *eb;
-	struct proc_cache *cache;
 	char prefixes[FILE_PREFIXES][FILE_PREFIX_LEN];
 	int nprefixes;
-	int64_t mono_to_real;
 	uint64_t events[FILE_OP_MAX][2];	/* by op, ok (0) / error (1) */
 	uint64_t errors[FILE_OP_MAX][ERRNO_SLOTS + 1];
-	uint64_t malformed, filtered;
+	uint64_t filtered;
 	char untraced[128];	/* syscalls without a tracepoint on this kernel */
 };
 
+/* What one event carries besides the record: its strings, and the paths
+ * resolved ("" when they could not be). */
 struct file_payload {
 	const struct sonde_file_event *e;
 	const char *path, *path2;	/* as passed */
-	const char *base, *base2;	/* leaf first, from the kernel; NULL: none */
-	char abs[FILE_PATH_MAX + 256], abs2[FILE_PATH_MAX + 256];	/* resolved; "" if not */
-	struct identity id;
+	char abs[FILE_PATH_MAX + 256], abs2[FILE_PATH_MAX + 256];
 };
 
 /* The directory a relative path of pid starts from: its cwd, or the
@@ -74,10 +89,9 @@ static int base_dir(uint32_t pid, uint32_t tid, int dfd, char *buf, size_t sz)
 /* Absolute form of path into out, or "" when it cannot be resolved: from
  * the directory the kernel read at the call, else (too deep, unreadable)
  * from /proc now, racing with the process. */
-static void resolve(const struct file_payload *pl, const char *path, const char *krev, int dfd,
+static void resolve(const struct sonde_file_event *e, const char *path, const char *krev, int dfd,
 		    char *out, size_t sz)
 {
-	const struct sonde_file_event *e = pl->e;
 	char base[FILE_PATH_MAX];
 
 	if (path[0] == '/') {
@@ -88,11 +102,8 @@ static void resolve(const struct file_payload *pl, const char *path, const char 
 	out[0] = '\0';
 	if (krev) {
 		fspath__unreverse(krev, base, sizeof(base));
-	} else if (base_dir(e->pid, e->tid, dfd, base, sizeof(base))) {
-		/* Gone already: the cwd the cache saw at exec is the best guess. */
-		if (dfd != AT_FDCWD || !pl->id.known || !pl->id.self.cwd[0])
-			return;
-		snprintf(base, sizeof(base), "%s", pl->id.self.cwd);
+	} else if (base_dir(e->task.pid, e->task.tid, dfd, base, sizeof(base))) {
+		return;
 	}
 	snprintf(out, sz, "%s/%s", base, path);
 	fspath__normalize(out);
@@ -107,88 +118,104 @@ static bool prefix_match(const struct files_priv *fp, const char *path)
 }
 
 /* "path" (absolute when resolvable) and "path_arg" when it differs. */
-static void write_path(struct json_writer *w, const char *key, const char *arg, const char *abs,
-		       bool unreadable)
+static void write_path(struct field_writer *w, const char *const keys[4], const char *arg,
+		       const char *abs, bool unreadable)
 {
-	char k[32];
-
-	jw__key(w, key);
-	jw__str(w, abs[0] ? abs : arg);
-	if (abs[0] && strcmp(abs, arg)) {
-		snprintf(k, sizeof(k), "%s_arg", key);
-		jw__key(w, k);
-		jw__str(w, arg);
-	}
-	if (!abs[0] && !unreadable) {
-		snprintf(k, sizeof(k), "%s_unresolved", key);
-		jw__key(w, k);
-		jw__bool(w, true);
-	}
-	if (unreadable) {
-		snprintf(k, sizeof(k), "%s_unreadable", key);
-		jw__key(w, k);
-		jw__bool(w, true);
-	}
+	fw__str(w, keys[0], abs[0] ? abs : arg);
+	if (abs[0] && strcmp(abs, arg))
+		fw__str(w, keys[1], arg);
+	if (!abs[0] && !unreadable)
+		fw__bool(w, keys[2], true);
+	if (unreadable)
+		fw__bool(w, keys[3], true);
 }
 
-static void file_fields(struct json_writer *w, const void *payload)
+static const char *const path_keys[4] = { "path", "path_arg", "path_unresolved", "path_unreadable" };
+static const char *const old_keys[4] = { "old_path", "old_path_arg", "old_path_unresolved",
+					 "old_path_unreadable" };
+static const char *const new_keys[4] = { "new_path", "new_path_arg", "new_path_unresolved",
+					 "new_path_unreadable" };
+
+/* A relative path neither the kernel nor /proc could place: the cwd the
+ * identity cache saw at exec is the best guess left. */
+static const char *late_abs(const struct event *ev, const char *path, const char *abs, int dfd,
+			    char *buf, size_t sz)
 {
-	const struct file_payload *pl = payload;
+	if (abs[0] || path[0] == '/' || dfd != AT_FDCWD || !ev->id || !ev->id->self.cwd[0])
+		return abs;
+	snprintf(buf, sz, "%s/%s", ev->id->self.cwd, path);
+	fspath__normalize(buf);
+	return buf;
+}
+
+static void file_fields(const struct event *ev, struct field_writer *w)
+{
+	const struct file_payload *pl = ev->payload;
 	const struct sonde_file_event *e = pl->e;
+	static char late[FILE_PATH_MAX + 256], late2[FILE_PATH_MAX + 256];
+	const char *abs = late_abs(ev, pl->path, pl->abs, e->dfd, late, sizeof(late));
 	char buf[256];
 
-	jw__key(w, "syscall"); jw__str(w, syscall__name(e->nr, buf, sizeof(buf)));
-	jw__key(w, "ret"); jw__i64(w, e->ret);
-	if (e->ret < 0) {
-		jw__key(w, "error"); jw__str(w, errno__name(-e->ret, buf, sizeof(buf)));
-	}
-	jw__key(w, "uid"); jw__u64(w, e->uid);
-	identity__write(w, &pl->id, true);
-	if (e->op == FILE_OP_RENAME) {
-		write_path(w, "old_path", pl->path, pl->abs, e->ev_flags & FILE_F_PATH_UNREADABLE);
-		write_path(w, "new_path", pl->path2, pl->abs2, e->ev_flags & FILE_F_PATH2_UNREADABLE);
+	fw__str(w, "syscall", syscall__name(e->nr, buf, sizeof(buf)));
+	fw__i64(w, "ret", e->ret);
+	if (e->ret < 0)
+		fw__str(w, "error", errname(-e->ret, buf, sizeof(buf)));
+	if (e->task.kind == FILE_OP_RENAME) {
+		const char *abs2 = late_abs(ev, pl->path2, pl->abs2, e->dfd2, late2, sizeof(late2));
+
+		write_path(w, old_keys, pl->path, abs, e->ev_flags & FILE_F_PATH_UNREADABLE);
+		write_path(w, new_keys, pl->path2, abs2, e->ev_flags & FILE_F_PATH2_UNREADABLE);
 		if (e->flags) {
 			fspath__rename_flags(e->flags, buf, sizeof(buf));
-			jw__key(w, "flags"); jw__str(w, buf);
+			fw__str(w, "flags", buf);
 		}
 	} else {
-		write_path(w, "path", pl->path, pl->abs, e->ev_flags & FILE_F_PATH_UNREADABLE);
+		write_path(w, path_keys, pl->path, abs, e->ev_flags & FILE_F_PATH_UNREADABLE);
 	}
-	if (e->ev_flags & (FILE_F_PATH_TRUNCATED | FILE_F_PATH2_TRUNCATED)) {
-		jw__key(w, "path_truncated"); jw__bool(w, true);
-	}
-	if (e->op == FILE_OP_OPEN) {
+	if (e->ev_flags & (FILE_F_PATH_TRUNCATED | FILE_F_PATH2_TRUNCATED))
+		fw__bool(w, "path_truncated", true);
+	if (e->task.kind == FILE_OP_OPEN) {
 		fspath__open_flags(e->flags, buf, sizeof(buf));
-		jw__key(w, "flags"); jw__str(w, buf);
+		fw__str(w, "flags", buf);
 		if (e->flags & (O_CREAT | __O_TMPFILE)) {
 			snprintf(buf, sizeof(buf), "%04o", e->mode & 07777);
-			jw__key(w, "mode"); jw__str(w, buf);
+			fw__str(w, "mode", buf);
 		}
-		if (e->ret >= 0) {
-			jw__key(w, "fd"); jw__i64(w, e->ret);
-		}
-	} else if (e->op == FILE_OP_UNLINK) {
-		jw__key(w, "dir"); jw__bool(w, e->flags & AT_REMOVEDIR);
+		if (e->ret >= 0)
+			fw__i64(w, "fd", e->ret);
+	} else if (e->task.kind == FILE_OP_UNLINK) {
+		fw__bool(w, "dir", e->flags & AT_REMOVEDIR);
 	}
 }
 
 /* opensnoop's columns: FD (or the error) and the path. */
-static void file_text(struct strbuf *sb, const void *payload)
+static void file_text(const struct event *ev, struct strbuf *sb)
 {
-	const struct file_payload *pl = payload;
+	const struct file_payload *pl = ev->payload;
 	const struct sonde_file_event *e = pl->e;
+	const char *p = pl->abs[0] ? pl->abs : pl->path;
 	char buf[32];
 
 	if (e->ret < 0)
-		sb__printf(sb, "%-7s ", errno__name(-e->ret, buf, sizeof(buf)));
-	else if (e->op == FILE_OP_OPEN)
+		sb__printf(sb, "%-7s ", errname(-e->ret, buf, sizeof(buf)));
+	else if (e->task.kind == FILE_OP_OPEN)
 		sb__printf(sb, "%-7lld ", (long long)e->ret);
 	else
 		sb__printf(sb, "%-7s ", "ok");
-	sb__puts(sb, pl->abs[0] ? pl->abs : pl->path);
-	if (e->op == FILE_OP_RENAME)
-		sb__printf(sb, " -> %s", pl->abs2[0] ? pl->abs2 : pl->path2);
+	sb__put_text(sb, p, strlen(p));
+	if (e->task.kind == FILE_OP_RENAME) {
+		p = pl->abs2[0] ? pl->abs2 : pl->path2;
+		sb__puts(sb, " -> ");
+		sb__put_text(sb, p, strlen(p));
+	}
 }
+
+static const struct event_kind file_kinds[] = {
+	[FILE_OP_OPEN - 1] = { "open", "FD/ERR  PATH", file_fields, file_text, EVENT_KIND_ARGS },
+	[FILE_OP_UNLINK - 1] = { "unlink", "RESULT  PATH", file_fields, file_text, EVENT_KIND_ARGS },
+	[FILE_OP_RENAME - 1] = { "rename", "RESULT  OLD -> NEW", file_fields, file_text, EVENT_KIND_ARGS },
+	{ 0 },
+};
 
 /* The event's strings (path, path2, base, base2; NULL when absent), each
  * checked to be NUL-terminated inside the record. */
@@ -209,31 +236,26 @@ static int strings(const struct sonde_file_event *e, size_t room, const char *st
 	return 0;
 }
 
-static int on_event(void *ctx, void *data, size_t size)
+static int files_record(struct collector *c, void *data, size_t size)
 {
-	struct files_priv *fp = ctx;
-	struct sonde_file_event *e = data;
+	struct files_priv *fp = c->priv;
+	const struct sonde_file_event *e = data;
 	static struct file_payload pl;	/* large: not on the stack */
-	char comm[SONDE_COMM_LEN + 1] = {};
 	const char *str[4];
 	bool failed;
 
-	if (size < FILE_EV_HDR_SIZE || e->op < FILE_OP_OPEN || e->op >= FILE_OP_MAX ||
+	if (size < FILE_EV_HDR_SIZE || e->task.kind < FILE_OP_OPEN || e->task.kind >= FILE_OP_MAX ||
 	    !e->path_len || strings(e, size - FILE_EV_HDR_SIZE, str)) {
-		fp->malformed++;
+		c->malformed++;
 		return 0;
 	}
 	pl.e = e;
 	pl.path = str[0];
 	pl.path2 = str[1] ? str[1] : "";
-	memcpy(comm, e->comm, SONDE_COMM_LEN);
-	identity__resolve(&pl.id, &(struct identity_hint){
-		.pid = e->pid, .ppid = e->ppid, .start_ns = e->start_ns,
-		.parent_start_ns = e->parent_start_ns, .cgroup_id = e->cgroup_id, .comm = comm });
-	resolve(&pl, pl.path, str[2], e->dfd, pl.abs, sizeof(pl.abs));
+	resolve(e, pl.path, str[2], e->dfd, pl.abs, sizeof(pl.abs));
 	pl.abs2[0] = '\0';
 	if (e->path2_len)
-		resolve(&pl, pl.path2, str[3], e->dfd2, pl.abs2, sizeof(pl.abs2));
+		resolve(e, pl.path2, str[3], e->dfd2, pl.abs2, sizeof(pl.abs2));
 	/* The kernel left relative paths and ones with ".." to us: match them
 	 * normalized. */
 	if ((e->ev_flags & FILE_F_MATCH_LATER) && fp->nprefixes &&
@@ -243,44 +265,30 @@ static int on_event(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	failed = e->ret < 0;
-	fp->events[e->op][failed]++;
+	fp->events[e->task.kind][failed]++;
 	if (failed)
-		fp->errors[e->op][-e->ret < ERRNO_SLOTS ? -e->ret : ERRNO_SLOTS]++;
-	memcpy(comm, e->comm, SONDE_COMM_LEN);
-	{
-		struct sonde_event ev = {
-			.time_ns = e->ts_ns + fp->mono_to_real, .type = op_names[e->op],
-			.pid = e->pid, .tid = e->tid, .comm = comm, .fields = file_fields,
-			.text = file_text, .payload = &pl,
-		};
-
-		events__emit(&ev);
-	}
+		fp->errors[e->task.kind][-e->ret < ERRNO_SLOTS ? -e->ret : ERRNO_SLOTS]++;
+	collector__emit(c, &e->task, NULL, &pl);
 	return 0;
 }
 
-static int files_probe(const struct features *feat, char *why, size_t why_sz)
+static int files_probe(struct features *feat, char *why, size_t why_sz)
 {
-	if (!features__has(feat, FEAT_TRACEPOINT)) {
-		snprintf(why, why_sz, "needs tracepoints: %s", feat->f[FEAT_TRACEPOINT].why);
-		return -EOPNOTSUPP;
-	}
-	if (!features__has(feat, FEAT_RINGBUF)) {
-		snprintf(why, why_sz, "needs the BPF ring buffer: %s", feat->f[FEAT_RINGBUF].why);
-		return -EOPNOTSUPP;
-	}
-	if (access(TRACEFS_SYSCALLS, F_OK)) {
+	int err = features__require(feat, FEAT_TRACEPOINT, why, why_sz) ?:
+		  features__require(feat, FEAT_RINGBUF, why, why_sz);
+
+	if (!err && access(TRACEFS_SYSCALLS, F_OK)) {
 		snprintf(why, why_sz, "no syscall tracepoints (%s: %s): the kernel needs "
 			 "CONFIG_FTRACE_SYSCALLS", TRACEFS_SYSCALLS, strerror(errno));
-		return -EOPNOTSUPP;
+		err = -EOPNOTSUPP;
 	}
-	return 0;
+	return err;
 }
 
 /* "a,b" -> prefixes; 0 or -EINVAL with the reason in why. */
 static int parse_prefixes(struct files_priv *fp, const char *list, char *why, size_t why_sz)
 {
-	char copy[sizeof(((struct sonde_config *)0)->files.prefixes)], *save, *tok;
+	char copy[sizeof(((struct files_config *)0)->prefixes)], *save, *tok;
 
 	snprintf(copy, sizeof(copy), "%s", list);
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -300,12 +308,12 @@ static int parse_prefixes(struct files_priv *fp, const char *list, char *why, si
 
 /* Leaves out the syscalls this kernel has no tracepoint for (openat2
  * before 5.6), saying which. */
-static void select_programs(struct files_priv *fp)
+static void select_programs(struct collector *c, struct files_priv *fp)
 {
 	struct bpf_program *prog;
 	char path[256];
 
-	bpf_object__for_each_program(prog, fp->skel->obj) {
+	bpf_object__for_each_program(prog, c->obj) {
 		const char *name = strchr(bpf_program__name(prog), '_') + 1;
 
 		snprintf(path, sizeof(path), TRACEFS_SYSCALLS "/sys_enter_%s", name);
@@ -319,8 +327,10 @@ static void select_programs(struct files_priv *fp)
 	}
 }
 
-static int files_start(struct collector *c, const struct sonde_config *cfg, struct loop *loop)
+static int files_configure(struct collector *c)
 {
+	const struct files_config *cfg = c->cfg;
+	struct files_bpf *skel = c->skel;
 	struct files_priv *fp = calloc(1, sizeof(*fp));
 	int err;
 
@@ -328,38 +338,21 @@ static int files_start(struct collector *c, const struct sonde_config *cfg, stru
 		return -ENOMEM;
 	c->priv = fp;
 	c->hook = "tracepoint";
-	fp->mono_to_real = events__mono_to_real();
-	err = parse_prefixes(fp, cfg->files.prefixes, c->why, sizeof(c->why));
+	err = parse_prefixes(fp, cfg->prefixes, c->why, sizeof(c->why));
 	if (err)
 		return err;
-	fp->cache = identity__get(cfg);
-	fp->skel = files_bpf__open();
-	if (!fp->cache || !fp->skel)
-		return -ENOMEM;
-	c->obj = fp->skel->obj;
-	select_programs(fp);
-	rb_reader__set_size(fp->skel->maps.events, cfg->files.ringbuf_bytes);
-	fp->skel->rodata->failed_only = cfg->files.failed_only;
-	fp->skel->rodata->nprefixes = fp->nprefixes;
-	memcpy((void *)fp->skel->rodata->prefixes, fp->prefixes, sizeof(fp->prefixes));
-	err = filter__apply(fp->skel->rodata, &cfg->filter, c->why, sizeof(c->why));
-	if (err)
-		return err;
-	err = files_bpf__load(fp->skel);
-	if (err) {
-		snprintf(c->why, sizeof(c->why), "loading programs: %s", strerror(-err));
-		return err;
-	}
-	fp->eb = rb_reader__open(fp->skel->maps.events, on_event, fp, loop);
-	if (!fp->eb) {
-		snprintf(c->why, sizeof(c->why), "ring buffer: %s", strerror(errno));
-		return -errno;
-	}
-	err = files_bpf__attach(fp->skel);
-	if (err) {
-		snprintf(c->why, sizeof(c->why), "attaching: %s", strerror(-err));
-		return err;
-	}
+	select_programs(c, fp);
+	collector__size_ringbuf(c, cfg->ringbuf_bytes);
+	skel->rodata->failed_only = cfg->failed_only;
+	skel->rodata->nprefixes = fp->nprefixes;
+	memcpy((void *)skel->rodata->prefixes, fp->prefixes, sizeof(fp->prefixes));
+	return 0;
+}
+
+static int files_started(struct collector *c)
+{
+	struct files_priv *fp = c->priv;
+
 	if (fp->untraced[0])
 		snprintf(c->why, sizeof(c->why), "not traced (no tracepoint on this kernel):%s",
 			 fp->untraced);
@@ -368,17 +361,7 @@ static int files_start(struct collector *c, const struct sonde_config *cfg, stru
 
 static void files_stop(struct collector *c)
 {
-	struct files_priv *fp = c->priv;
-
-	if (!fp)
-		return;
-	if (fp->eb)
-		rb_reader__drain(fp->eb);	/* deliver what is queued */
-	rb_reader__free(fp->eb);
-	files_bpf__destroy(fp->skel);
-	if (fp->cache)
-		identity__put();
-	free(fp);
+	free(c->priv);
 }
 
 static int files_collect(struct collector *c, struct metrics_writer *w)
@@ -386,71 +369,67 @@ static int files_collect(struct collector *c, struct metrics_writer *w)
 	struct files_priv *fp = c->priv;
 	char buf[32];
 
-	rb_reader__drain(fp->eb);
-	mw__family(w, "sonde_file_events_total", "counter",
+	collector__drain(c);
+	mw__family(w, "sonde_file_events_total", METRIC_COUNTER,
 		   "File events delivered, by operation and result.");
 	for (int op = FILE_OP_OPEN; op < FILE_OP_MAX; op++) {
-		mw__sample_u64(w, "sonde_file_events_total",
-			       LABELS({ "op", op_names[op] }, { "result", "ok" }), fp->events[op][0]);
-		mw__sample_u64(w, "sonde_file_events_total",
-			       LABELS({ "op", op_names[op] }, { "result", "error" }), fp->events[op][1]);
+		const char *name = file_kinds[op - 1].name;
+
+		mw__sample_u64(w, "sonde_file_events_total", LABELS({ "op", name }, { "result", "ok" }),
+			       fp->events[op][0]);
+		mw__sample_u64(w, "sonde_file_events_total", LABELS({ "op", name }, { "result", "error" }),
+			       fp->events[op][1]);
 	}
-	mw__family(w, "sonde_file_errors_total", "counter", "Failed file calls, by operation and errno.");
+	mw__family(w, "sonde_file_errors_total", METRIC_COUNTER,
+		   "Failed file calls, by operation and errno.");
 	for (int op = FILE_OP_OPEN; op < FILE_OP_MAX; op++)
 		for (int err = 1; err <= ERRNO_SLOTS; err++)
 			if (fp->errors[op][err])
 				mw__sample_u64(w, "sonde_file_errors_total",
-					       LABELS({ "op", op_names[op] },
+					       LABELS({ "op", file_kinds[op - 1].name },
 						      { "errno", err == ERRNO_SLOTS ? "other" :
-								 errno__name(err, buf, sizeof(buf)) }),
+								 errname(err, buf, sizeof(buf)) }),
 					       fp->errors[op][err]);
-	mw__family(w, "sonde_file_events_filtered_total", "counter",
+	mw__family(w, "sonde_file_events_filtered_total", METRIC_COUNTER,
 		   "Events with a relative path dropped by files.prefixes once resolved.");
 	mw__sample_u64(w, "sonde_file_events_filtered_total", NO_LABELS, fp->filtered);
 	return 0;
 }
 
 /* Selftest: this process opens a path that cannot exist and one that does. */
-struct st_sink {
-	struct sink sink;
-	const char *missing;
+struct st_seen {
+	char missing[64];
 	bool saw_missing, saw_existing;
 };
 
-static int st_emit(struct sink *s, const struct sonde_event *ev)
+static void st_event(void *ctx, const struct event *ev)
 {
-	struct st_sink *st = (struct st_sink *)s;
+	struct st_seen *st = ctx;
 	const struct file_payload *pl = ev->payload;
 
-	if (ev->pid != (uint32_t)getpid() || strcmp(ev->type, "open"))
-		return 0;
+	if (pl->e->task.pid != (uint32_t)getpid() || pl->e->task.kind != FILE_OP_OPEN)
+		return;
 	if (!strcmp(pl->path, st->missing) && pl->e->ret == -ENOENT)
 		st->saw_missing = true;
 	/* Relative to a dirfd on another mount: the kernel's walk of the
 	 * base directory must cross from procfs to the root file system. */
 	if (!strcmp(pl->path, "self/stat") && !strcmp(pl->abs, "/proc/self/stat") && pl->e->ret >= 0)
 		st->saw_existing = true;
-	return 0;
 }
 
 static int st_done(void *ctx)
 {
-	const struct st_sink *st = ctx;
+	const struct st_seen *st = ctx;
 
 	return st->saw_missing && st->saw_existing;
 }
 
-static int files_selftest(struct collector *c, char *msg, size_t sz)
+static void st_workload(void *ctx)
 {
-	struct files_priv *fp = c->priv;
-	struct st_sink st = { .sink = { .name = "selftest", .emit = st_emit } };
-	char missing[64];
+	struct st_seen *st = ctx;
 	int fd, dfd;
 
-	snprintf(missing, sizeof(missing), "/sonde-selftest-missing-%d", getpid());
-	st.missing = missing;
-	events__add_sink(&st.sink);
-	fd = open(missing, O_RDONLY);
+	fd = open(st->missing, O_RDONLY);
 	if (fd >= 0)
 		close(fd);
 	dfd = open("/proc", O_RDONLY | O_DIRECTORY);
@@ -459,29 +438,39 @@ static int files_selftest(struct collector *c, char *msg, size_t sz)
 		close(fd);
 	if (dfd >= 0)
 		close(dfd);
-	rb_reader__drain_until(fp->eb, st_done, &st, 500);
-	events__remove_sink(&st.sink);
-	if (!st.saw_missing || !st.saw_existing) {
-		snprintf(msg, sz, "open of %s (ENOENT) %s, openat(/proc fd, self/stat) as /proc/self/stat %s", missing,
-			 st.saw_missing ? "seen" : "missing", st.saw_existing ? "seen" : "missing");
+}
+
+static int files_selftest(struct collector *c, char *msg, size_t sz)
+{
+	struct st_seen st = {};
+
+	snprintf(st.missing, sizeof(st.missing), "/sonde-selftest-missing-%d", getpid());
+	if (!collector__watch(c, st_event, st_workload, st_done, &st, 500)) {
+		snprintf(msg, sz, "open of %s (ENOENT) %s, openat(/proc fd, self/stat) as /proc/self/stat %s",
+			 st.missing, st.saw_missing ? "seen" : "missing",
+			 st.saw_existing ? "seen" : "missing");
 		return -EBADMSG;
 	}
 	snprintf(msg, sz, "a failed open (ENOENT) and an openat by dirfd (resolved across a mount) seen");
 	return 0;
 }
 
-static const char *const event_types[] = { "open", "unlink", "rename", NULL };
+static void *files_open(void) { return files_bpf__open(); }
 
 const struct collector_ops files_collector = {
 	.name = "files",
-	.event_types = event_types,
-	.text_header = "FD/ERR  PATH",
 	.summary = "open, unlink and rename calls with paths and results (syscall tracepoints)",
-	.elf_bytes = files_bpf__elf_bytes,
+	.config = &files_section,
+	.kinds = file_kinds,
 	.drop_reasons = drop_reasons,
-	.selftest = files_selftest,
+	.open = files_open,
+	.elf_bytes = files_bpf__elf_bytes,
+	.ringbuf = "events",
+	.on_record = files_record,
 	.probe = files_probe,
-	.start = files_start,
+	.configure = files_configure,
+	.started = files_started,
 	.collect = files_collect,
 	.stop = files_stop,
+	.selftest = files_selftest,
 };

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Syscall counts, failures by errno and latency: user side of
  * bpf/syscalls.bpf.c. */
 #include <errno.h>
@@ -11,10 +12,13 @@
 #include <bpf/libbpf.h>
 #include "collectors/sc_window.h"
 #include "collectors/syscalls.h"
+#include "core/attach.h"
 #include "core/bpfmap.h"
-#include "core/filter.h"
-#include "lib/hist.h"
 #include "core/log.h"
+#include "lib/bits.h"
+#include "lib/errname.h"
+#include "lib/hist.h"
+#include "lib/metrics.h"
 #include "lib/syscall_table.h"
 #include "lib/vec.h"
 #include "sonde/syscalls.h"
@@ -31,15 +35,50 @@ static const char *const drop_reasons[SC_DROP_MAX + 1] = {
 	[SC_DROP_COMM_FULL] = "comm_table_full",
 };
 
-/* Hook flavours, best first; each needs its two programs. */
+/* Hook flavours, best first, each with its two programs: the one list of
+ * them (options, selftests and the kernel matrix read it from here). */
+#define SC_FLAVOURS(X)					\
+	X(tp_btf, FEAT_TP_BTF, btf)			\
+	X(raw_tp, FEAT_RAW_TP, raw)			\
+	X(tracepoint, FEAT_TRACEPOINT, tp)
+#define FLAVOUR(hook, feat, sfx) { #hook, feat, "sys_enter_" #sfx, "sys_exit_" #sfx },
+#define HOOK_NAME(hook, feat, sfx) #hook,
 static const struct {
 	const char *hook;
 	enum feature_id feat;
 	const char *enter, *exit;
-} flavours[] = {
-	{ "tp_btf", FEAT_TP_BTF, "sys_enter_btf", "sys_exit_btf" },
-	{ "raw_tp", FEAT_RAW_TP, "sys_enter_raw", "sys_exit_raw" },
-	{ "tracepoint", FEAT_TRACEPOINT, "sys_enter_tp", "sys_exit_tp" },
+} flavours[] = { SC_FLAVOURS(FLAVOUR) };
+#define NFLAVOURS (sizeof(flavours) / sizeof(flavours[0]))
+/* syscalls.hook: "auto", then the flavours; ops.hooks is the same past "auto". */
+static const char *const hook_choices[] = { "auto", SC_FLAVOURS(HOOK_NAME) NULL };
+
+struct syscalls_config {
+	long max_keys, max_errors, max_comms, latency_sample, inflight_slots;
+	int hook;	/* index in hook_choices: 0 auto */
+};
+
+#define F(f) OPT_FIELD(struct syscalls_config, f)
+static const struct opt sc_opts[] = {
+	{ "syscalls.hook", "syscalls-hook", 0, OPT_ENUM, F(hook), 0, 0, hook_choices, "auto",
+	  "HOOK", "auto (best available), tp_btf, raw_tp or tracepoint" },
+	{ "syscalls.max_keys", "syscalls-max-keys", 0, OPT_INT, F(max_keys), 64, 1 << 20,
+	  NULL, "10240", "N", "(syscall, process name) pairs counted in the kernel" },
+	{ "syscalls.max_errors", "syscalls-max-errors", 0, OPT_INT, F(max_errors), 64,
+	  1 << 20, NULL, "4096", "N", "(syscall, errno, process name) triples counted" },
+	{ "syscalls.max_comms", "syscalls-max-comms", 0, OPT_INT, F(max_comms), 16,
+	  1 << 20, NULL, "1024", "N", "distinct process names; later ones count as comm=\"other\"" },
+	{ "syscalls.latency_sample", "syscalls-latency-sample", 0, OPT_INT,
+	  F(latency_sample), 1, 1 << 16, NULL, "16", "N",
+	  "time 1/N of calls for the latency histogram: in windows of 1000/N ms a second (tp_btf, 5.15+), else 1 in N at random (1: every call)" },
+	{ "syscalls.inflight_slots", "syscalls-inflight-slots", 0, OPT_INT,
+	  F(inflight_slots), 64, 1 << 22, NULL, "32768", "N",
+	  "per-thread slots for latency (rounded up to a power of two)" },
+	{ 0 }
+};
+#undef F
+
+static const struct config_section sc_section = {
+	.name = "syscalls", .opts = sc_opts, .size = sizeof(struct syscalls_config),
 };
 
 /* id -> name, rebuilt from the comm_ids map on every read. */
@@ -60,30 +99,26 @@ static int cmp_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int names__load(struct names *nm, const struct bpf_map *map)
+/* comm_ids values are one __u32 each: read as stored, not summed words. */
+static int name_cb(void *ctx, const void *key, int cpu, const void *val)
 {
-	int fd = bpf_map__fd(map);
-	struct sc_comm k, next;
-	void *prev = NULL;
+	struct names *nm = ctx;
+	struct comm_name cn = {};
+
+	memcpy(&cn.id, val, sizeof(cn.id));
+	memcpy(cn.comm, ((const struct sc_comm *)key)->comm, SONDE_COMM_LEN);
+	return VEC_PUSH(nm->v, nm->n, nm->cap, cn);
+}
+
+static int names__load(struct names *nm, const struct bpfmap *map)
+{
+	int err;
 
 	nm->n = 0;
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		__u32 id;
-
-		k = next;
-		prev = &k;
-		struct comm_name cn = {};
-
-		if (bpf_map_lookup_elem(fd, &k, &id))
-			continue;
-		cn.id = id;
-		memcpy(cn.comm, k.comm, SONDE_COMM_LEN);
-		if (VEC_PUSH(nm->v, nm->n, nm->cap, cn))
-			return -ENOMEM;
-	}
-	if (nm->n > 1)
+	err = bpfmap__for_each_cpu(map, name_cb, nm);
+	if (!err && nm->n > 1)
 		qsort(nm->v, nm->n, sizeof(*nm->v), cmp_id);
-	return 0;
+	return err;
 }
 
 static const char *names__get(const struct names *nm, __u32 id)
@@ -97,116 +132,125 @@ static const char *names__get(const struct names *nm, __u32 id)
 }
 
 struct sc_priv {
-	struct syscalls_bpf *skel;
+	struct bpfmap counts, count_cache, errors, hists, comm_ids;
 	struct names names;
 	struct sc_window *win;	/* latency windows, when used */
-	struct loop *loop;
+	unsigned sample;
+	bool windowed;
 };
 
 /* How often a latency window opens. */
 #define WINDOW_PERIOD_MS 1000
 
-static int sc_probe(const struct features *feat, char *why, size_t why_sz)
+static int sc_probe(struct features *feat, char *why, size_t why_sz)
 {
 	size_t n = 0;
 
-	for (unsigned i = 0; i < sizeof(flavours) / sizeof(flavours[0]); i++) {
+	for (unsigned i = 0; i < NFLAVOURS; i++) {
 		if (features__has(feat, flavours[i].feat))
 			return 0;
 		n += snprintf(why + n, n < why_sz ? why_sz - n : 0, "%s%s: %s", i ? "; " : "",
-			      flavours[i].hook, feat->f[flavours[i].feat].why);
+			      flavours[i].hook, features__why(feat, flavours[i].feat));
 	}
 	return -EOPNOTSUPP;
 }
 
-static unsigned pow2_at_least(unsigned long v)
+/* The flavour to use: the one a selftest forces, the configured one, or
+ * the best this kernel has; -1 with the reason in why. */
+static int pick_flavour(struct collector *c, const struct syscalls_config *cfg)
 {
-	unsigned p = 1;
+	int f = cfg->hook - 1;
 
-	while (p < v && p < (1u << 30))
-		p <<= 1;
-	return p;
+	for (unsigned i = 0; c->force_hook && i < NFLAVOURS; i++)
+		if (!strcmp(flavours[i].hook, c->force_hook))
+			f = i;
+	if (f >= 0) {
+		if (features__has(c->rt->feat, flavours[f].feat))
+			return f;
+		snprintf(c->why, sizeof(c->why), "syscalls.hook=%s: %s", flavours[f].hook,
+			 features__why(c->rt->feat, flavours[f].feat));
+		return -1;
+	}
+	for (unsigned i = 0; i < NFLAVOURS; i++)
+		if (features__has(c->rt->feat, flavours[i].feat))
+			return i;
+	return -1;
 }
 
-static int sc_start(struct collector *c, const struct sonde_config *cfg, struct loop *loop)
+static int sc_configure(struct collector *c)
 {
-	struct syscalls_bpf *skel;
+	const struct syscalls_config *cfg = c->cfg;
+	struct syscalls_bpf *skel = c->skel;
 	struct bpf_program *prog;
-	struct sc_priv *p;
-	unsigned slots = pow2_at_least(cfg->syscalls.inflight_slots);
-	unsigned sample = pow2_at_least(cfg->syscalls.latency_sample);
-	bool windowed;
-	int err, f = -1;
+	unsigned slots = pow2_roundup(cfg->inflight_slots, 1UL << 30);
+	struct sc_priv *p = calloc(1, sizeof(*p));
+	int f = pick_flavour(c, cfg);
 
-	if (c->hook_override || cfg->syscalls.hook) {
-		f = (c->hook_override ?: cfg->syscalls.hook) - 1;
-		if (!features__has(c->feat, flavours[f].feat)) {
-			snprintf(c->why, sizeof(c->why), "syscalls.hook=%s: %s", flavours[f].hook,
-				 c->feat->f[flavours[f].feat].why);
-			return -EOPNOTSUPP;
-		}
-	}
-	for (unsigned i = 0; i < sizeof(flavours) / sizeof(flavours[0]) && f < 0; i++)
-		if (features__has(c->feat, flavours[i].feat))
-			f = i;
-	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	c->priv = p;
-	skel = p->skel = syscalls_bpf__open();
-	if (!skel)
-		return -errno;
-	c->obj = skel->obj;
+	if (f < 0)
+		return -EOPNOTSUPP;
 	c->hook = flavours[f].hook;
+	p->sample = pow2_roundup(cfg->latency_sample, 1UL << 30);
 	/* Timing 1 call in N: on tp_btf, where exits can be counted at the
 	 * task's exit, the entry program runs for 1/N of each second rather
 	 * than on every call to pick one in N (about a third of sonde's cost
 	 * per syscall). Elsewhere it counts down to a random call. */
-	windowed = sample > 1 && f == 0 && sc_window__supported();
-	bpf_object__for_each_program(prog, skel->obj) {
+	p->windowed = p->sample > 1 && f == 0 && sc_window__supported();
+	bpf_object__for_each_program(prog, c->obj) {
 		const char *name = bpf_program__name(prog);
 
 		bpf_program__set_autoload(prog, !strcmp(name, flavours[f].enter) ||
 						!strcmp(name, flavours[f].exit) ||
-						(windowed && prog == skel->progs.sc_task_exit));
+						(p->windowed && prog == skel->progs.sc_task_exit));
 	}
-	if (windowed)
+	/* Attached by the window, not with the others. */
+	if (p->windowed)
 		bpf_program__set_autoattach(skel->progs.sys_enter_btf, false);
 	bpf_map__set_max_entries(skel->maps.threads, slots);
-	bpf_map__set_max_entries(skel->maps.comm_ids, cfg->syscalls.max_comms);
-	bpf_map__set_max_entries(skel->maps.counts, cfg->syscalls.max_keys);
-	bpf_map__set_max_entries(skel->maps.errors, cfg->syscalls.max_errors);
+	bpf_map__set_max_entries(skel->maps.comm_ids, cfg->max_comms);
+	bpf_map__set_max_entries(skel->maps.counts, cfg->max_keys);
+	bpf_map__set_max_entries(skel->maps.errors, cfg->max_errors);
 	skel->rodata->slot_mask = slots - 1;
-	skel->rodata->sample_mask = windowed ? 0 : sample - 1;
-	skel->rodata->enter_counts_exits = !windowed;
+	skel->rodata->sample_mask = p->windowed ? 0 : p->sample - 1;
+	skel->rodata->enter_counts_exits = !p->windowed;
 	skel->rodata->nr_cpus = libbpf_num_possible_cpus();
 	skel->rodata->nr_exit = syscall__nr("exit");
 	skel->rodata->nr_exit_group = syscall__nr("exit_group");
-	err = filter__apply(skel->rodata, &cfg->filter, c->why, sizeof(c->why));
-	if (err)
+	return 0;
+}
+
+static int sc_started(struct collector *c)
+{
+	struct syscalls_bpf *skel = c->skel;
+	struct sc_priv *p = c->priv;
+	struct attach_spec spec = { .kind = ATTACH_TP_BTF, .raw_tp = { "sys_enter" } };
+	struct attach *a;
+	int err;
+
+	err = bpfmap__from(&p->counts, skel->maps.counts) ?:
+	      bpfmap__from(&p->count_cache, skel->maps.count_cache) ?:
+	      bpfmap__from(&p->errors, skel->maps.errors) ?:
+	      bpfmap__from(&p->hists, skel->maps.hists) ?:
+	      bpfmap__from(&p->comm_ids, skel->maps.comm_ids);
+	if (err || !p->windowed)
 		return err;
-	err = syscalls_bpf__load(skel);
-	if (err) {
-		snprintf(c->why, sizeof(c->why), "loading programs (%s): %s", c->hook, strerror(-err));
-		return err;
+	a = attach_set__add(c->as, skel->progs.sys_enter_btf, -1, NULL, &spec);
+	if (!a)
+		return -ENOMEM;
+	if (attach__err(a)) {
+		snprintf(c->why, sizeof(c->why), "attaching sys_enter_btf: %s", attach__why(a));
+		return attach__err(a);
 	}
-	err = syscalls_bpf__attach(skel);
-	if (err) {
-		snprintf(c->why, sizeof(c->why), "attaching %s programs: %s", c->hook, strerror(-err));
-		return err;
+	p->win = sc_window__start(a, p->sample, WINDOW_PERIOD_MS, c->rt->loop);
+	if (!p->win) {
+		snprintf(c->why, sizeof(c->why), "latency window: %s", strerror(errno));
+		return -errno;
 	}
-	if (windowed) {
-		p->loop = loop;
-		p->win = sc_window__start(skel->progs.sys_enter_btf, sample, WINDOW_PERIOD_MS, loop);
-		if (!p->win) {
-			err = -errno;
-			snprintf(c->why, sizeof(c->why), "latency window: %s", strerror(errno));
-		} else {
-			pr_info("syscalls: latency timed in windows, %u ms of every %u", WINDOW_PERIOD_MS / sample,
-				WINDOW_PERIOD_MS);
-		}
-	}
-	return err;
+	pr_info("syscalls: latency timed in windows, %u ms of every %u", WINDOW_PERIOD_MS / p->sample,
+		WINDOW_PERIOD_MS);
+	return 0;
 }
 
 static void sc_stop(struct collector *c)
@@ -215,8 +259,7 @@ static void sc_stop(struct collector *c)
 
 	if (!p)
 		return;
-	sc_window__stop(p->win, p->loop);
-	syscalls_bpf__destroy(p->skel);
+	sc_window__stop(p->win);
 	free(p->names.v);
 	free(p);
 }
@@ -287,10 +330,10 @@ static int err_cb(void *ctx, const void *key, const uint64_t *val, size_t nwords
 /* Totals per sc_key; the hash is read before the cache (see sc_cache_ent). */
 static int read_counts(struct sc_priv *p, struct kvsum *counts)
 {
-	int err = names__load(&p->names, p->skel->maps.comm_ids);
+	int err = names__load(&p->names, &p->comm_ids);
 
-	err = err ?: bpfmap__for_each(p->skel->maps.counts, count_cb, counts);
-	err = err ?: bpfmap__for_each_cpu(p->skel->maps.count_cache, cache_cb, counts);
+	err = err ?: bpfmap__for_each(&p->counts, count_cb, counts);
+	err = err ?: bpfmap__for_each_cpu(&p->count_cache, cache_cb, counts);
 	kvsum__finish(counts);
 	return err;
 }
@@ -302,7 +345,7 @@ int syscalls__for_each(struct collector *c, sc_row_fn fn, void *ctx)
 	int err;
 
 	err = read_counts(p, &counts);
-	err = err ?: bpfmap__for_each(p->skel->maps.errors, err_cb, &errs);
+	err = err ?: bpfmap__for_each(&p->errors, err_cb, &errs);
 	kvsum__finish(&errs);
 	for (size_t i = 0; !err && i < counts.n; i++) {
 		__u32 k = counts.e[i].key;
@@ -328,7 +371,7 @@ int syscalls__hist(struct collector *c, unsigned nr, uint64_t *slots, uint64_t *
 
 	if (nr >= SC_NR_MAX)
 		return -ERANGE;
-	err = bpfmap__lookup(p->skel->maps.hists, &nr, v, SC_HIST_SLOTS + 1);
+	err = bpfmap__lookup(&p->hists, &nr, v, SC_HIST_SLOTS + 1);
 	if (err)
 		return err;
 	memcpy(slots, v, sizeof(uint64_t) * SC_HIST_SLOTS);
@@ -354,7 +397,7 @@ static int emit_error(void *ctx, const void *key, const uint64_t *val, size_t nw
 
 	mw__sample_u64(w->mw, "sonde_syscall_errors_total",
 		       LABELS({ "syscall", sc_name(k->key & (SC_NR_MAX - 1), nb, sizeof(nb)) },
-			      { "errno", errno__name(k->err, eb, sizeof(eb)) },
+			      { "errno", errname(k->err, eb, sizeof(eb)) },
 			      { "comm", names__get(&w->p->names, k->key >> SC_NR_BITS) }),
 		       val[0]);
 	return 0;
@@ -382,7 +425,7 @@ static int sc_collect(struct collector *c, struct metrics_writer *mw)
 	int err;
 
 	err = read_counts(p, &counts);
-	mw__family(mw, "sonde_syscalls_total", "counter",
+	mw__family(mw, "sonde_syscalls_total", METRIC_COUNTER,
 		   "Syscalls made, by syscall and process name.");
 	for (size_t i = 0; i < counts.n; i++) {
 		__u32 k = counts.e[i].key;
@@ -393,16 +436,14 @@ static int sc_collect(struct collector *c, struct metrics_writer *mw)
 			       counts.e[i].v);
 	}
 	free(counts.e);
-	mw__family(mw, "sonde_syscall_errors_total", "counter",
+	mw__family(mw, "sonde_syscall_errors_total", METRIC_COUNTER,
 		   "Syscalls that returned an error, by syscall, errno and process name.");
-	err = err ?: bpfmap__for_each(p->skel->maps.errors, emit_error, &w);
-	mw__family(mw, "sonde_syscall_duration_seconds", "histogram",
+	err = err ?: bpfmap__for_each(&p->errors, emit_error, &w);
+	mw__family(mw, "sonde_syscall_duration_seconds", METRIC_HISTOGRAM,
 		   "Time from syscall entry to exit, by syscall (1 in syscalls.latency_sample calls).");
-	err = err ?: bpfmap__for_each(p->skel->maps.hists, emit_hist, mw);
+	err = err ?: bpfmap__for_each(&p->hists, emit_hist, mw);
 	return err;
 }
-
-static const char *const hook_names[] = { "tp_btf", "raw_tp", "tracepoint", NULL };
 
 struct selftest_find {
 	unsigned nr;
@@ -420,8 +461,6 @@ static void selftest_row(void *ctx, const struct sc_row *r)
 	}
 }
 
-/* 1000 getppid and 100 failing close calls from this process: exactly
- * those must be counted, under this process's name. */
 /* 1000 getppid and 100 failing close in this process, and a child that
  * leaves by exit_group, which never returns: counted at entry, or at the
  * task's exit when the entry program runs in latency windows. */
@@ -462,19 +501,24 @@ static int sc_selftest(struct collector *c, char *msg, size_t sz)
 		return -EBADMSG;
 	}
 	snprintf(msg, sz, "1000 getppid, 100 failed close and a child's exit_group counted exactly%s",
-		 ((struct sc_priv *)c->priv)->win ? " (latency windows)" : "");
+		 ((struct sc_priv *)c->priv)->windowed ? " (latency windows)" : "");
 	return 0;
 }
+
+static void *sc_open(void) { return syscalls_bpf__open(); }
 
 const struct collector_ops syscalls_collector = {
 	.name = "syscalls",
 	.summary = "syscall counts, errors by errno and latency histograms (raw_syscalls)",
-	.elf_bytes = syscalls_bpf__elf_bytes,
-	.hooks = hook_names,
-	.selftest = sc_selftest,
+	.config = &sc_section,
+	.hooks = hook_choices + 1,
 	.drop_reasons = drop_reasons,
+	.open = sc_open,
+	.elf_bytes = syscalls_bpf__elf_bytes,
 	.probe = sc_probe,
-	.start = sc_start,
+	.configure = sc_configure,
+	.started = sc_started,
 	.collect = sc_collect,
 	.stop = sc_stop,
+	.selftest = sc_selftest,
 };

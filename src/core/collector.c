@@ -1,30 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "core/attach.h"
 #include "core/bpfmap.h"
+#include "core/bus.h"
 #include "core/collector.h"
+#include "core/host.h"
 #include "core/log.h"
-
-extern const struct collector_ops syscalls_collector;
-extern const struct collector_ops proc_collector;
-extern const struct collector_ops files_collector;
-
-const struct collector_ops *const collector_registry[] = {
-	&syscalls_collector,
-	&proc_collector,
-	&files_collector,
-	NULL,
-};
-
-const struct collector_ops *collector__find(const char *name)
-{
-	for (int i = 0; collector_registry[i]; i++)
-		if (!strcmp(collector_registry[i]->name, name))
-			return collector_registry[i];
-	return NULL;
-}
+#include "core/rb_reader.h"
 
 const char *collector__state_str(enum collector_state s)
 {
@@ -33,31 +21,184 @@ const char *collector__state_str(enum collector_state s)
 	return names[s];
 }
 
-int collector__start(struct collector *c, const struct sonde_config *cfg, struct loop *loop)
+static double now_ms(void)
 {
-	struct timespec a, b;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+int collector__set_rodata(struct collector *c, const char *name, const void *val, size_t sz)
+{
+	struct btf *btf = bpf_object__btf(c->obj);
+	struct bpf_map *map = bpf_object__find_map_by_name(c->obj, ".rodata");
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *t;
+	size_t size;
+	char *data;
+	int id;
+
+	id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -ENOENT;
+	data = map ? (char *)bpf_map__initial_value(map, &size) : NULL;
+	if (id < 0 || !data)
+		return -ENOENT;
+	t = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(t);
+	for (int i = 0; i < btf_vlen(t); i++, vs++) {
+		const struct btf_type *var = btf__type_by_id(btf, vs->type);
+
+		if (strcmp(btf__name_by_offset(btf, var->name_off), name))
+			continue;
+		if (vs->size != sz || vs->offset + sz > size)
+			return -EINVAL;
+		memcpy(data + vs->offset, val, sz);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* The process filters (sonde.bpf.h: filter_tgid, filter_cgroup,
+ * filter_comm), which every object has. */
+static int apply_filter(struct collector *c)
+{
+	const struct filter_config *f = &c->config->filter;
+	__u32 tgid = f->pid;
+	char comm[16] = {};
+	bool by_comm = f->comm[0];
 	int err;
 
-	if (c->ops->probe && c->ops->probe(c->feat, c->why, sizeof(c->why))) {
+	err = collector__set_rodata(c, "filter_tgid", &tgid, sizeof(tgid));
+	if (by_comm) {
+		memcpy(comm, f->comm, strnlen(f->comm, sizeof(comm) - 1));
+		err = err ?: collector__set_rodata(c, "filter_by_comm", &by_comm, sizeof(by_comm));
+		err = err ?: collector__set_rodata(c, "filter_comm", comm, sizeof(comm));
+	}
+	if (!err && f->cgroup[0]) {
+		long long id = host__cgroup_id(f->cgroup);
+		__u64 cg = id;
+
+		if (id < 0) {
+			snprintf(c->why, sizeof(c->why), "cgroup filter '%.160s': %s%s", f->cgroup,
+				 strerror((int)-id), id == -ENOTDIR ? " (not a cgroup v2 directory)" : "");
+			return (int)id;
+		}
+		err = collector__set_rodata(c, "filter_cgroup", &cg, sizeof(cg));
+	}
+	if (err)
+		snprintf(c->why, sizeof(c->why), "its BPF object has no process filter (%s)",
+			 strerror(-err));
+	return err;
+}
+
+static int on_ring_record(void *ctx, void *data, size_t size)
+{
+	struct collector *c = ctx;
+
+	return c->ops->on_record(c, data, size);
+}
+
+static void drain_source(void *ctx)
+{
+	collector__drain(ctx);
+}
+
+static void own_kinds(const struct collector *c, struct kind_mask *m)
+{
+	memset(m, 0, sizeof(*m));
+	for (unsigned i = 0; c->ops->kinds && c->ops->kinds[i].name; i++)
+		kind_mask__set(m, collector__kind(c, i));
+}
+
+static int open_ring(struct collector *c)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(c->obj, c->ops->ringbuf);
+	struct kind_mask kinds;
+
+	if (!map) {
+		snprintf(c->why, sizeof(c->why), "its BPF object has no map '%s'", c->ops->ringbuf);
+		return -ENOENT;
+	}
+	c->rb = rb_reader__open(map, on_ring_record, c, c->rt->loop);
+	if (!c->rb) {
+		snprintf(c->why, sizeof(c->why), "ring buffer: %s", strerror(errno));
+		return -errno;
+	}
+	own_kinds(c, &kinds);
+	return bus__add_source(c->rt->bus, &kinds, drain_source, c);
+}
+
+static int run_lifecycle(struct collector *c)
+{
+	const struct collector_ops *ops = c->ops;
+	int err;
+
+	if (ops->open) {
+		c->skel = ops->open();
+		if (!c->skel) {
+			snprintf(c->why, sizeof(c->why), "opening its BPF object: %s", strerror(errno));
+			return -errno;
+		}
+		c->obj = ((struct skel_head *)c->skel)->obj;
+		err = apply_filter(c);
+		if (err)
+			return err;
+	}
+	err = ops->configure ? ops->configure(c) : 0;
+	if (err || !c->skel)
+		return err;
+	err = bpf_object__load_skeleton(((struct skel_head *)c->skel)->skeleton);
+	if (err) {
+		snprintf(c->why, sizeof(c->why), "loading programs%s%s%s: %s", c->hook ? " (" : "",
+			 c->hook ?: "", c->hook ? ")" : "", strerror(-err));
+		return err;
+	}
+	c->as = attach_set__new(c->rt->feat);
+	if (!c->as || attach_set__add_object_maps(c->as, c->obj))
+		return -ENOMEM;
+	if (ops->ringbuf) {
+		err = open_ring(c);
+		if (err)
+			return err;
+	}
+	err = attach_set__add_object(c->as, c->obj, c->why, sizeof(c->why));
+	if (err)
+		return err;
+	return ops->started ? ops->started(c) : 0;
+}
+
+static void teardown(struct collector *c);
+
+int collector__start(struct collector *c, const struct sonde_config *cfg, const struct runtime *rt)
+{
+	double t0;
+	int err;
+
+	c->rt = rt;
+	c->config = cfg;
+	c->cfg = c->ops->config ? config__section(cfg, c->ops->config) : NULL;
+	c->why[0] = '\0';
+	if (c->ops->probe && c->ops->probe(rt->feat, c->why, sizeof(c->why))) {
 		c->state = COLLECTOR_UNAVAILABLE;
 		pr_warn("collector %s unavailable: %s", c->ops->name, c->why);
 		return -EOPNOTSUPP;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	err = c->ops->start(c, cfg, loop);
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	c->start_ms = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+	c->kind_base = c->ops->kinds ? event_kinds__register(c->ops->kinds) : -1;
+	c->mono_to_real = event__mono_to_real();
+	c->malformed = 0;
+	t0 = now_ms();
+	err = run_lifecycle(c);
+	c->start_ms = now_ms() - t0;
 	if (err) {
 		if (!c->why[0])
 			snprintf(c->why, sizeof(c->why), "%s", strerror(-err));
 		/* EOPNOTSUPP: a hook it was told to use is missing here. */
-		c->state = err == -EOPNOTSUPP ? COLLECTOR_UNAVAILABLE : COLLECTOR_FAILED;
 		if (err == -EOPNOTSUPP)
 			pr_warn("collector %s unavailable: %s", c->ops->name, c->why);
 		else
 			pr_err("collector %s failed to start: %s", c->ops->name, c->why);
-		c->ops->stop(c);
-		c->obj = NULL;
+		teardown(c);
+		c->state = err == -EOPNOTSUPP ? COLLECTOR_UNAVAILABLE : COLLECTOR_FAILED;
 		return err;
 	}
 	c->state = COLLECTOR_RUNNING;
@@ -66,39 +207,95 @@ int collector__start(struct collector *c, const struct sonde_config *cfg, struct
 	return 0;
 }
 
-int collector__prog_stats(const struct bpf_program *p, uint64_t *runs, uint64_t *run_ns)
+/* Frees what run_lifecycle made, however far it got. */
+static void teardown(struct collector *c)
 {
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
-	int fd = bpf_program__fd(p);
-
-	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
-		return -ENOENT;
-	*runs = info.run_cnt;
-	*run_ns = info.run_time_ns;
-	return 0;
-}
-
-uint64_t collector__drops(const struct collector *c, unsigned i)
-{
-	struct bpf_map *drops = c->obj ? bpf_object__find_map_by_name(c->obj, "drops") : NULL;
-	uint64_t v = 0;
-
-	if (drops)
-		bpfmap__lookup(drops, &i, &v, 1);
-	return v;
-}
-
-bool collector__own_map(const struct bpf_map *m)
-{
-	return bpf_map__name(m)[0] != '.' && !strchr(bpf_map__name(m), '.');
+	/* Deliver what is queued while everything it needs is still there. */
+	if (c->rb) {
+		rb_reader__drain(c->rb);
+		bus__remove_source(c->rt->bus, drain_source, c);
+	}
+	if (c->ops->stop)
+		c->ops->stop(c);
+	attach_set__free(c->as);
+	rb_reader__free(c->rb);
+	if (c->skel) {
+		bpf_object__destroy_skeleton(((struct skel_head *)c->skel)->skeleton);
+		free(c->skel);
+	}
+	c->as = NULL;
+	c->rb = NULL;
+	c->skel = NULL;
+	c->obj = NULL;
+	c->priv = NULL;
 }
 
 void collector__stop(struct collector *c)
 {
-	if (c->state == COLLECTOR_RUNNING)
-		c->ops->stop(c);
-	c->obj = NULL;
-	c->priv = NULL;
+	if (!c || c->state != COLLECTOR_RUNNING)
+		return;
+	teardown(c);
 	c->state = COLLECTOR_OFF;
+}
+
+void collector__emit(struct collector *c, const struct sonde_task *t,
+		     const struct proc_change *change, const void *payload)
+{
+	struct event ev = {
+		.time_ns = t->ts_ns + c->mono_to_real, .kind = collector__kind(c, t->kind - 1),
+		.task = t, .change = change, .payload = payload,
+	};
+
+	bus__emit(c->rt->bus, &ev);
+}
+
+void collector__drain(struct collector *c)
+{
+	if (c->rb)
+		rb_reader__drain(c->rb);
+}
+
+void collector__size_ringbuf(struct collector *c, unsigned long bytes)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(c->obj, c->ops->ringbuf);
+	unsigned long sz = map ? rb_reader__set_size(map, bytes) : 0;
+
+	if (sz && sz != bytes)
+		pr_info("%s: ring buffer of %lu bytes rounded up to %lu (a power of two, at least a page)",
+			c->ops->name, bytes, sz);
+}
+
+int collector__watch(struct collector *c, void (*fn)(void *ctx, const struct event *ev),
+		     void (*workload)(void *ctx), int (*done)(void *ctx), void *ctx,
+		     unsigned timeout_ms)
+{
+	struct kind_mask kinds;
+	struct bus_sub *sub;
+	int ret;
+
+	own_kinds(c, &kinds);
+	sub = bus__subscribe(c->rt->bus, &kinds, fn, ctx);
+	if (!sub)
+		return 0;
+	workload(ctx);
+	ret = c->rb ? rb_reader__drain_until(c->rb, done, ctx, timeout_ms) : done(ctx);
+	bus__unsubscribe(c->rt->bus, sub);
+	return ret;
+}
+
+uint64_t collector__drops(const struct collector *c, unsigned i)
+{
+	const struct attach_map *m;
+	uint64_t v = 0;
+
+	for (unsigned k = 0; (m = attach_set__map(c->as, k)); k++) {
+		if (!strcmp(m->name, "drops")) {
+			struct bpfmap bm;
+
+			if (!bpfmap__open(&bm, m->fd))
+				bpfmap__lookup(&bm, &i, &v, 1);
+			break;
+		}
+	}
+	return v;
 }

@@ -1,13 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "core/config.h"
 
 static const char *const levels[] = { "error", "warn", "info", "debug", NULL };
-static const char *const sc_hooks[] = { "auto", "tp_btf", "raw_tp", "tracepoint", NULL };
 
 #define F(f) OPT_FIELD(struct sonde_config, f)
-const struct opt config_opts[] = {
+static const struct opt core_opts[] = {
 	{ "config", "config", 0, OPT_STR, F(config_path), 0, 0, NULL, NULL, "FILE",
 	  "YAML configuration file; flags override it" },
 	{ "listen", "listen", 'l', OPT_STR, F(listen), 0, 0, NULL, "127.0.0.1:9610", "ADDR:PORT",
@@ -36,47 +36,93 @@ const struct opt config_opts[] = {
 	  "trace only processes with this name (at most 15 characters)" },
 	{ "filter.cgroup", "cgroup", 0, OPT_STR, F(filter.cgroup), 0, 0, NULL, "", "DIR",
 	  "trace only this cgroup v2 directory" },
-	{ "syscalls.hook", "syscalls-hook", 0, OPT_ENUM, F(syscalls.hook), 0, 0, sc_hooks, "auto",
-	  "HOOK", "auto (best available), tp_btf, raw_tp or tracepoint" },
-	{ "syscalls.max_keys", "syscalls-max-keys", 0, OPT_INT, F(syscalls.max_keys), 64, 1 << 20,
-	  NULL, "10240", "N", "(syscall, process name) pairs counted in the kernel" },
-	{ "syscalls.max_errors", "syscalls-max-errors", 0, OPT_INT, F(syscalls.max_errors), 64,
-	  1 << 20, NULL, "4096", "N", "(syscall, errno, process name) triples counted" },
-	{ "syscalls.max_comms", "syscalls-max-comms", 0, OPT_INT, F(syscalls.max_comms), 16,
-	  1 << 20, NULL, "1024", "N", "distinct process names; later ones count as comm=\"other\"" },
-	{ "syscalls.latency_sample", "syscalls-latency-sample", 0, OPT_INT,
-	  F(syscalls.latency_sample), 1, 1 << 16, NULL, "16", "N",
-	  "time 1/N of calls for the latency histogram: in windows of 1000/N ms a second (tp_btf, 5.15+), else 1 in N at random (1: every call)" },
-	{ "syscalls.inflight_slots", "syscalls-inflight-slots", 0, OPT_INT,
-	  F(syscalls.inflight_slots), 64, 1 << 22, NULL, "32768", "N",
-	  "per-thread slots for latency (rounded up to a power of two)" },
-	{ "proc.ringbuf_bytes", "proc-ringbuf-bytes", 0, OPT_INT, F(proc.ringbuf_bytes), 4096,
-	  1L << 30, NULL, "4M", "BYTES", "ring buffer for process events (rounded up to a power of two)" },
-	{ "proc.cache_size", "proc-cache-size", 0, OPT_INT, F(proc.cache_size), 64, 1 << 22, NULL,
-	  "16384", "N", "processes kept in the identity cache" },
-	{ "proc.exit_grace", "proc-exit-grace", 0, OPT_INT, F(proc.exit_grace), 0, 3600, NULL, "30",
-	  "SECONDS", "how long exited processes stay resolvable" },
-	{ "proc.ancestry_depth", "proc-ancestry-depth", 0, OPT_INT, F(proc.ancestry_depth), 0, 32,
-	  NULL, "8", "N", "ancestors listed in process events (nearest first)" },
-	{ "proc.max_binaries", "proc-max-binaries", 0, OPT_INT, F(proc.max_binaries), 0, 10000, NULL,
-	  "100", "N", "binary names with their own exec counter; later names count as \"other\"" },
-	{ "files.ringbuf_bytes", "files-ringbuf-bytes", 0, OPT_INT, F(files.ringbuf_bytes), 4096,
-	  1L << 30, NULL, "8M", "BYTES", "ring buffer for file events (rounded up to a power of two)" },
-	{ "files.failed_only", "files-failed-only", 0, OPT_BOOL, F(files.failed_only), 0, 0, NULL,
-	  "false", NULL, "only failed calls (filtered in the kernel)" },
-	{ "files.prefixes", "files-prefix", 0, OPT_STR, F(files.prefixes), 0, 0, NULL, "", "LIST",
-	  "only paths starting with one of these comma-separated prefixes (at most 8 of 63 bytes)" },
 	{ 0 }
 };
 #undef F
 
+#define CORE_OPTS (sizeof(core_opts) / sizeof(core_opts[0]) - 1)
+#define MAX_OPTS (CORE_OPTS + 256)
+
+/* The composed table: core's options, then each section's with its
+ * offsets moved to where the section lives in sonde_config. */
+static struct {
+	struct opt opts[MAX_OPTS + 1];
+	const struct config_section *secs[CONFIG_SECTIONS_MAX];
+	size_t off[CONFIG_SECTIONS_MAX];
+	int nsecs;
+	bool composed;
+} composed;
+
+int config__compose(const struct config_section *const *secs, int n)
+{
+	size_t nopts = CORE_OPTS, used = 0;
+
+	if (composed.composed)
+		return 0;
+	if (n > CONFIG_SECTIONS_MAX)
+		return -E2BIG;
+	memcpy(composed.opts, core_opts, CORE_OPTS * sizeof(struct opt));
+	for (int i = 0; i < n; i++) {
+		size_t off = (used + 7) & ~(size_t)7;
+
+		if (off + secs[i]->size > CONFIG_SECTIONS_BYTES)
+			return -E2BIG;
+		composed.secs[i] = secs[i];
+		composed.off[i] = off;
+		for (const struct opt *o = secs[i]->opts; o && o->key; o++) {
+			if (nopts == MAX_OPTS)
+				return -E2BIG;
+			composed.opts[nopts] = *o;
+			composed.opts[nopts++].off += offsetof(struct sonde_config, sections) + off;
+		}
+		used = off + secs[i]->size;
+	}
+	memset(&composed.opts[nopts], 0, sizeof(struct opt));
+	composed.nsecs = n;
+	composed.composed = true;
+	return 0;
+}
+
+const struct opt *config__opts(void)
+{
+	if (!composed.composed) {
+		memcpy(composed.opts, core_opts, sizeof(core_opts));
+		return composed.opts;
+	}
+	return composed.opts;
+}
+
+void *config__section(const struct sonde_config *cfg, const struct config_section *sec)
+{
+	for (int i = 0; i < composed.nsecs; i++)
+		if (composed.secs[i] == sec)
+			return (void *)(cfg->sections + composed.off[i]);
+	return NULL;
+}
+
+void config__defaults(struct sonde_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	opts__defaults(config__opts(), cfg);
+}
+
+int config__set(struct sonde_config *cfg, const char *key, const char *val, char *err,
+		size_t errsz)
+{
+	for (const struct opt *o = config__opts(); o->key; o++)
+		if (!strcmp(o->key, key))
+			return opts__set(o, cfg, val, err, errsz);
+	snprintf(err, errsz, "unknown option '%s'", key);
+	return -ENOENT;
+}
+
 int config__load(struct sonde_config *cfg, int argc, char **argv, int *next)
 {
+	const struct opt *config_opts = config__opts();
 	char err[512];
 	int ret;
 
-	memset(cfg, 0, sizeof(*cfg));
-	opts__defaults(config_opts, cfg);
+	config__defaults(cfg);
 	/* First pass only to learn --config; the second pass lets flags win. */
 	ret = opts__parse_argv(config_opts, cfg, argc, argv, next);
 	if (ret)

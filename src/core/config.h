@@ -1,7 +1,16 @@
-/* The agent's configuration: defaults < YAML file < command-line flags. */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The agent's configuration: defaults < YAML file < command-line flags.
+ *
+ * Core's own options are below; every module with options of its own (a
+ * collector, the identity cache) declares a config_section in its own file,
+ * and the sections are composed into one table at start, so --help, YAML
+ * keys, the docs check and reload all see every option. A section's struct
+ * lives inside sonde_config (cfg->sections), which stays one flat value:
+ * copied, compared and swapped whole on reload. */
 #ifndef SONDE_CONFIG_H
 #define SONDE_CONFIG_H
 #include <stdbool.h>
+#include <stddef.h>
 #include "core/opts.h"
 
 struct filter_config {
@@ -9,6 +18,9 @@ struct filter_config {
 	char comm[16];		/* process name; "": all */
 	char cgroup[256];	/* cgroup v2 directory; "": all */
 };
+
+#define CONFIG_SECTIONS_BYTES 8192
+#define CONFIG_SECTIONS_MAX 32
 
 struct sonde_config {
 	char config_path[256];
@@ -23,29 +35,23 @@ struct sonde_config {
 	long events_max_bytes;
 	long events_keep;
 	struct filter_config filter;
-	struct {
-		long max_keys;
-		long max_errors;
-		long max_comms;
-		long inflight_slots;
-		long latency_sample;
-		int hook;	/* 0: best available, else 1 + index in the flavour list */
-	} syscalls;
-	struct {
-		long ringbuf_bytes;
-		long cache_size;
-		long exit_grace;	/* seconds */
-		long max_binaries;
-		long ancestry_depth;
-	} proc;
-	struct {
-		long ringbuf_bytes;
-		bool failed_only;
-		char prefixes[512];	/* comma-separated path prefixes; "": all */
-	} files;
+	/* Every section's own struct, at its section's offset. */
+	_Alignas(8) unsigned char sections[CONFIG_SECTIONS_BYTES];
 };
 
-extern const struct opt config_opts[];
+struct config_section {
+	const char *name;		/* "syscalls" */
+	const struct opt *opts;		/* keys spelled out ("syscalls.max_keys") */
+	size_t size;			/* of its struct */
+};
+
+/* Composes core's options with the sections' (once; later calls with the
+ * same sections are no-ops). 0, or -E2BIG when they do not fit. */
+int config__compose(const struct config_section *const *secs, int n);
+/* The composed table (core's alone before config__compose). */
+const struct opt *config__opts(void);
+/* A section's struct inside cfg; NULL for a section not composed. */
+void *config__section(const struct sonde_config *cfg, const struct config_section *sec);
 
 /* The process filter's options, for the live views' own tables: type has
  * a `struct filter_config filter` member; cg is the short flag of --cgroup. */
@@ -60,4 +66,10 @@ extern const struct opt config_opts[];
 /* Defaults, then the file named by --config (if any), then argv.
  * Returns 0, or a negative errno after printing the reason. */
 int config__load(struct sonde_config *cfg, int argc, char **argv, int *next);
+/* Defaults only. */
+void config__defaults(struct sonde_config *cfg);
+/* Sets one option by its key ("files.failed_only"), as the file would;
+ * 0 or a negative errno with the reason in err. */
+int config__set(struct sonde_config *cfg, const char *key, const char *val, char *err,
+		size_t errsz);
 #endif

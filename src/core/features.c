@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
@@ -6,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/mount.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -15,7 +17,9 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "core/attach.h"
 #include "core/features.h"
+#include "core/host.h"
 #include "core/log.h"
 #include "features.skel.h"
 
@@ -33,6 +37,15 @@ static const struct {
 	[FEAT_PERF_SW]	  = { "perf_event", "perf_event sampling (software cpu-clock)", "probe_perf_event" },
 	[FEAT_PERF_HW]	  = { "perf_hw", "hardware PMU events (cycles, instructions)", NULL },
 	[FEAT_LSM]	  = { "lsm", "BPF LSM programs (in-kernel enforcement)", "probe_lsm" },
+	[FEAT_TC]	  = { "tc", "tc (sched_cls) programs", "probe_tc" },
+	[FEAT_XDP]	  = { "xdp", "XDP programs on interfaces", "probe_xdp" },
+	[FEAT_CGROUP_SOCK_ADDR] = { "cgroup_sock_addr", "cgroup connect/bind hooks (sock_addr)", "probe_sock_addr" },
+	[FEAT_SOCK_OPS]	  = { "sock_ops", "TCP socket callbacks (sock_ops)", "probe_sock_ops" },
+	[FEAT_CGROUP_SKB] = { "cgroup_skb", "cgroup packet hooks (cgroup_skb)", "probe_cgroup_skb" },
+	[FEAT_SOCKET_FILTER] = { "socket_filter", "socket filters (SO_ATTACH_BPF)", "probe_socket" },
+	[FEAT_PERF_LINK]  = { "perf_link", "BPF links on perf events (tracepoints, uprobes, sampling)", "probe_perf_event" },
+	[FEAT_TCX]	  = { "tcx", "tc programs through BPF links (tcx)", "probe_tc" },
+	[FEAT_MAP_BATCH]  = { "map_batch", "batched map reads (bpf_map_lookup_batch)", NULL },
 };
 
 const void *features__elf_bytes(size_t *sz) { return features_bpf__elf_bytes(sz); }
@@ -133,6 +146,21 @@ static void explain(enum feature_id id, const char *stage, int err, struct featu
 	case FEAT_UPROBE:
 		fix = "needs CONFIG_UPROBE_EVENTS=y";
 		break;
+	case FEAT_CGROUP_SOCK_ADDR:
+	case FEAT_SOCK_OPS:
+	case FEAT_CGROUP_SKB:
+		if (err == -ENOENT)
+			fix = "mount the cgroup v2 hierarchy (mount -t cgroup2 none /sys/fs/cgroup)";
+		break;
+	case FEAT_PERF_LINK:
+		fix = "none needed: programs go on perf events the older way (kernel 5.15+ has links)";
+		break;
+	case FEAT_TCX:
+		fix = "none needed: tc programs go in clsact filters (kernel 6.6+ has tcx), which a killed agent leaves behind";
+		break;
+	case FEAT_MAP_BATCH:
+		fix = "none needed: maps are read key by key (kernel 5.6+ reads them in batches)";
+		break;
 	default:
 		break;
 	}
@@ -141,73 +169,114 @@ out:
 	f->err = err;
 }
 
-static int attach_perf_sw(struct bpf_program *prog, struct bpf_link **link)
+/* An attach spec for a probe program: a target that changes nothing (the
+ * programs pass everything) and is on every machine. */
+static int probe_spec(enum feature_id id, struct attach_spec *s, int *tmpfd)
 {
-	struct perf_event_attr a = {
-		.type = PERF_TYPE_SOFTWARE, .size = sizeof(a),
-		.config = PERF_COUNT_SW_CPU_CLOCK, .sample_freq = 1, .freq = 1,
-	};
-	long fd = perf_open(&a, -1, 0);
+	static char path[64];
 
-	if (fd < 0)
-		return -errno;
-	*link = bpf_program__attach_perf_event(prog, fd);
-	if (!*link) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return 0;
-}
-
-static int attach_prog(enum feature_id id, struct bpf_program *prog, struct bpf_link **link)
-{
-	if (id == FEAT_PERF_SW)
-		return attach_perf_sw(prog, link);
-	if (id == FEAT_UPROBE) {
+	memset(s, 0, sizeof(*s));
+	switch (id) {
+	case FEAT_TRACEPOINT:
+		*s = (struct attach_spec){ .kind = ATTACH_TRACEPOINT,
+					   .tp = { "raw_syscalls", "sys_enter" } };
+		return 0;
+	case FEAT_RAW_TP:
+		*s = (struct attach_spec){ .kind = ATTACH_RAW_TP, .raw_tp = { "sys_enter" } };
+		return 0;
+	case FEAT_TP_BTF:
+	case FEAT_FENTRY:
+	case FEAT_LSM:
+	case FEAT_KPROBE:
+		return -ENOTSUP;	/* attached by libbpf from the section */
+	case FEAT_PERF_SW:
+		*s = (struct attach_spec){ .kind = ATTACH_PERF_EVENT, .perf = {
+			.type = PERF_TYPE_SOFTWARE, .config = PERF_COUNT_SW_CPU_CLOCK,
+			.sample = 1, .freq = true, .cpu = 0, .pid = -1 } };
+		return 0;
+	case FEAT_UPROBE:
 		/* On a file no process maps: attaching and detaching then touch
 		 * no address space, so a SIGKILL during the (deferred) detach
 		 * cannot make the kernel leak the uprobe, as it does when the
 		 * probed process itself dies mid-unregister. */
-		char path[64];
-		int fd = memfd_create("sonde-uprobe-probe", MFD_CLOEXEC), err;
+		*tmpfd = memfd_create("sonde-uprobe-probe", MFD_CLOEXEC);
+		if (*tmpfd < 0 || ftruncate(*tmpfd, 4096))
+			return -errno;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", *tmpfd);
+		*s = (struct attach_spec){ .kind = ATTACH_UPROBE, .uprobe = { .path = path, .pid = -1 } };
+		return 0;
+	case FEAT_TC:
+		/* A filter left on lo is a change to the machine: where tcx
+		 * (auto-detaching links) is missing, loading is the test. */
+		return -EALREADY;
+	case FEAT_XDP:
+		*s = (struct attach_spec){ .kind = ATTACH_XDP, .xdp = { .ifindex = 1, .flags = 1 << 1 } };
+		return 0;
+	case FEAT_CGROUP_SOCK_ADDR:
+	case FEAT_SOCK_OPS:
+	case FEAT_CGROUP_SKB: {
+		static char root[64];
+		static const int type[] = {
+			[FEAT_CGROUP_SOCK_ADDR] = BPF_CGROUP_INET4_CONNECT,
+			[FEAT_SOCK_OPS] = BPF_CGROUP_SOCK_OPS, [FEAT_CGROUP_SKB] = BPF_CGROUP_INET_EGRESS,
+		};
 
-		if (fd < 0 || ftruncate(fd, 4096)) {
-			err = -errno;
-			if (fd >= 0)
-				close(fd);
-			return err;
-		}
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		*link = bpf_program__attach_uprobe_opts(prog, -1, path, 0, NULL);
-		err = *link ? 0 : -errno;
-		close(fd);	/* the uprobe holds the inode */
-		return err;
-	} else {
-		*link = bpf_program__attach(prog);
+		if (host__cgroup2_root(root, sizeof(root)))
+			return -ENOENT;
+		*s = (struct attach_spec){ .kind = ATTACH_CGROUP, .cgroup = { root, type[id] } };
+		return 0;
 	}
-	return *link ? 0 : -errno;
+	case FEAT_SOCKET_FILTER:
+		*tmpfd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (*tmpfd < 0)
+			return -errno;
+		*s = (struct attach_spec){ .kind = ATTACH_SOCKET_FILTER, .sock = { *tmpfd } };
+		return 0;
+	default:
+		return -EINVAL;
+	}
 }
 
 /* Detaching a tracepoint or uprobe waits for RCU grace periods (tens of
- * ms each), so probe objects are torn down on a thread while the agent
- * goes on starting; features__release() joins it. */
-#define MAX_DEFERRED 8
-static struct features_bpf *deferred_skel[MAX_DEFERRED];
-static struct bpf_link *deferred_link[MAX_DEFERRED];
+ * ms each), so probes are torn down on a thread while the agent goes on
+ * starting; features__release() joins it. */
+#define MAX_DEFERRED 16
+static struct {
+	struct features_bpf *skel;
+	struct attach_set *as;
+	struct bpf_link *link;
+} deferred[MAX_DEFERRED];
 static int ndeferred;
 static pthread_t reaper;
-static bool reaper_started;
+static bool reaper_started, settled;
+
+static void teardown(struct features_bpf *skel, struct attach_set *as, struct bpf_link *link)
+{
+	bpf_link__destroy(link);
+	attach_set__free(as);
+	features_bpf__destroy(skel);
+}
 
 static void *reap_probes(void *arg)
 {
-	for (int i = 0; i < ndeferred; i++) {
-		bpf_link__destroy(deferred_link[i]);
-		features_bpf__destroy(deferred_skel[i]);
-	}
+	for (int i = 0; i < ndeferred; i++)
+		teardown(deferred[i].skel, deferred[i].as, deferred[i].link);
 	ndeferred = 0;
 	return NULL;
+}
+
+void features__settle(void)
+{
+	sigset_t all, old;
+
+	if (settled || !ndeferred)
+		return;
+	settled = true;
+	/* Signals belong to the main thread's signalfd, never the reaper. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	reaper_started = !pthread_create(&reaper, NULL, reap_probes, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void features__release(void)
@@ -217,14 +286,55 @@ void features__release(void)
 	else
 		reap_probes(NULL);
 	reaper_started = false;
+	settled = false;
+}
+
+static void keep_for_teardown(struct features_bpf *skel, struct attach_set *as, struct bpf_link *link)
+{
+	if (settled || ndeferred == MAX_DEFERRED) {
+		teardown(skel, as, link);
+		return;
+	}
+	deferred[ndeferred].skel = skel;
+	deferred[ndeferred].as = as;
+	deferred[ndeferred++].link = link;
+}
+
+/* A perf event with the program on it through a BPF link, or tc through
+ * tcx: the interfaces, not the hooks (the older way may still work). */
+static int probe_link(enum feature_id id, int prog_fd)
+{
+	struct perf_event_attr a = {
+		.type = PERF_TYPE_SOFTWARE, .size = sizeof(a), .config = PERF_COUNT_SW_CPU_CLOCK,
+		.sample_freq = 1, .freq = 1, .disabled = 1,
+	};
+	long pfd = -1;
+	int fd, err;
+
+	if (id == FEAT_PERF_LINK) {
+		pfd = perf_open(&a, -1, 0);
+		if (pfd < 0)
+			return -errno;
+		fd = bpf_link_create(prog_fd, pfd, BPF_PERF_EVENT, NULL);
+	} else {
+		fd = bpf_link_create(prog_fd, 1 /* lo */, 46 /* BPF_TCX_INGRESS */, NULL);
+	}
+	err = fd < 0 ? -errno : 0;
+	if (fd >= 0)
+		close(fd);
+	if (pfd >= 0)
+		close(pfd);
+	return err;
 }
 
 static void probe_prog(enum feature_id id, struct feature *f)
 {
 	struct features_bpf *skel;
 	struct bpf_program *prog, *target = NULL;
+	struct attach_set *as = NULL;
 	struct bpf_link *link = NULL;
-	int err;
+	struct attach_spec spec;
+	int err, tmpfd = -1;
 
 	skel = features_bpf__open();
 	if (!skel) {
@@ -243,20 +353,41 @@ static void probe_prog(enum feature_id id, struct feature *f)
 		explain(id, "load", err, f);
 		goto out;
 	}
-	err = attach_prog(id, target, &link);
+	if (id == FEAT_PERF_LINK || id == FEAT_TCX) {
+		err = probe_link(id, bpf_program__fd(target));
+		if (err)
+			explain(id, "link", err, f);
+		f->ok = !err;
+		goto out;
+	}
+	err = probe_spec(id, &spec, &tmpfd);
+	if (err == -EALREADY) {
+		err = 0;	/* loading it was the test */
+	} else if (err == -ENOTSUP) {
+		link = bpf_program__attach(target);
+		err = link ? 0 : -errno;
+	} else if (!err) {
+		struct attach *a;
+
+		as = attach_set__new(NULL);
+		a = as ? attach_set__add(as, NULL, bpf_program__fd(target), feat_info[id].prog, &spec) : NULL;
+		err = !a ? -ENOMEM : attach__err(a);
+	}
 	if (err) {
 		explain(id, "attach", err, f);
 		goto out;
 	}
 	f->ok = true;
-	if (ndeferred < MAX_DEFERRED) {
-		deferred_skel[ndeferred] = skel;
-		deferred_link[ndeferred++] = link;
-		return;
-	}
+	/* The socket or file goes first: the uprobe holds its inode, a
+	 * closed socket's filter needs no detaching. */
+	if (tmpfd >= 0)
+		close(tmpfd);
+	keep_for_teardown(skel, as, link);
+	return;
 out:
-	bpf_link__destroy(link);
-	features_bpf__destroy(skel);
+	if (tmpfd >= 0)
+		close(tmpfd);
+	teardown(skel, as, link);
 }
 
 static void probe_one(enum feature_id id, struct feature *f)
@@ -286,6 +417,23 @@ static void probe_one(enum feature_id id, struct feature *f)
 		}
 		close(fd);
 		f->ok = true;
+		return;
+	}
+	case FEAT_MAP_BATCH: {
+		int fd = bpf_map_create(BPF_MAP_TYPE_HASH, NULL, 4, 4, 4, NULL), err = 0;
+		__u32 out, keys[4], vals[4], n = 4;
+
+		if (fd < 0) {
+			explain(id, "creating a hash map", -errno, f);
+			return;
+		}
+		/* An empty map answers ENOENT; kernels without batches EINVAL. */
+		if (bpf_map_lookup_batch(fd, NULL, &out, keys, vals, &n, NULL) && errno != ENOENT)
+			err = -errno;
+		close(fd);
+		if (err)
+			explain(id, "bpf_map_lookup_batch", err, f);
+		f->ok = !err;
 		return;
 	}
 	case FEAT_PERF_HW: {
@@ -330,42 +478,61 @@ static bool faked_missing(enum feature_id id)
 	return false;
 }
 
-void features__probe(struct features *feat)
+void features__init(struct features *feat)
 {
 	struct utsname u;
-	int quiet;
 
 	memset(feat, 0, sizeof(*feat));
 	if (!uname(&u))
 		snprintf(feat->kernel, sizeof(feat->kernel), "%.64s %.32s", u.release, u.machine);
+}
+
+static void probe(struct features *feat, enum feature_id i)
+{
+	struct feature *f = &feat->f[i];
+	double t = now_ms();
+	int quiet;
+
+	f->probed = true;
 	/* Failures are expected here; keep libbpf's warnings at debug level. */
 	quiet = log__set_libbpf_quiet(1);
-	for (int i = 0; i < FEAT__COUNT; i++) {
-		double t = now_ms();
-
-		if (faked_missing(i)) {
-			snprintf(feat->f[i].why, sizeof(feat->f[i].why),
-				 "marked missing by SONDE_FAKE_MISSING (testing)");
-			feat->f[i].err = -EOPNOTSUPP;
-		} else if (i == FEAT_TP_BTF && !feat->f[FEAT_BTF].ok) {
-			explain(i, "load", -EOPNOTSUPP, &feat->f[i]);
-			snprintf(feat->f[i].why, sizeof(feat->f[i].why), "needs kernel BTF, which is missing");
-		} else {
-			probe_one(i, &feat->f[i]);
-		}
-		feat->f[i].ms = now_ms() - t;
-		pr_debug("feature %s: %s%s%s (%.1f ms)", feat_info[i].name,
-			 feat->f[i].ok ? "yes" : "no", feat->f[i].ok ? "" : ": ",
-			 feat->f[i].why, feat->f[i].ms);
+	if (faked_missing(i)) {
+		snprintf(f->why, sizeof(f->why), "marked missing by SONDE_FAKE_MISSING (testing)");
+		f->err = -EOPNOTSUPP;
+	} else if (i == FEAT_TP_BTF && !features__has(feat, FEAT_BTF)) {
+		explain(i, "load", -EOPNOTSUPP, f);
+		snprintf(f->why, sizeof(f->why), "needs kernel BTF, which is missing");
+	} else {
+		probe_one(i, f);
 	}
 	log__set_libbpf_quiet(quiet);
-	if (ndeferred) {
-		sigset_t all, old;
+	f->ms = now_ms() - t;
+	pr_debug("feature %s: %s%s%s (%.1f ms)", feat_info[i].name, f->ok ? "yes" : "no",
+		 f->ok ? "" : ": ", f->why, f->ms);
+}
 
-		/* Signals belong to the main thread's signalfd, never the reaper. */
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		reaper_started = !pthread_create(&reaper, NULL, reap_probes, NULL);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-	}
+bool features__has(struct features *feat, enum feature_id id)
+{
+	if (!feat->f[id].probed)
+		probe(feat, id);
+	return feat->f[id].ok;
+}
+
+const char *features__why(struct features *feat, enum feature_id id)
+{
+	return features__has(feat, id) ? "" : feat->f[id].why;
+}
+
+int features__require(struct features *feat, enum feature_id id, char *why, size_t why_sz)
+{
+	if (features__has(feat, id))
+		return 0;
+	snprintf(why, why_sz, "needs %s: %s", feat_info[id].summary, feat->f[id].why);
+	return -EOPNOTSUPP;
+}
+
+void features__probe_all(struct features *feat)
+{
+	for (int i = 0; i < FEAT__COUNT; i++)
+		features__has(feat, i);
 }

@@ -1,4 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -10,6 +12,9 @@
 
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC 0xcafe4a11
+#endif
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
 #ifndef TRACEFS_MAGIC
 #define TRACEFS_MAGIC 0x74726163
@@ -61,7 +66,21 @@ long long host__cgroup_id(const char *dir)
 
 	if (statfs(dir, &sf) || stat(dir, &st))
 		return -errno;
-	if (sf.f_type != 0x63677270 /* CGROUP2_SUPER_MAGIC */)
+	if (sf.f_type != CGROUP2_SUPER_MAGIC)
 		return -ENOTDIR;
 	return st.st_ino;
+}
+
+int host__cgroup2_root(char *buf, size_t sz)
+{
+	static const char *const roots[] = { "/sys/fs/cgroup/unified", "/sys/fs/cgroup" };
+	struct statfs sf;
+
+	for (unsigned i = 0; i < 2; i++) {
+		if (!statfs(roots[i], &sf) && sf.f_type == CGROUP2_SUPER_MAGIC) {
+			snprintf(buf, sz, "%s", roots[i]);
+			return 0;
+		}
+	}
+	return -ENOENT;
 }

@@ -1,6 +1,8 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Kernel filesystems and limits the agent needs before loading programs. */
 #ifndef SONDE_HOST_H
 #define SONDE_HOST_H
+#include <stddef.h>
 
 /* Mounts tracefs and bpffs when missing; relaxes RLIMIT_MEMLOCK where
  * allowed. Failures are logged with their cause and are not fatal: the
@@ -8,4 +10,7 @@
 void host__prepare(void);
 /* cgroup v2 directory -> cgroup id (its inode), or a negative errno. */
 long long host__cgroup_id(const char *dir);
+/* Where the cgroup v2 hierarchy is mounted: /sys/fs/cgroup/unified on
+ * hybrid systems, /sys/fs/cgroup on most. 0, or -ENOENT when nowhere. */
+int host__cgroup2_root(char *buf, size_t sz);
 #endif

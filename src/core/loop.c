@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -20,13 +21,18 @@ struct watch {
 };
 
 struct loop {
-	int epfd, sigfd, timerfd;
+	int epfd, sigfd;
 	struct watch *watches;
-	struct watch sig_w, timer_w;
-	loop_fn tick_fn;
-	void *tick_ctx;
+	struct watch sig_w;
 	int exit;		/* -1 while running */
 	sigset_t oldmask;
+};
+
+struct loop_timer {
+	struct loop *loop;
+	int fd;
+	loop_fn fn;
+	void *ctx;
 };
 
 static void on_signal(void *ctx, uint32_t events)
@@ -47,11 +53,12 @@ static void on_signal(void *ctx, uint32_t events)
 
 static void on_timer(void *ctx, uint32_t events)
 {
-	struct loop *l = ctx;
+	struct loop_timer *t = ctx;
 	uint64_t n;
 
-	if (read(l->timerfd, &n, sizeof(n)) == sizeof(n) && l->tick_fn)
-		l->tick_fn(l->tick_ctx, events);
+	/* A timer re-armed since it fired has nothing to read: not due. */
+	if (read(t->fd, &n, sizeof(n)) == sizeof(n))
+		t->fn(t->ctx, events);
 }
 
 static int add_raw(struct loop *l, int fd, uint32_t events, struct watch *w)
@@ -89,19 +96,17 @@ struct loop *loop__new(void)
 
 	if (!l)
 		return NULL;
-	l->sigfd = l->timerfd = -1;
+	l->sigfd = -1;
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (l->epfd < 0)
 		goto err;
 	loop_sigset(&mask);
 	pthread_sigmask(SIG_BLOCK, &mask, &l->oldmask);
 	l->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	l->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (l->sigfd < 0 || l->timerfd < 0)
+	if (l->sigfd < 0)
 		goto err;
 	l->sig_w = (struct watch){ .fd = l->sigfd, .fn = on_signal, .ctx = l };
-	l->timer_w = (struct watch){ .fd = l->timerfd, .fn = on_timer, .ctx = l };
-	if (add_raw(l, l->sigfd, EPOLLIN, &l->sig_w) || add_raw(l, l->timerfd, EPOLLIN, &l->timer_w))
+	if (add_raw(l, l->sigfd, EPOLLIN, &l->sig_w))
 		goto err;
 	return l;
 err:
@@ -128,8 +133,6 @@ void loop__free(struct loop *l)
 		close(l->sigfd);
 		pthread_sigmask(SIG_SETMASK, &l->oldmask, NULL);
 	}
-	if (l->timerfd >= 0)
-		close(l->timerfd);
 	if (l->epfd >= 0)
 		close(l->epfd);
 	free(l);
@@ -180,16 +183,50 @@ static void reap(struct loop *l)
 	}
 }
 
-int loop__set_timer(struct loop *l, unsigned period_ms, loop_fn fn, void *ctx)
+struct loop_timer *loop__timer_new(struct loop *l, loop_fn fn, void *ctx)
 {
-	struct itimerspec its = {
-		.it_interval = { period_ms / 1000, (period_ms % 1000) * 1000000L },
-	};
+	struct loop_timer *t = calloc(1, sizeof(*t));
+	int err;
 
-	its.it_value = its.it_interval;
-	l->tick_fn = fn;
-	l->tick_ctx = ctx;
-	return timerfd_settime(l->timerfd, 0, &its, NULL) ? -errno : 0;
+	if (!t)
+		return NULL;
+	*t = (struct loop_timer){ .loop = l, .fn = fn, .ctx = ctx };
+	t->fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (t->fd < 0) {
+		err = -errno;
+		goto fail;
+	}
+	err = loop__add(l, t->fd, EPOLLIN, on_timer, t);
+	if (err)
+		goto fail;
+	return t;
+fail:
+	if (t->fd >= 0)
+		close(t->fd);
+	free(t);
+	errno = -err;
+	return NULL;
+}
+
+static struct timespec ms_ts(unsigned ms)
+{
+	return (struct timespec){ ms / 1000, (ms % 1000) * 1000000L };
+}
+
+int loop_timer__arm(struct loop_timer *t, unsigned first_ms, unsigned period_ms)
+{
+	struct itimerspec its = { .it_value = ms_ts(first_ms), .it_interval = ms_ts(period_ms) };
+
+	return timerfd_settime(t->fd, 0, &its, NULL) ? -errno : 0;
+}
+
+void loop_timer__free(struct loop_timer *t)
+{
+	if (!t)
+		return;
+	loop__del(t->loop, t->fd);
+	close(t->fd);
+	free(t);
 }
 
 void loop__stop(struct loop *l) { l->exit = LOOP_STOP; }

@@ -1,5 +1,7 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The agent's one event loop: epoll over ring buffers, the HTTP server and
- * a timer, with signals delivered through signalfd. */
+ * timers, with signals delivered through signalfd. Every callback runs on
+ * the loop's thread. */
 #ifndef SONDE_LOOP_H
 #define SONDE_LOOP_H
 #include <stdint.h>
@@ -17,8 +19,14 @@ struct loop *loop__new(void);
 void loop__free(struct loop *l);
 int loop__add(struct loop *l, int fd, uint32_t events, loop_fn fn, void *ctx);
 int loop__del(struct loop *l, int fd);
-/* fn runs every period_ms; 0 disables the timer. */
-int loop__set_timer(struct loop *l, unsigned period_ms, loop_fn fn, void *ctx);
+
+/* A timer of one user (a timerfd in the loop): fn runs first_ms after
+ * loop_timer__arm, then every period_ms (0: once). */
+struct loop_timer;
+struct loop_timer *loop__timer_new(struct loop *l, loop_fn fn, void *ctx);
+/* first_ms 0 disarms. Returns 0 or a negative errno. */
+int loop_timer__arm(struct loop_timer *t, unsigned first_ms, unsigned period_ms);
+void loop_timer__free(struct loop_timer *t);
 /* Runs until SIGINT/SIGTERM (LOOP_STOP) or SIGHUP (LOOP_RELOAD), or until
  * loop__stop(). Returns a loop_exit or a negative errno. */
 int loop__run(struct loop *l);

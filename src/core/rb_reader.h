@@ -1,5 +1,8 @@
-/* The one event buffer: a BPF ring buffer drained by the agent's loop.
- * The kernel side counts what it could not reserve (sonde.bpf.h drops). */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The one reader of BPF ring buffers: drained by the agent's loop when the
+ * kernel wakes it and on a short timer for what it queued without a
+ * wakeup. The kernel side counts what it could not reserve (sonde.bpf.h
+ * drops). */
 #ifndef SONDE_RB_READER_H
 #define SONDE_RB_READER_H
 #include <stddef.h>
@@ -13,13 +16,14 @@ struct rb_reader;
 typedef int (*rb_reader_fn)(void *ctx, void *data, size_t size);
 
 struct rb_reader *rb_reader__open(struct bpf_map *ringbuf, rb_reader_fn fn, void *ctx, struct loop *loop);
-/* Sizes a ring buffer map before load: bytes rounded up to a power of two,
- * at least a page, as the kernel requires. */
-void rb_reader__set_size(struct bpf_map *ringbuf, unsigned long bytes);
+/* Sizes a ring buffer map before load: the kernel wants a power of two of
+ * at least a page. Returns the size set (bytes rounded up). */
+unsigned long rb_reader__set_size(struct bpf_map *ringbuf, unsigned long bytes);
 /* Drains what is queued now (also done by the loop when the fd is ready). */
-int rb_reader__drain(struct rb_reader *eb);
+int rb_reader__drain(struct rb_reader *rb);
 /* Drains until done(ctx) or timeout_ms have passed (selftests); returns
  * done(ctx). */
-int rb_reader__drain_until(struct rb_reader *eb, int (*done)(void *ctx), void *ctx, unsigned timeout_ms);
-void rb_reader__free(struct rb_reader *eb);
+int rb_reader__drain_until(struct rb_reader *rb, int (*done)(void *ctx), void *ctx,
+			   unsigned timeout_ms);
+void rb_reader__free(struct rb_reader *rb);
 #endif

@@ -1,75 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "core/attach.h"
 #include "core/bpfmap.h"
-#include "core/events.h"
+#include "core/bus.h"
+#include "core/mapstat.h"
 #include "core/self.h"
+#include "lib/metrics.h"
 
 #define for_each_running(c, si)						\
 	for (struct collector *c = (si)->collectors;			\
 	     c < (si)->collectors + (si)->ncollectors; c++)		\
-		if (c->state == COLLECTOR_RUNNING && c->obj)
+		if (c->state == COLLECTOR_RUNNING && c->as)
+
+int self__prog_stats(int prog_fd, uint64_t *runs, uint64_t *run_ns)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (prog_fd < 0 || bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -ENOENT;
+	*runs = info.run_cnt;
+	*run_ns = info.run_time_ns;
+	return 0;
+}
 
 static void collect_programs(const struct self_info *si, struct metrics_writer *w)
 {
 	uint64_t runs, ns;
 
-	mw__family(w, "sonde_bpf_program_runs_total", "counter",
+	mw__family(w, "sonde_bpf_program_runs_total", METRIC_COUNTER,
 		   "Times each loaded BPF program ran (needs prog_stats).");
 	for_each_running(c, si) {
-		struct bpf_program *p;
+		struct attach *a;
 
-		bpf_object__for_each_program(p, c->obj)
-			if (!collector__prog_stats(p, &runs, &ns))
+		attach_set__for_each(a, c->as)
+			if (!self__prog_stats(attach__prog_fd(a), &runs, &ns))
 				mw__sample_u64(w, "sonde_bpf_program_runs_total",
-					       LABELS({ "collector", c->ops->name }, { "program", bpf_program__name(p) }),
+					       LABELS({ "collector", c->ops->name }, { "program", attach__prog_name(a) }),
 					       runs);
 	}
-	mw__family(w, "sonde_bpf_program_run_seconds_total", "counter",
+	mw__family(w, "sonde_bpf_program_run_seconds_total", METRIC_COUNTER,
 		   "Time spent in each loaded BPF program (needs prog_stats).");
 	for_each_running(c, si) {
-		struct bpf_program *p;
+		struct attach *a;
 
-		bpf_object__for_each_program(p, c->obj)
-			if (!collector__prog_stats(p, &runs, &ns))
+		attach_set__for_each(a, c->as)
+			if (!self__prog_stats(attach__prog_fd(a), &runs, &ns))
 				mw__sample(w, "sonde_bpf_program_run_seconds_total",
-					   LABELS({ "collector", c->ops->name }, { "program", bpf_program__name(p) }),
+					   LABELS({ "collector", c->ops->name }, { "program", attach__prog_name(a) }),
 					   ns * 1e-9);
 	}
 }
 
 static void collect_maps(const struct self_info *si, struct metrics_writer *w)
 {
-	mw__family(w, "sonde_bpf_map_entries", "gauge", "Entries in use in each BPF map.");
+	const struct attach_map *m;
+
+	mapstat__refresh(si->maps);
+	mw__family(w, "sonde_bpf_map_entries", METRIC_GAUGE, "Entries in use in each BPF map.");
 	for_each_running(c, si) {
-		struct bpf_map *m;
+		for (unsigned i = 0; (m = attach_set__map(c->as, i)); i++) {
+			long n = mapstat__entries(si->maps, m->fd);
 
-		bpf_object__for_each_map(m, c->obj) {
-			long n = collector__own_map(m) ? bpfmap__count(m) : -1;
-
-			if (n >= 0)
-				mw__sample(w, "sonde_bpf_map_entries",
-					   LABELS({ "collector", c->ops->name }, { "map", bpf_map__name(m) }), n);
+			mw__sample(w, "sonde_bpf_map_entries",
+				   LABELS({ "collector", c->ops->name }, { "map", m->name }), n < 0 ? 0 : n);
 		}
 	}
-	mw__family(w, "sonde_bpf_map_capacity_entries", "gauge", "Capacity of each BPF map.");
+	mw__family(w, "sonde_bpf_map_capacity_entries", METRIC_GAUGE, "Capacity of each BPF map.");
 	for_each_running(c, si) {
-		struct bpf_map *m;
+		for (unsigned i = 0; (m = attach_set__map(c->as, i)); i++) {
+			struct bpfmap bm;
 
-		bpf_object__for_each_map(m, c->obj)
-			if (collector__own_map(m))
+			if (!bpfmap__open(&bm, m->fd))
 				mw__sample(w, "sonde_bpf_map_capacity_entries",
-					   LABELS({ "collector", c->ops->name }, { "map", bpf_map__name(m) }),
-					   bpf_map__max_entries(m));
+					   LABELS({ "collector", c->ops->name }, { "map", m->name }),
+					   bm.max_entries);
+		}
 	}
 }
 
 static void collect_drops(const struct self_info *si, struct metrics_writer *w)
 {
-	mw__family(w, "sonde_events_lost_total", "counter",
+	mw__family(w, "sonde_events_lost_total", METRIC_COUNTER,
 		   "Events or samples the kernel side could not record, by collector and reason.");
 	for_each_running(c, si) {
 		for (unsigned i = 0; c->ops->drop_reasons && c->ops->drop_reasons[i]; i++)
@@ -77,12 +95,12 @@ static void collect_drops(const struct self_info *si, struct metrics_writer *w)
 				       LABELS({ "collector", c->ops->name }, { "reason", c->ops->drop_reasons[i] }),
 				       collector__drops(c, i));
 	}
-	mw__family(w, "sonde_sink_events_total", "counter", "Events written by each sink.");
-	for (struct sink *s = events__sinks(); s; s = s->next)
+	mw__family(w, "sonde_sink_events_total", METRIC_COUNTER, "Events written by each sink.");
+	for (struct sink *s = si->bus ? bus__sinks(si->bus) : NULL; s; s = s->next)
 		mw__sample_u64(w, "sonde_sink_events_total", LABELS({ "sink", s->name }), s->emitted);
-	mw__family(w, "sonde_sink_events_dropped_total", "counter",
+	mw__family(w, "sonde_sink_events_dropped_total", METRIC_COUNTER,
 		   "Events a sink dropped because its output did not keep up.");
-	for (struct sink *s = events__sinks(); s; s = s->next)
+	for (struct sink *s = si->bus ? bus__sinks(si->bus) : NULL; s; s = s->next)
 		mw__sample_u64(w, "sonde_sink_events_dropped_total", LABELS({ "sink", s->name }), s->dropped);
 }
 
@@ -110,24 +128,24 @@ static void collect_process(const struct self_info *si, struct metrics_writer *w
 	if (!getrusage(RUSAGE_SELF, &ru))
 		cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
 		      (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
-	mw__family(w, "sonde_process_resident_memory_bytes", "gauge", "Agent resident memory.");
+	mw__family(w, "sonde_process_resident_memory_bytes", METRIC_GAUGE, "Agent resident memory.");
 	mw__sample(w, "sonde_process_resident_memory_bytes", NO_LABELS, status_kb("VmRSS") * 1024.0);
-	mw__family(w, "sonde_process_peak_resident_memory_bytes", "gauge",
+	mw__family(w, "sonde_process_peak_resident_memory_bytes", METRIC_GAUGE,
 		   "Agent peak resident memory since start.");
 	mw__sample(w, "sonde_process_peak_resident_memory_bytes", NO_LABELS, status_kb("VmHWM") * 1024.0);
-	mw__family(w, "sonde_process_cpu_seconds_total", "counter", "Agent user and system CPU time.");
+	mw__family(w, "sonde_process_cpu_seconds_total", METRIC_COUNTER, "Agent user and system CPU time.");
 	mw__sample(w, "sonde_process_cpu_seconds_total", NO_LABELS, cpu);
-	mw__family(w, "sonde_process_start_time_seconds", "gauge", "Agent start time, unix seconds.");
+	mw__family(w, "sonde_process_start_time_seconds", METRIC_GAUGE, "Agent start time, unix seconds.");
 	mw__sample(w, "sonde_process_start_time_seconds", NO_LABELS, si->start_time);
 }
 
 void self__collect(const struct self_info *si, struct metrics_writer *w)
 {
-	mw__family(w, "sonde_build_info", "gauge", "Agent version, libbpf version and kernel.");
+	mw__family(w, "sonde_build_info", METRIC_GAUGE, "Agent version, libbpf version and kernel.");
 	mw__sample(w, "sonde_build_info",
 		   LABELS({ "version", SONDE_VERSION }, { "libbpf", libbpf_version_string() },
 			  { "kernel", si->kernel }), 1);
-	mw__family(w, "sonde_collector_up", "gauge",
+	mw__family(w, "sonde_collector_up", METRIC_GAUGE,
 		   "1 when the collector is running; its state and hook as labels.");
 	for (int i = 0; i < si->ncollectors; i++) {
 		struct collector *c = &si->collectors[i];
@@ -137,7 +155,7 @@ void self__collect(const struct self_info *si, struct metrics_writer *w)
 				  { "hook", c->hook ? c->hook : "" }),
 			   c->state == COLLECTOR_RUNNING);
 	}
-	mw__family(w, "sonde_bpf_stats_enabled", "gauge",
+	mw__family(w, "sonde_bpf_stats_enabled", METRIC_GAUGE,
 		   "1 when program run counts and times are being measured.");
 	mw__sample(w, "sonde_bpf_stats_enabled", NO_LABELS, si->prog_stats);
 	collect_programs(si, w);

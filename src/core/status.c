@@ -1,40 +1,113 @@
-#include <time.h>
+// SPDX-License-Identifier: Apache-2.0
+#include <stdio.h>
+#include <string.h>
 #include <bpf/libbpf.h>
+#include "core/attach.h"
 #include "core/bpfmap.h"
-#include "core/events.h"
-#include "core/status.h"
+#include "core/bus.h"
+#include "core/mapstat.h"
+#include "core/self.h"
 #include "lib/json.h"
 
 struct prog_row {
-	const char *name, *attach;
 	uint64_t runs, ns;
 	double avg_ns, cpu_share;
 };
 
 static double uptime_s(const struct self_info *si)
 {
-	double up = events__now_ns() / 1e9 - si->start_time;
+	double up = event__now_ns() / 1e9 - si->start_time;
 
 	return up > 0 ? up : 1e-9;
 }
 
 /* Share of the machine's CPU time spent in the program since start. */
-static void prog_row(const struct self_info *si, const struct bpf_program *p, struct prog_row *r)
+static void prog_row(const struct self_info *si, const struct attach *a, struct prog_row *r)
 {
-	r->name = bpf_program__name(p);
-	r->attach = bpf_program__section_name(p);
 	r->runs = r->ns = 0;
-	collector__prog_stats(p, &r->runs, &r->ns);
+	self__prog_stats(attach__prog_fd(a), &r->runs, &r->ns);
 	r->avg_ns = r->runs ? (double)r->ns / r->runs : 0;
 	r->cpu_share = r->ns / (uptime_s(si) * 1e9 * libbpf_num_possible_cpus());
 }
 
-static bool loaded(const struct bpf_program *p) { return bpf_program__fd(p) >= 0; }
+static const char *state_str(enum attach_state s)
+{
+	return s == ATTACH_ON ? "attached" : s == ATTACH_SUSPENDED ? "suspended" : "failed";
+}
+
+static const char *map_type(int fd, struct bpfmap *bm)
+{
+	if (bpfmap__open(bm, fd))
+		return "?";
+	return libbpf_bpf_map_type_str(bm->type) ?: "?";
+}
+
+static void json_collector(const struct self_info *si, const struct collector *c,
+			   struct json_writer *w)
+{
+	bool running = c->state == COLLECTOR_RUNNING;
+	const struct attach_map *m;
+	struct attach *a;
+
+	jw__obj_begin(w);
+	jw__key(w, "name"); jw__str(w, c->ops->name);
+	jw__key(w, "state"); jw__str(w, collector__state_str(c->state));
+	jw__key(w, "hook"); jw__str(w, c->hook);
+	jw__key(w, "reason"); jw__str(w, c->why[0] ? c->why : NULL);
+	jw__key(w, "start_ms"); jw__double(w, c->start_ms);
+	jw__key(w, "programs");
+	jw__arr_begin(w);
+	if (running) {
+		attach_set__for_each(a, c->as) {
+			struct prog_row r;
+
+			prog_row(si, a, &r);
+			jw__obj_begin(w);
+			jw__key(w, "name"); jw__str(w, attach__prog_name(a));
+			jw__key(w, "attach"); jw__str(w, attach__target(a));
+			jw__key(w, "kind"); jw__str(w, attach_kind__name(attach__kind(a)));
+			jw__key(w, "state"); jw__str(w, state_str(attach__state(a)));
+			if (attach__state(a) == ATTACH_FAILED) {
+				jw__key(w, "reason"); jw__str(w, attach__why(a));
+			}
+			jw__key(w, "links"); jw__u64(w, attach__nlinks(a));
+			jw__key(w, "run_count"); jw__u64(w, r.runs);
+			jw__key(w, "run_time_ns"); jw__u64(w, r.ns);
+			jw__key(w, "avg_ns"); jw__double(w, r.avg_ns);
+			jw__key(w, "cpu_share"); jw__double(w, r.cpu_share);
+			jw__obj_end(w);
+		}
+	}
+	jw__arr_end(w);
+	jw__key(w, "maps");
+	jw__arr_begin(w);
+	for (unsigned i = 0; running && (m = attach_set__map(c->as, i)); i++) {
+		struct bpfmap bm;
+		const char *type = map_type(m->fd, &bm);
+
+		jw__obj_begin(w);
+		jw__key(w, "name"); jw__str(w, m->name);
+		jw__key(w, "type"); jw__str(w, type);
+		jw__key(w, "entries"); jw__i64(w, mapstat__entries(si->maps, m->fd));
+		jw__key(w, "capacity"); jw__u64(w, bm.max_entries);
+		jw__obj_end(w);
+	}
+	jw__arr_end(w);
+	jw__key(w, "lost");
+	jw__obj_begin(w);
+	for (unsigned k = 0; running && c->ops->drop_reasons && c->ops->drop_reasons[k]; k++) {
+		jw__key(w, c->ops->drop_reasons[k]);
+		jw__u64(w, collector__drops(c, k));
+	}
+	jw__obj_end(w);
+	jw__obj_end(w);
+}
 
 void status__json(const struct self_info *si, struct strbuf *sb)
 {
 	struct json_writer w;
 
+	mapstat__refresh(si->maps);
 	jw__init(&w, sb);
 	jw__obj_begin(&w);
 	jw__key(&w, "version"); jw__str(&w, SONDE_VERSION);
@@ -43,66 +116,12 @@ void status__json(const struct self_info *si, struct strbuf *sb)
 	jw__key(&w, "prog_stats"); jw__bool(&w, si->prog_stats);
 	jw__key(&w, "collectors");
 	jw__arr_begin(&w);
-	for (int i = 0; i < si->ncollectors; i++) {
-		const struct collector *c = &si->collectors[i];
-		struct bpf_program *p;
-		struct bpf_map *m;
-
-		jw__obj_begin(&w);
-		jw__key(&w, "name"); jw__str(&w, c->ops->name);
-		jw__key(&w, "state"); jw__str(&w, collector__state_str(c->state));
-		jw__key(&w, "hook"); jw__str(&w, c->hook);
-		jw__key(&w, "reason"); jw__str(&w, c->why[0] ? c->why : NULL);
-		jw__key(&w, "start_ms"); jw__double(&w, c->start_ms);
-		jw__key(&w, "programs");
-		jw__arr_begin(&w);
-		if (c->state == COLLECTOR_RUNNING && c->obj) {
-			bpf_object__for_each_program(p, c->obj) {
-				struct prog_row r;
-
-				if (!loaded(p))
-					continue;
-				prog_row(si, p, &r);
-				jw__obj_begin(&w);
-				jw__key(&w, "name"); jw__str(&w, r.name);
-				jw__key(&w, "attach"); jw__str(&w, r.attach);
-				jw__key(&w, "run_count"); jw__u64(&w, r.runs);
-				jw__key(&w, "run_time_ns"); jw__u64(&w, r.ns);
-				jw__key(&w, "avg_ns"); jw__double(&w, r.avg_ns);
-				jw__key(&w, "cpu_share"); jw__double(&w, r.cpu_share);
-				jw__obj_end(&w);
-			}
-		}
-		jw__arr_end(&w);
-		jw__key(&w, "maps");
-		jw__arr_begin(&w);
-		if (c->state == COLLECTOR_RUNNING && c->obj) {
-			bpf_object__for_each_map(m, c->obj) {
-				if (!collector__own_map(m))
-					continue;
-				jw__obj_begin(&w);
-				jw__key(&w, "name"); jw__str(&w, bpf_map__name(m));
-				jw__key(&w, "type"); jw__str(&w, libbpf_bpf_map_type_str(bpf_map__type(m)));
-				jw__key(&w, "entries"); jw__i64(&w, bpfmap__count(m));
-				jw__key(&w, "capacity"); jw__u64(&w, bpf_map__max_entries(m));
-				jw__obj_end(&w);
-			}
-		}
-		jw__arr_end(&w);
-		jw__key(&w, "lost");
-		jw__obj_begin(&w);
-		for (unsigned k = 0; c->state == COLLECTOR_RUNNING && c->ops->drop_reasons &&
-				     c->ops->drop_reasons[k]; k++) {
-			jw__key(&w, c->ops->drop_reasons[k]);
-			jw__u64(&w, collector__drops(c, k));
-		}
-		jw__obj_end(&w);
-		jw__obj_end(&w);
-	}
+	for (int i = 0; i < si->ncollectors; i++)
+		json_collector(si, &si->collectors[i], &w);
 	jw__arr_end(&w);
 	jw__key(&w, "sinks");
 	jw__arr_begin(&w);
-	for (struct sink *s = events__sinks(); s; s = s->next) {
+	for (struct sink *s = si->bus ? bus__sinks(si->bus) : NULL; s; s = s->next) {
 		jw__obj_begin(&w);
 		jw__key(&w, "name"); jw__str(&w, s->name);
 		jw__key(&w, "events"); jw__u64(&w, s->emitted);
@@ -110,16 +129,34 @@ void status__json(const struct self_info *si, struct strbuf *sb)
 		jw__obj_end(&w);
 	}
 	jw__arr_end(&w);
-	/* No collector probes user binaries yet; the field is part of the API. */
-	jw__key(&w, "uprobes");
-	jw__arr_begin(&w);
-	jw__arr_end(&w);
 	jw__obj_end(&w);
 	sb__putc(sb, '\n');
 }
 
+/* Columns wide enough for what they hold, so long targets (uprobes on
+ * library paths) do not push the rest out of line. */
+static int attach_width(const struct self_info *si)
+{
+	int wmax = 24;
+
+	for (int i = 0; i < si->ncollectors; i++) {
+		const struct collector *c = &si->collectors[i];
+		struct attach *a;
+
+		if (c->state != COLLECTOR_RUNNING)
+			continue;
+		attach_set__for_each(a, c->as)
+			if ((int)strlen(attach__target(a)) > wmax)
+				wmax = strlen(attach__target(a));
+	}
+	return wmax < 80 ? wmax : 80;
+}
+
 void status__text(const struct self_info *si, struct strbuf *sb)
 {
+	int aw = attach_width(si);
+
+	mapstat__refresh(si->maps);
 	sb__printf(sb, "sonde %s on %s, up %.0f s, program stats %s\n\n", SONDE_VERSION, si->kernel,
 		   uptime_s(si), si->prog_stats ? "on" : "off (start the agent with --prog-stats)");
 	sb__printf(sb, "%-12s %-12s %-10s %s\n", "COLLECTOR", "STATE", "HOOK", "DETAILS");
@@ -129,40 +166,42 @@ void status__text(const struct self_info *si, struct strbuf *sb)
 		sb__printf(sb, "%-12s %-12s %-10s %s\n", c->ops->name, collector__state_str(c->state),
 			   c->hook ? c->hook : "-", c->why[0] ? c->why : c->ops->summary);
 	}
-	sb__printf(sb, "\n%-12s %-16s %-24s %12s %8s %8s\n", "COLLECTOR", "PROGRAM", "ATTACH", "RUNS",
-		   "AVG_NS", "CPU%");
+	sb__printf(sb, "\n%-12s %-16s %-*s %-9s %12s %8s %8s\n", "COLLECTOR", "PROGRAM", aw, "ATTACH",
+		   "STATE", "RUNS", "AVG_NS", "CPU%");
 	for (int i = 0; i < si->ncollectors; i++) {
 		const struct collector *c = &si->collectors[i];
-		struct bpf_program *p;
+		struct attach *a;
 
-		if (c->state != COLLECTOR_RUNNING || !c->obj)
+		if (c->state != COLLECTOR_RUNNING)
 			continue;
-		bpf_object__for_each_program(p, c->obj) {
+		attach_set__for_each(a, c->as) {
 			struct prog_row r;
 
-			if (!loaded(p))
-				continue;
-			prog_row(si, p, &r);
+			prog_row(si, a, &r);
+			sb__printf(sb, "%-12s %-16s %-*.*s %-9s ", c->ops->name, attach__prog_name(a), aw, aw,
+				   attach__target(a), state_str(attach__state(a)));
 			if (si->prog_stats)
-				sb__printf(sb, "%-12s %-16s %-24s %12llu %8.1f %8.4f\n", c->ops->name, r.name,
-					   r.attach, (unsigned long long)r.runs, r.avg_ns, r.cpu_share * 100);
+				sb__printf(sb, "%12llu %8.1f %8.4f\n", (unsigned long long)r.runs, r.avg_ns,
+					   r.cpu_share * 100);
 			else
-				sb__printf(sb, "%-12s %-16s %-24s %12s %8s %8s\n", c->ops->name, r.name,
-					   r.attach, "-", "-", "-");
+				sb__printf(sb, "%12s %8s %8s\n", "-", "-", "-");
+			if (attach__state(a) == ATTACH_FAILED)
+				sb__printf(sb, "%-12s   %s\n", "", attach__why(a));
 		}
 	}
 	sb__printf(sb, "\n%-12s %-16s %-16s %10s %10s\n", "COLLECTOR", "MAP", "TYPE", "ENTRIES", "CAPACITY");
 	for (int i = 0; i < si->ncollectors; i++) {
 		const struct collector *c = &si->collectors[i];
-		struct bpf_map *m;
+		const struct attach_map *m;
 
-		if (c->state != COLLECTOR_RUNNING || !c->obj)
-			continue;
-		bpf_object__for_each_map(m, c->obj)
-			if (collector__own_map(m))
-				sb__printf(sb, "%-12s %-16s %-16s %10ld %10u\n", c->ops->name, bpf_map__name(m),
-					   libbpf_bpf_map_type_str(bpf_map__type(m)), bpfmap__count(m),
-					   bpf_map__max_entries(m));
+		for (unsigned k = 0; c->state == COLLECTOR_RUNNING && (m = attach_set__map(c->as, k)); k++) {
+			struct bpfmap bm;
+			const char *type = map_type(m->fd, &bm);
+			long n = mapstat__entries(si->maps, m->fd);
+
+			sb__printf(sb, "%-12s %-16s %-16s %10ld %10u\n", c->ops->name, m->name, type,
+				   n < 0 ? 0 : n, bm.max_entries);
+		}
 	}
 	sb__printf(sb, "\n%-12s %-28s %12s\n", "COLLECTOR", "LOST (REASON)", "COUNT");
 	for (int i = 0; i < si->ncollectors; i++) {
@@ -174,8 +213,7 @@ void status__text(const struct self_info *si, struct strbuf *sb)
 				   (unsigned long long)collector__drops(c, k));
 	}
 	sb__printf(sb, "\n%-12s %12s %12s\n", "SINK", "EVENTS", "DROPPED");
-	for (struct sink *s = events__sinks(); s; s = s->next)
+	for (struct sink *s = si->bus ? bus__sinks(si->bus) : NULL; s; s = s->next)
 		sb__printf(sb, "%-12s %12llu %12llu\n", s->name, (unsigned long long)s->emitted,
 			   (unsigned long long)s->dropped);
-	sb__printf(sb, "\nuprobes: none (no running collector probes user binaries)\n");
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -15,18 +16,38 @@ struct slot {
 	bool used;
 };
 
+/* Images an exec replaced, newest last: events of the old image still
+ * in a ring that is drained after the exec's find them here. */
+#define OLD_IMAGES 64
+
 struct proc_cache {
 	struct slot *slots;
 	int *buckets;
 	size_t cap, nbuckets, size;
 	uint64_t grace_ns, tick;
 	uint64_t hits, misses, evictions;
+	struct proc_info old[OLD_IMAGES];
+	unsigned old_next;
 };
 
-void exec_id__format(char *buf, size_t sz, uint32_t pid, uint64_t start_ns, uint64_t exec_ns)
+void exec_id__format(char *buf, size_t sz, uint32_t pid, uint64_t start_ns, uint64_t exec_seq)
 {
 	snprintf(buf, sz, "%x-%llx-%llx", pid, (unsigned long long)start_ns,
-		 (unsigned long long)exec_ns);
+		 (unsigned long long)exec_seq);
+}
+
+bool proc_info__same_start(const struct proc_info *p, uint64_t start_ns)
+{
+	return p->start_ns == start_ns ||
+	       (!p->start_exact && p->start_ns / 10000000 == start_ns / 10000000);
+}
+
+void proc_info__set_image(struct proc_info *p, uint64_t start_ns, uint64_t exec_seq, bool exact)
+{
+	p->start_ns = start_ns;
+	p->exec_seq = exec_seq;
+	p->start_exact = exact;
+	exec_id__format(p->exec_id, sizeof(p->exec_id), p->pid, start_ns, exec_seq);
 }
 
 struct proc_cache *proc_cache__new(size_t capacity, uint64_t grace_ns)
@@ -118,12 +139,27 @@ struct proc_info *proc_cache__get(struct proc_cache *c, uint32_t pid)
 	return &c->slots[i].info;
 }
 
+const struct proc_info *proc_cache__old(const struct proc_cache *c, uint32_t pid,
+					uint64_t start_ns, uint64_t exec_seq)
+{
+	for (unsigned i = 0; i < OLD_IMAGES; i++) {
+		const struct proc_info *p = &c->old[i];
+
+		if (p->pid == pid && p->start_ns == start_ns && p->exec_seq == exec_seq)
+			return p;
+	}
+	return NULL;
+}
+
 struct proc_info *proc_cache__put(struct proc_cache *c, uint32_t pid, uint64_t start_ns,
-				  uint64_t exec_ns, uint64_t now_ns)
+				  uint64_t exec_seq, uint64_t now_ns)
 {
 	int i = find(c, pid);
 	struct proc_info *p;
 
+	if (i >= 0 && c->slots[i].info.start_ns == start_ns && c->slots[i].info.exec_seq != exec_seq &&
+	    c->slots[i].info.detailed)
+		c->old[c->old_next++ % OLD_IMAGES] = c->slots[i].info;
 	if (i < 0) {
 		if (c->size == c->cap) {
 			i = evict(c, now_ns);
@@ -140,10 +176,8 @@ struct proc_info *proc_cache__put(struct proc_cache *c, uint32_t pid, uint64_t s
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
 	p->uid = p->gid = (uint32_t)-1;
-	p->start_ns = start_ns;
-	p->exec_ns = exec_ns;
 	p->last_used = ++c->tick;
-	exec_id__format(p->exec_id, sizeof(p->exec_id), pid, start_ns, exec_ns);
+	proc_info__set_image(p, start_ns, exec_seq, true);
 	return p;
 }
 
@@ -156,6 +190,7 @@ void proc_cache__exit(struct proc_cache *c, uint32_t pid, uint64_t now_ns)
 }
 
 size_t proc_cache__size(const struct proc_cache *c) { return c->size; }
+size_t proc_cache__capacity(const struct proc_cache *c) { return c->cap; }
 
 void proc_cache__stats(const struct proc_cache *c, uint64_t *hits, uint64_t *misses,
 		       uint64_t *evictions)
@@ -238,7 +273,7 @@ static void load_ids_args(struct proc_info *p)
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%u", p->pid);
-	if (!stat(path, &st)) {
+	if (p->uid == (uint32_t)-1 && !stat(path, &st)) {
 		p->uid = st.st_uid;
 		p->gid = st.st_gid;
 	}
@@ -252,35 +287,43 @@ static void load_ids_args(struct proc_info *p)
 		proc_info__set_args(p, buf, n);
 }
 
+void proc_cache__load_details(struct proc_info *p)
+{
+	char link[64];
+	ssize_t len;
+
+	if (p->detailed)
+		return;
+	p->detailed = true;
+	snprintf(link, sizeof(link), "/proc/%u/exe", p->pid);
+	len = readlink(link, p->binary, sizeof(p->binary) - 1);
+	p->binary[len > 0 ? len : 0] = '\0';
+	proc_cwd(p->pid, p->cwd, sizeof(p->cwd));
+	load_ids_args(p);
+}
+
 struct proc_info *proc_cache__load(struct proc_cache *c, uint32_t pid)
 {
 	static long hz;
-	char comm[16], link[64];
+	char comm[16];
 	uint32_t ppid = 0;
 	uint64_t ticks = 0, start;
 	struct proc_info *p;
-	ssize_t len;
-	int j;
 
 	if (!hz)
 		hz = sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100;
 	if (read_stat(pid, comm, sizeof(comm), &ppid, &ticks))
 		return NULL;
 	start = ticks * (1000000000ULL / hz);
-	p = proc_cache__put(c, pid, start, start, 0);
+	p = proc_cache__put(c, pid, start, 0, 0);
+	proc_info__set_image(p, start, 0, false);
 	p->ppid = ppid;
 	snprintf(p->comm, sizeof(p->comm), "%s", comm);
-	snprintf(link, sizeof(link), "/proc/%u/exe", pid);
-	len = readlink(link, p->binary, sizeof(p->binary) - 1);
-	p->binary[len > 0 ? len : 0] = '\0';
-	proc_cwd(pid, p->cwd, sizeof(p->cwd));
-	load_ids_args(p);
-	if (ppid && (j = find(c, ppid)) >= 0)
-		snprintf(p->parent_exec_id, sizeof(p->parent_exec_id), "%s", c->slots[j].info.exec_id);
+	proc_cache__load_details(p);
 	return p;
 }
 
-int proc_cache__seed(struct proc_cache *c)
+int proc_cache__seed_proc(struct proc_cache *c)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *de;
@@ -295,14 +338,5 @@ int proc_cache__seed(struct proc_cache *c)
 			n++;
 	}
 	closedir(d);
-	/* Parents second: they may have been read after their children. */
-	for (size_t i = 0; i < c->cap; i++) {
-		struct proc_info *p = &c->slots[i].info;
-		int j;
-
-		if (!c->slots[i].used || !p->ppid || (j = find(c, p->ppid)) < 0)
-			continue;
-		snprintf(p->parent_exec_id, sizeof(p->parent_exec_id), "%s", c->slots[j].info.exec_id);
-	}
 	return n;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -161,4 +162,78 @@ void jw__null(struct json_writer *w)
 {
 	sep(w);
 	sb__puts(w->sb, "null");
+}
+
+/* ---- the field writer's JSON backend ---- */
+
+#define JW(fw) (((struct json_fields *)(fw))->jw)
+
+static void key_of(struct json_writer *w, const char *key)
+{
+	if (key)
+		jw__key(w, key);
+}
+
+static void jf_str(struct field_writer *fw, const char *key, const char *s, size_t n)
+{
+	key_of(JW(fw), key);
+	jw__strn(JW(fw), s, n);
+}
+
+static void jf_i64(struct field_writer *fw, const char *key, int64_t v)
+{
+	key_of(JW(fw), key);
+	jw__i64(JW(fw), v);
+}
+
+static void jf_u64(struct field_writer *fw, const char *key, uint64_t v)
+{
+	key_of(JW(fw), key);
+	jw__u64(JW(fw), v);
+}
+
+static void jf_dbl(struct field_writer *fw, const char *key, double v)
+{
+	key_of(JW(fw), key);
+	jw__double(JW(fw), v);
+}
+
+static void jf_bool(struct field_writer *fw, const char *key, bool v)
+{
+	key_of(JW(fw), key);
+	jw__bool(JW(fw), v);
+}
+
+static void jf_null(struct field_writer *fw, const char *key)
+{
+	key_of(JW(fw), key);
+	jw__null(JW(fw));
+}
+
+static void jf_open(struct field_writer *fw, const char *key, bool array)
+{
+	key_of(JW(fw), key);
+	if (array)
+		jw__arr_begin(JW(fw));
+	else
+		jw__obj_begin(JW(fw));
+}
+
+static void jf_close(struct field_writer *fw, bool array)
+{
+	if (array)
+		jw__arr_end(JW(fw));
+	else
+		jw__obj_end(JW(fw));
+}
+
+static const struct field_writer_ops json_field_ops = {
+	.str = jf_str, .i64 = jf_i64, .u64 = jf_u64, .dbl = jf_dbl, .boolean = jf_bool,
+	.null = jf_null, .open = jf_open, .close = jf_close,
+};
+
+void json_fields__init(struct json_fields *jf, struct json_writer *jw)
+{
+	jf->fw.ops = &json_field_ops;
+	jf->jw = jw;
 }

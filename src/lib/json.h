@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small JSON writer for hot-path event output: always well-formed, escapes
  * control characters and turns invalid UTF-8 into U+FFFD. */
 #ifndef SONDE_JSON_H
@@ -5,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "lib/fields.h"
 #include "lib/strbuf.h"
 
 #define JW_MAX_DEPTH 64
@@ -38,4 +40,13 @@ void jw__init_members(struct json_writer *w, struct strbuf *sb);
 void jw__members(struct json_writer *w, const char *s, size_t n);
 /* Appends s as a quoted JSON string. */
 void json__escape(struct strbuf *sb, const char *s, size_t n);
+
+/* The field writer's JSON backend: fields written through jf->fw land in
+ * the open object of jw. */
+struct json_fields {
+	struct field_writer fw;
+	struct json_writer *jw;
+};
+
+void json_fields__init(struct json_fields *jf, struct json_writer *jw);
 #endif

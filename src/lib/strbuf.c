@@ -1,9 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lib/strbuf.h"
+#include "lib/utf8.h"
 
 int sb__reserve(struct strbuf *sb, size_t extra)
 {
@@ -105,4 +107,40 @@ void sb__free(struct strbuf *sb)
 {
 	free(sb->buf);
 	memset(sb, 0, sizeof(*sb));
+}
+
+int sb__put_text(struct strbuf *sb, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0; i < n;) {
+		unsigned char c = p[i];
+		size_t len;
+		char esc[8];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			sb__putc(sb, c);
+			i++;
+			continue;
+		}
+		len = c >= 0x80 ? utf8__seq_len(p + i, n - i) : 0;
+		/* U+0080..U+009F are C1 controls (U+009B is CSI). */
+		if (len == 2 && c == 0xc2 && p[i + 1] < 0xa0) {
+			snprintf(esc, sizeof(esc), "\\u%04x", p[i + 1]);
+			sb__puts(sb, esc);
+		} else if (len) {
+			sb__append(sb, s + i, len);
+		} else if (c == '\\' || c == '\n' || c == '\t' || c == '\r') {
+			esc[0] = '\\';
+			esc[1] = c == '\\' ? '\\' : c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+			sb__append(sb, esc, 2);
+		} else {
+			char x[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+			sb__append(sb, x, 4);
+		}
+		i += len ? len : 1;
+	}
+	return sb->err;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Growable byte buffer for text output (exposition, JSON). */
 #ifndef SONDE_STRBUF_H
 #define SONDE_STRBUF_H
@@ -27,6 +28,11 @@ static inline int sb__putc(struct strbuf *sb, char c)
 int sb__u64(struct strbuf *sb, unsigned long long v);
 int sb__i64(struct strbuf *sb, long long v);
 int sb__printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Text for a terminal from bytes a traced program chose: control
+ * characters (C0, DEL and C1) as \n, \t, \xNN or \u009b, backslash
+ * doubled, invalid UTF-8 bytes as \xNN; the rest (UTF-8 text) as is. A
+ * path or argv can then neither forge a line nor send escape sequences. */
+int sb__put_text(struct strbuf *sb, const char *s, size_t n);
 /* Hands the buffer to the caller (NUL-terminated) and resets sb. */
 char *sb__detach(struct strbuf *sb, size_t *len);
 void sb__reset(struct strbuf *sb);

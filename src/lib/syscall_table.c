@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <stdio.h>
 #include <string.h>
 #include "lib/syscall_table.h"
@@ -23,14 +24,4 @@ int syscall__nr(const char *name)
 			return n;
 	}
 	return -1;
-}
-
-const char *errno__name(int err, char *buf, size_t sz)
-{
-	const char *s = err > 0 ? strerrorname_np(err) : NULL;
-
-	if (s)
-		return s;
-	snprintf(buf, sz, "E%d", err);
-	return buf;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* x86_64 syscall numbers <-> names, generated at build time from the
  * kernel's syscall table (scripts/gen-syscalls.sh). */
 #ifndef SONDE_SYSCALL_TABLE_H
@@ -12,6 +13,4 @@ extern const unsigned int syscall_names_len;
 const char *syscall__name(unsigned nr, char *buf, size_t sz);
 /* The number of a syscall name (or of "sys_<nr>", nr < 2^20), or -1. */
 int syscall__nr(const char *name);
-/* "ENOENT" for 2; "E<n>" (written to buf) when unknown. */
-const char *errno__name(int err, char *buf, size_t sz);
 #endif

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
@@ -9,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "core/log.h"
+#include "sinks/json_event.h"
 #include "sinks/jsonl.h"
 
 struct jsonl {
@@ -23,44 +25,6 @@ struct jsonl {
 	struct strbuf pending;
 	struct strbuf line;
 };
-
-void jsonl__format(struct strbuf *sb, const struct sonde_event *ev)
-{
-	/* The date part changes once a second: formatted then, not per event. */
-	static __thread time_t last_sec = -1;
-	static __thread char date[32];
-	static __thread size_t date_len;
-	struct json_writer w;
-	char ts[48];
-	time_t sec = ev->time_ns / 1000000000ULL;
-	unsigned long ns = ev->time_ns % 1000000000ULL;
-
-	if (sec != last_sec) {
-		struct tm tm;
-
-		gmtime_r(&sec, &tm);
-		date_len = strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S.", &tm);
-		last_sec = sec;
-	}
-	memcpy(ts, date, date_len);
-	for (int i = 8; i >= 0; i--, ns /= 10)
-		ts[date_len + i] = '0' + ns % 10;
-	ts[date_len + 9] = 'Z';
-	ts[date_len + 10] = '\0';
-	jw__init(&w, sb);
-	jw__obj_begin(&w);
-	jw__key(&w, "schema"); jw__u64(&w, SONDE_EVENT_SCHEMA);
-	jw__key(&w, "type"); jw__str(&w, ev->type);
-	jw__key(&w, "time"); jw__str(&w, ts);
-	if (ev->pid) {
-		jw__key(&w, "pid"); jw__u64(&w, ev->pid);
-		jw__key(&w, "tid"); jw__u64(&w, ev->tid);
-		jw__key(&w, "comm"); jw__str(&w, ev->comm);
-	}
-	if (ev->fields)
-		ev->fields(&w, ev->payload);
-	jw__obj_end(&w);
-}
 
 static int open_file(struct jsonl *j)
 {
@@ -128,14 +92,14 @@ static void rotate(struct jsonl *j)
 		pr_err("events: reopening %s after rotation: %s", j->path, strerror(errno));
 }
 
-static int jsonl_emit(struct sink *s, const struct sonde_event *ev)
+static int jsonl_emit(struct sink *s, const struct event *ev)
 {
 	struct jsonl *j = (struct jsonl *)s;
 
 	if (j->fd < 0)
 		return -EBADF;
 	sb__reset(&j->line);
-	jsonl__format(&j->line, ev);
+	json_event__format(&j->line, ev);
 	sb__putc(&j->line, '\n');
 	if (j->line.err)
 		return j->line.err;

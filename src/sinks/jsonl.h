@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON-lines event sink: one object per line to stdout or a file, rotated
  * by size. Writes never block the event loop: output that the reader does
  * not take is buffered up to a bound, then events are dropped and counted. */
@@ -5,7 +6,7 @@
 #define SONDE_JSONL_H
 #include <stddef.h>
 #include <stdint.h>
-#include "core/events.h"
+#include "core/bus.h"
 
 struct jsonl_opts {
 	const char *path;	/* "-": stdout */
@@ -16,6 +17,4 @@ struct jsonl_opts {
 
 /* Returns NULL and sets errno on failure. */
 struct sink *jsonl__open(const struct jsonl_opts *o);
-/* Formats one event as a JSON line (no trailing newline) into sb. */
-void jsonl__format(struct strbuf *sb, const struct sonde_event *ev);
 #endif

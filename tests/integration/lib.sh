@@ -68,14 +68,30 @@ expect_range() {
 	fi
 }
 
-# Names of sonde's programs (collectors' and feature probes') still loaded
-# in the kernel, per bpftool.
+# Names of sonde's programs (every built-in object's, feature probes
+# included: `sonde verify --builtin --json` lists them from the build) still
+# loaded in the kernel, per bpftool.
+# Call load_prog_names first (once: it loads every built-in program).
+SONDE_PROG_NAMES=
+load_prog_names() {
+	SONDE_PROG_NAMES=$("$SONDE" verify --builtin --json 2>/dev/null |
+		$PY -c 'import json, sys; print(" ".join(sorted({r["program"][:15] for r in json.load(sys.stdin)})))')
+}
 sonde_progs() {
 	bpftool prog show -j 2>/dev/null | $PY -c '
 import json, sys
-names = {"sys_enter_btf", "sys_exit_btf", "sys_enter_raw", "sys_exit_raw", "sys_enter_tp", "sys_exit_tp"}
-print(" ".join(p.get("name", "") for p in json.load(sys.stdin)
-               if p.get("name") in names or p.get("name", "").startswith("probe_")))'
+names = set(sys.argv[1].split())
+print(" ".join(p.get("name", "") for p in json.load(sys.stdin) if p.get("name") in names))' "$SONDE_PROG_NAMES"
+}
+
+# wait_no_progs: until none of sonde's programs is loaded, 5 s at most (the
+# kernel frees a program after RCU grace periods, once the last fd closed).
+wait_no_progs() {
+	for _ in $(seq 50); do
+		[ -z "$(sonde_progs)" ] && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # hook_available NAME: per `sonde check --json`.

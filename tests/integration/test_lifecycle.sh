@@ -3,10 +3,14 @@
 # config, and a broken config keeps the running one.
 . "$(dirname "$0")/lib.sh"
 
-before=$(sonde_progs)
-[ -z "$before" ] || t_fail "sonde programs already loaded before the test: $before"
+load_prog_names
+# Every collector's and every feature probe's, from the build.
+for p in sys_exit_btf proc_exec exit_openat probe_tp_btf; do
+	case " $SONDE_PROG_NAMES " in *" $p "*) ;; *) t_fail "program names from the build lack $p: '$SONDE_PROG_NAMES'" ;; esac
+done
+wait_no_progs || t_fail "sonde programs already loaded before the test: $(sonde_progs)"
 
-start_agent -v --collectors syscalls,proc || t_fail "start"
+start_agent -v --collectors syscalls,proc,files || t_fail "start"
 [ -n "$(sonde_progs)" ] && t_ok "programs loaded while running: $(sonde_progs)" || t_fail "no programs loaded while running"
 # The kernel BTF is parsed once for all objects (feature probes, syscalls, proc), not per object.
 line=$(grep -o 'kernel BTF: parsed [0-9]* time(s).*' "$T/agent.err")
@@ -15,16 +19,13 @@ case $line in
 *) t_fail "kernel BTF not shared: '${line:-no log line}'" ;;
 esac
 stop_agent
-left=$(sonde_progs)
-[ -z "$left" ] && t_ok "no program left after SIGTERM" || t_fail "left after SIGTERM: $left"
+wait_no_progs && t_ok "no program left after SIGTERM" || t_fail "left after SIGTERM: $(sonde_progs)"
 grep -q '"event":"stop"' "$T/events.jsonl" && t_ok "stop event written" || t_fail "no stop event"
 
-start_agent || t_fail "start"
+start_agent --collectors syscalls,proc,files || t_fail "start"
 kill -KILL "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null; AGENT_PID=
 # Links die with the process's fds; the kernel frees programs after an RCU grace period.
-for _ in $(seq 50); do [ -z "$(sonde_progs)" ] && break; sleep 0.1; done
-left=$(sonde_progs)
-[ -z "$left" ] && t_ok "no program left after SIGKILL" || t_fail "left after SIGKILL: $left"
+wait_no_progs && t_ok "no program left after SIGKILL" || t_fail "left after SIGKILL: $(sonde_progs)"
 
 # SIGHUP: the comm filter in the file takes effect after reload.
 cat >"$T/sonde.yaml" <<YAML
@@ -56,7 +57,7 @@ out=$("$SONDE" agent --config "$T/bad.yaml" 2>&1); rc=$?
 	t_ok "config error at start: $out" || t_fail "config error: rc=$rc $out"
 out=$("$SONDE" agent --listen 127.0.0.1:notaport 2>&1); rc=$?
 [ $rc -ne 0 ] && echo "$out" | grep -q "invalid listen address" && t_ok "bad --listen refused" || t_fail "bad --listen: $out"
-[ -z "$(sonde_progs)" ] && t_ok "nothing left after a failed start" || t_fail "left after failed start: $(sonde_progs)"
+wait_no_progs && t_ok "nothing left after a failed start" || t_fail "left after failed start: $(sonde_progs)"
 
 # The shipped example config is valid.
 out=$("$SONDE" agent --config deploy/sonde.yaml --events '' --attach-only 2>&1); rc=$?

@@ -127,7 +127,7 @@ sleep 1.5
 "$LOAD" tag human-$TAG exit 0
 sleep 0.5
 kill -INT $TP; wait $TP
-grep -q "^TIME *PID *COMM *PPID *DETAILS" "$T/trace.txt" && grep -q "sonde-sysload .*tag human-$TAG exit 0" "$T/trace.txt" &&
+grep -q "^TIME *PID *COMM *PPID *ARGV" "$T/trace.txt" && grep -q "sonde-sysload .*tag human-$TAG exit 0" "$T/trace.txt" &&
 	t_ok "trace exec table shows argv" || t_fail "trace exec table: $(cat "$T/trace.txt" | head -5)"
 out=$("$SONDE" trace nosuch 2>&1); [ $? = 2 ] && echo "$out" | grep -q "no collector emits 'nosuch' events" &&
 	t_ok "unknown event type explained" || t_fail "unknown type: $out"

@@ -23,6 +23,7 @@ for p in progs.values():
     assert 0 < p["avg_ns"] < 100000, p
     assert 0 < p["cpu_share"] < 1, p
     assert p["attach"].startswith("tp_btf/sys_"), p
+    assert p["kind"] == "tp_btf" and p["state"] == "attached" and p["links"] == 1, p
 maps = {m["name"]: m for m in c["maps"]}
 assert maps["comm_ids"]["type"] == "hash" and 2 <= maps["comm_ids"]["entries"] <= maps["comm_ids"]["capacity"] == 1024, maps
 assert maps["counts"]["capacity"] == 10240, maps
@@ -30,7 +31,6 @@ assert set(c["lost"]) == {"inflight_slot_collision", "counts_map_full", "errors_
 assert c["lost"]["counts_map_full"] == 0
 s = {s["name"]: s for s in d["sinks"]}
 assert s["jsonl"]["events"] >= 2, s           # start + collector
-assert d["uprobes"] == []
 PY
 "$SONDE" status --listen "127.0.0.1:$PORT" >"$T/status.txt" 2>&1
 grep -q "^syscalls *running *tp_btf" "$T/status.txt" && grep -q "sys_exit_btf *tp_btf/sys_exit" "$T/status.txt" &&

@@ -11,8 +11,31 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "collectors/registry.h"
 #include "core/config.h"
 #include "core/opts.h"
+
+/* A collector's option by its key, through the composed table: tests see
+ * sections as users do, by key, not by struct. */
+static inline const void *opt_field(const struct sonde_config *c, const char *key)
+{
+	assert_int_equal(registry__init(), 0);
+	for (const struct opt *o = config__opts(); o->key; o++)
+		if (!strcmp(o->key, key))
+			return (const char *)c + o->off;
+	fail_msg("no option %s", key);
+	return NULL;
+}
+
+static inline long opt_long(const struct sonde_config *c, const char *key)
+{
+	return *(const long *)opt_field(c, key);
+}
+
+static inline int opt_int(const struct sonde_config *c, const char *key)
+{
+	return *(const int *)opt_field(c, key);
+}
 
 static struct {
 	FILE *f;
@@ -50,8 +73,9 @@ static inline const char *capture_end(void)
 
 static inline void defaults(struct sonde_config *c)
 {
+	assert_int_equal(registry__init(), 0);
 	memset(c, 0x5a, sizeof(*c));	/* anything the defaults miss shows */
-	assert_int_equal(opts__defaults(config_opts, c), 0);
+	assert_int_equal(opts__defaults(config__opts(), c), 0);
 }
 
 static inline void assert_defaults(const struct sonde_config *c)
@@ -69,12 +93,12 @@ static inline void assert_defaults(const struct sonde_config *c)
 	assert_int_equal(c->filter.pid, 0);
 	assert_string_equal(c->filter.comm, "");
 	assert_string_equal(c->filter.cgroup, "");
-	assert_int_equal(c->syscalls.hook, 0);
-	assert_int_equal(c->syscalls.max_keys, 10240);
-	assert_int_equal(c->syscalls.max_errors, 4096);
-	assert_int_equal(c->syscalls.max_comms, 1024);
-	assert_int_equal(c->syscalls.latency_sample, 16);
-	assert_int_equal(c->syscalls.inflight_slots, 32768);
+	assert_int_equal(opt_int(c, "syscalls.hook"), 0);
+	assert_int_equal(opt_long(c, "syscalls.max_keys"), 10240);
+	assert_int_equal(opt_long(c, "syscalls.max_errors"), 4096);
+	assert_int_equal(opt_long(c, "syscalls.max_comms"), 1024);
+	assert_int_equal(opt_long(c, "syscalls.latency_sample"), 16);
+	assert_int_equal(opt_long(c, "syscalls.inflight_slots"), 32768);
 }
 
 /* Scratch directory: setup and teardown of the tests that write files. */

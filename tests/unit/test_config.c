@@ -1,4 +1,4 @@
-/* Unit tests for src/core/config.c: the config_opts table (its defaults,
+/* Unit tests for src/core/config.c: the config__opts() table (its defaults,
  * consistency and usage text) and config__load putting defaults < file <
  * flags together. The option machinery itself (YAML, argv) is in
  * test_opts.c. */
@@ -60,7 +60,7 @@ static void test_config_load_defaults(void **state)
 static void test_table_consistent(void **state)
 {
 	(void)state;
-	for (const struct opt *o = config_opts; o->key; o++) {
+	for (const struct opt *o = config__opts(); o->key; o++) {
 		struct sonde_config c;
 		char err[256] = "";
 
@@ -92,10 +92,10 @@ static void test_usage(void **state)
 	FILE *f = open_memstream(&buf, &len);
 
 	(void)state;
-	opts__usage(config_opts, f);
+	opts__usage(config__opts(), f);
 	fclose(f);
 	/* Every flag is listed once, config-only keys are not. */
-	for (const struct opt *o = config_opts; o->key; o++) {
+	for (const struct opt *o = config__opts(); o->key; o++) {
 		char needle[80];
 
 		if (!o->flag)
@@ -132,7 +132,7 @@ static void test_config_load_file_and_flags(void **state)
 		assert_int_equal(c.interval, 20);		/* flag beats file */
 		assert_false(c.prog_stats);			/* flag beats file */
 		assert_string_equal(c.listen, "10.0.0.1:1");	/* file beats default */
-		assert_int_equal(c.syscalls.max_keys, 512);
+		assert_int_equal(opt_long(&c, "syscalls.max_keys"), 512);
 		assert_int_equal(c.events_keep, 3);		/* default */
 		assert_string_equal(c.config_path, pathbuf);
 		assert_int_equal(next, 6);

@@ -1,6 +1,6 @@
 /* Unit tests for src/core/opts.c, the option-table machinery: YAML config
  * text and files, command-line flags, and their error messages. The table is
- * sonde's own config_opts; its defaults, usage text and config__load are in
+ * sonde's own config__opts(); its defaults, usage text and config__load are in
  * test_config.c. */
 #include <errno.h>
 #include <setjmp.h>
@@ -23,7 +23,7 @@ static int yaml(struct sonde_config *c, const char *text, char *err, size_t errs
 {
 	defaults(c);
 	err[0] = '\0';
-	return opts__parse_yaml_str(config_opts, c, "test.yaml", text, strlen(text), err, errsz);
+	return opts__parse_yaml_str(config__opts(), c, "test.yaml", text, strlen(text), err, errsz);
 }
 
 /* The YAML must be accepted, with no error text. */
@@ -55,7 +55,7 @@ static void yaml_fails(const char *text, const char *want)
 static int yaml_file(struct sonde_config *c, const char *path, char *err, size_t errsz)
 {
 	defaults(c);
-	return opts__parse_yaml(config_opts, c, path, err, errsz);
+	return opts__parse_yaml(config__opts(), c, path, err, errsz);
 }
 
 static int argv_parse(struct sonde_config *c, char **argv, int *next, const char **errout)
@@ -66,7 +66,7 @@ static int argv_parse(struct sonde_config *c, char **argv, int *next, const char
 		argc++;
 	defaults(c);
 	capture_begin();
-	ret = opts__parse_argv(config_opts, c, argc, argv, next);
+	ret = opts__parse_argv(config__opts(), c, argc, argv, next);
 	*errout = capture_end();
 	return ret;
 }
@@ -116,12 +116,12 @@ static void test_yaml_good(void **state)
 	assert_int_equal(c.filter.pid, 1234);
 	assert_string_equal(c.filter.comm, "nginx");
 	assert_string_equal(c.filter.cgroup, "/sys/fs/cgroup/system.slice");
-	assert_int_equal(c.syscalls.hook, 2);
-	assert_int_equal(c.syscalls.max_keys, 2048);
-	assert_int_equal(c.syscalls.max_errors, 256);
-	assert_int_equal(c.syscalls.max_comms, 2048);
-	assert_int_equal(c.syscalls.latency_sample, 1);
-	assert_int_equal(c.syscalls.inflight_slots, 65536);
+	assert_int_equal(opt_int(&c, "syscalls.hook"), 2);
+	assert_int_equal(opt_long(&c, "syscalls.max_keys"), 2048);
+	assert_int_equal(opt_long(&c, "syscalls.max_errors"), 256);
+	assert_int_equal(opt_long(&c, "syscalls.max_comms"), 2048);
+	assert_int_equal(opt_long(&c, "syscalls.latency_sample"), 1);
+	assert_int_equal(opt_long(&c, "syscalls.inflight_slots"), 65536);
 	/* Untouched options keep their defaults. */
 	assert_string_equal(c.config_path, "");
 }
@@ -134,9 +134,9 @@ static void test_yaml_flow_and_partial(void **state)
 	/* Flow style, a flow list, and sections after a list. */
 	yaml_ok(&c, "{collectors: [a, b, c], syscalls: {max_keys: 64}, interval: 3600}\n");
 	assert_string_equal(c.collectors, "a,b,c");
-	assert_int_equal(c.syscalls.max_keys, 64);
+	assert_int_equal(opt_long(&c, "syscalls.max_keys"), 64);
 	assert_int_equal(c.interval, 3600);
-	assert_int_equal(c.syscalls.max_errors, 4096);	/* default kept */
+	assert_int_equal(opt_long(&c, "syscalls.max_errors"), 4096);	/* default kept */
 
 	/* A one-element list; a section that comes back later. */
 	yaml_ok(&c,
@@ -144,8 +144,8 @@ static void test_yaml_flow_and_partial(void **state)
 		"collectors: [syscalls]\n"
 		"syscalls:\n  max_comms: 16\n");
 	assert_string_equal(c.collectors, "syscalls");
-	assert_int_equal(c.syscalls.max_keys, 100);
-	assert_int_equal(c.syscalls.max_comms, 16);
+	assert_int_equal(opt_long(&c, "syscalls.max_keys"), 100);
+	assert_int_equal(opt_long(&c, "syscalls.max_comms"), 16);
 
 	/* An empty list is the empty string. */
 	yaml_ok(&c, "collectors: []\n");
@@ -203,7 +203,7 @@ static void test_yaml_values(void **state)
 	assert_int_equal(c.log_level, 1);
 	assert_false(c.prog_stats);
 	yaml_ok(&c, "syscalls:\n  hook: tracepoint\n");
-	assert_int_equal(c.syscalls.hook, 3);
+	assert_int_equal(opt_int(&c, "syscalls.hook"), 3);
 	/* The longest strings that fit. */
 	yaml_ok(&c, "filter:\n  comm: 0123456789abcde\n");
 	assert_string_equal(c.filter.comm, "0123456789abcde");
@@ -349,7 +349,7 @@ static void test_yaml_error_truncated(void **state)
 
 	(void)state;
 	memset(err, 'X', sizeof(err));
-	assert_true(opts__parse_yaml_str(config_opts, &c, "a-long-file-name.yaml", "intervall: 5\n", 13,
+	assert_true(opts__parse_yaml_str(config__opts(), &c, "a-long-file-name.yaml", "intervall: 5\n", 13,
 					 err, sizeof(err)) < 0);
 	assert_int_equal(strlen(err), sizeof(err) - 1);
 	assert_string_equal(err, "a-long-file-nam");
@@ -366,7 +366,7 @@ static void test_yaml_length_bounded(void **state)
 	(void)state;
 	memcpy(heap, text, 12);	/* "interval: 5\n", no NUL */
 	defaults(&c);
-	assert_int_equal(opts__parse_yaml_str(config_opts, &c, "t", heap, 12, err, sizeof(err)), 0);
+	assert_int_equal(opts__parse_yaml_str(config__opts(), &c, "t", heap, 12, err, sizeof(err)), 0);
 	assert_int_equal(c.interval, 5);
 	free(heap);
 }
@@ -448,7 +448,7 @@ static void test_argv_good(void **state)
 	assert_int_equal(c.log_level, 3);
 	assert_string_equal(c.collectors, "a,b");
 	assert_string_equal(c.events_path, "");
-	assert_int_equal(c.syscalls.max_keys, 4096);
+	assert_int_equal(opt_long(&c, "syscalls.max_keys"), 4096);
 	assert_string_equal(c.filter.comm, "sshd");
 	assert_int_equal(next, 15);
 	assert_string_equal(argv[next], "rest");

@@ -18,10 +18,17 @@
 #include "lib/utf8.h"
 #include "lib/prom.h"
 
-static const char *text(struct metrics_writer *w)
+static const char *text(struct strbuf *sb)
 {
-	assert_int_equal(w->sb.err, 0);
-	return w->sb.buf ? w->sb.buf : "";
+	assert_int_equal(sb->err, 0);
+	return sb->buf ? sb->buf : "";
+}
+
+/* A Prometheus text writer on sb. */
+static struct metrics_writer *prom(struct prom_writer *pw, struct strbuf *sb)
+{
+	prom_writer__init(pw, sb);
+	return &pw->mw;
 }
 
 /* Returns a malloc'ed copy of the escaped label value. */
@@ -50,44 +57,50 @@ static void assert_escape(const char *in, const char *want)
 
 static void test_family(void **state)
 {
-	struct metrics_writer w = { 0 };
+	struct strbuf sb_ = { 0 };
+	struct prom_writer pw_;
+	struct metrics_writer *const w = prom(&pw_, &sb_);
 
 	(void)state;
-	mw__family(&w, "sonde_events_total", "counter", "Events seen.");
-	assert_string_equal(text(&w),
+	mw__family(w, "sonde_events_total", METRIC_COUNTER, "Events seen.");
+	assert_string_equal(text(&sb_),
 			    "# HELP sonde_events_total Events seen.\n"
 			    "# TYPE sonde_events_total counter\n");
-	sb__free(&w.sb);
+	sb__free(&sb_);
 }
 
 static void test_family_help_escaping(void **state)
 {
-	struct metrics_writer w = { 0 };
+	struct strbuf sb_ = { 0 };
+	struct prom_writer pw_;
+	struct metrics_writer *const w = prom(&pw_, &sb_);
 
 	(void)state;
 	/* HELP escapes backslash and newline only; quotes stay as they are. */
-	mw__family(&w, "m", "gauge", "a \\ b\nc \"d\"");
-	assert_string_equal(text(&w),
+	mw__family(w, "m", METRIC_GAUGE, "a \\ b\nc \"d\"");
+	assert_string_equal(text(&sb_),
 			    "# HELP m a \\\\ b\\nc \"d\"\n"
 			    "# TYPE m gauge\n");
-	sb__free(&w.sb);
+	sb__free(&sb_);
 }
 
 static void test_samples(void **state)
 {
-	struct metrics_writer w = { 0 };
+	struct strbuf sb_ = { 0 };
+	struct prom_writer pw_;
+	struct metrics_writer *const w = prom(&pw_, &sb_);
 
 	(void)state;
-	mw__family(&w, "sonde_up", "gauge", "1 when up.");
-	mw__sample(&w, "sonde_up", NO_LABELS, 1);
-	mw__sample(&w, "sonde_ratio", LABELS({ "a", "x" }), 0.25);
-	mw__sample(&w, "sonde_nan", NO_LABELS, NAN);
-	mw__sample(&w, "sonde_inf", LABELS({ "a", "1" }, { "b", "2" }), INFINITY);
-	mw__sample(&w, "sonde_ninf", NO_LABELS, -INFINITY);
-	mw__sample(&w, "sonde_neg", NO_LABELS, -3);
-	mw__sample_u64(&w, "sonde_big_total", LABELS({ "k", "v" }), UINT64_MAX);
-	mw__sample_u64(&w, "sonde_zero_total", NO_LABELS, 0);
-	assert_string_equal(text(&w),
+	mw__family(w, "sonde_up", METRIC_GAUGE, "1 when up.");
+	mw__sample(w, "sonde_up", NO_LABELS, 1);
+	mw__sample(w, "sonde_ratio", LABELS({ "a", "x" }), 0.25);
+	mw__sample(w, "sonde_nan", NO_LABELS, NAN);
+	mw__sample(w, "sonde_inf", LABELS({ "a", "1" }, { "b", "2" }), INFINITY);
+	mw__sample(w, "sonde_ninf", NO_LABELS, -INFINITY);
+	mw__sample(w, "sonde_neg", NO_LABELS, -3);
+	mw__sample_u64(w, "sonde_big_total", LABELS({ "k", "v" }), UINT64_MAX);
+	mw__sample_u64(w, "sonde_zero_total", NO_LABELS, 0);
+	assert_string_equal(text(&sb_),
 			    "# HELP sonde_up 1 when up.\n"
 			    "# TYPE sonde_up gauge\n"
 			    "sonde_up 1\n"
@@ -98,7 +111,7 @@ static void test_samples(void **state)
 			    "sonde_neg -3\n"
 			    "sonde_big_total{k=\"v\"} 18446744073709551615\n"
 			    "sonde_zero_total 0\n");
-	sb__free(&w.sb);
+	sb__free(&sb_);
 }
 
 /* Doubles are written with enough digits to read back exactly. */
@@ -108,27 +121,31 @@ static void test_sample_round_trip(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
-		struct metrics_writer w = { 0 };
+		struct strbuf sb_ = { 0 };
+	struct prom_writer pw_;
+	struct metrics_writer *const w = prom(&pw_, &sb_);
 		char *end;
 		double back;
 
-		mw__sample(&w, "m", NO_LABELS, vals[i]);
-		assert_memory_equal(text(&w), "m ", 2);
-		back = strtod(text(&w) + 2, &end);
+		mw__sample(w, "m", NO_LABELS, vals[i]);
+		assert_memory_equal(text(&sb_), "m ", 2);
+		back = strtod(text(&sb_) + 2, &end);
 		assert_true(back == vals[i]);
 		assert_string_equal(end, "\n");
-		sb__free(&w.sb);
+		sb__free(&sb_);
 	}
 }
 
 static void test_null_label_value(void **state)
 {
-	struct metrics_writer w = { 0 };
+	struct strbuf sb_ = { 0 };
+	struct prom_writer pw_;
+	struct metrics_writer *const w = prom(&pw_, &sb_);
 
 	(void)state;
-	mw__sample_u64(&w, "m", LABELS({ "comm", NULL }), 7);
-	assert_string_equal(text(&w), "m{comm=\"\"} 7\n");
-	sb__free(&w.sb);
+	mw__sample_u64(w, "m", LABELS({ "comm", NULL }), 7);
+	assert_string_equal(text(&sb_), "m{comm=\"\"} 7\n");
+	sb__free(&sb_);
 }
 
 /* ---- label escaping ---- */
@@ -216,15 +233,17 @@ static void test_escape_utf8_sequences(void **state)
 
 static void test_histogram_exact(void **state)
 {
-	struct metrics_writer w = { 0 };
+	struct strbuf sb_ = { 0 };
+	struct prom_writer pw_;
+	struct metrics_writer *const w = prom(&pw_, &sb_);
 	const uint64_t slots[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 
 	(void)state;
-	mw__family(&w, "lat_seconds", "histogram", "Latency.");
-	mw__histogram(&w, "lat_seconds", LABELS({ "syscall", "read" }), slots, 8, 3, 1.5);
+	mw__family(w, "lat_seconds", METRIC_HISTOGRAM, "Latency.");
+	mw__histogram(w, "lat_seconds", LABELS({ "syscall", "read" }), slots, 8, 3, 1.5);
 	/* Slots 0..2 fold into the first exported bucket (le = 2^3 ns); the
 	 * last slot is only in +Inf. */
-	assert_string_equal(text(&w),
+	assert_string_equal(text(&sb_),
 			    "# HELP lat_seconds Latency.\n"
 			    "# TYPE lat_seconds histogram\n"
 			    "lat_seconds_bucket{syscall=\"read\",le=\"0.000000008\"} 10\n"
@@ -234,54 +253,60 @@ static void test_histogram_exact(void **state)
 			    "lat_seconds_bucket{syscall=\"read\",le=\"+Inf\"} 36\n"
 			    "lat_seconds_sum{syscall=\"read\"} 1.5\n"
 			    "lat_seconds_count{syscall=\"read\"} 36\n");
-	sb__free(&w.sb);
+	sb__free(&sb_);
 }
 
 static void test_histogram_no_labels_no_fold(void **state)
 {
-	struct metrics_writer w = { 0 };
+	struct strbuf sb_ = { 0 };
+	struct prom_writer pw_;
+	struct metrics_writer *const w = prom(&pw_, &sb_);
 	const uint64_t slots[4] = { 0, 3, 0, 2 };
 
 	(void)state;
-	mw__histogram(&w, "h", NO_LABELS, slots, 4, 0, 0);
-	assert_string_equal(text(&w),
+	mw__histogram(w, "h", NO_LABELS, slots, 4, 0, 0);
+	assert_string_equal(text(&sb_),
 			    "h_bucket{le=\"0.000000001\"} 0\n"
 			    "h_bucket{le=\"0.000000002\"} 3\n"
 			    "h_bucket{le=\"0.000000004\"} 3\n"
 			    "h_bucket{le=\"+Inf\"} 5\n"
 			    "h_sum 0\n"
 			    "h_count 5\n");
-	sb__free(&w.sb);
+	sb__free(&sb_);
 }
 
 static void test_histogram_all_folded(void **state)
 {
-	struct metrics_writer w = { 0 };
+	struct strbuf sb_ = { 0 };
+	struct prom_writer pw_;
+	struct metrics_writer *const w = prom(&pw_, &sb_);
 	const uint64_t slots[4] = { 1, 1, 1, 1 };
 
 	(void)state;
 	/* first_slot at the overflow slot: only +Inf remains. */
-	mw__histogram(&w, "h", LABELS({ "a", "b" }), slots, 4, 3, 2.0);
-	assert_string_equal(text(&w),
+	mw__histogram(w, "h", LABELS({ "a", "b" }), slots, 4, 3, 2.0);
+	assert_string_equal(text(&sb_),
 			    "h_bucket{a=\"b\",le=\"+Inf\"} 4\n"
 			    "h_sum{a=\"b\"} 2\n"
 			    "h_count{a=\"b\"} 4\n");
-	sb__free(&w.sb);
+	sb__free(&sb_);
 }
 
 static void test_histogram_label_escaping(void **state)
 {
-	struct metrics_writer w = { 0 };
+	struct strbuf sb_ = { 0 };
+	struct prom_writer pw_;
+	struct metrics_writer *const w = prom(&pw_, &sb_);
 	const uint64_t slots[2] = { 1, 0 };
 
 	(void)state;
-	mw__histogram(&w, "h", LABELS({ "comm", "a\"b\\c\n\xFF" }), slots, 2, 0, 1e-9);
-	assert_string_equal(text(&w),
+	mw__histogram(w, "h", LABELS({ "comm", "a\"b\\c\n\xFF" }), slots, 2, 0, 1e-9);
+	assert_string_equal(text(&sb_),
 			    "h_bucket{comm=\"a\\\"b\\\\c\\n\xEF\xBF\xBD\",le=\"0.000000001\"} 1\n"
 			    "h_bucket{comm=\"a\\\"b\\\\c\\n\xEF\xBF\xBD\",le=\"+Inf\"} 1\n"
 			    "h_sum{comm=\"a\\\"b\\\\c\\n\xEF\xBF\xBD\"} 1.0000000000000001e-09\n"
 			    "h_count{comm=\"a\\\"b\\\\c\\n\xEF\xBF\xBD\"} 1\n");
-	sb__free(&w.sb);
+	sb__free(&sb_);
 }
 
 /* Parses the exposition of one full-size histogram (the shape the syscalls
@@ -290,7 +315,9 @@ static void test_histogram_label_escaping(void **state)
 static void test_histogram_invariants(void **state)
 {
 	enum { N = 40, FIRST = 7 };
-	struct metrics_writer w = { 0 };
+	struct strbuf sb_ = { 0 };
+	struct prom_writer pw_;
+	struct metrics_writer *const w = prom(&pw_, &sb_);
 	uint64_t slots[N], total = 0, prev = 0, count = 0, inf = 0;
 	double prev_le = 0;
 	unsigned buckets = 0;
@@ -301,8 +328,8 @@ static void test_histogram_invariants(void **state)
 		slots[i] = (i * 2654435761u) % 1000;
 		total += slots[i];
 	}
-	mw__histogram(&w, "x", LABELS({ "syscall", "openat" }), slots, N, FIRST, 12.5);
-	copy = strdup(text(&w));
+	mw__histogram(w, "x", LABELS({ "syscall", "openat" }), slots, N, FIRST, 12.5);
+	copy = strdup(text(&sb_));
 	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		const char *le = strstr(line, "le=\"");
 		uint64_t v = strtoull(strrchr(line, ' ') + 1, NULL, 10);
@@ -343,9 +370,9 @@ static void test_histogram_invariants(void **state)
 		hist__cumulate(slots, N, cum);
 		snprintf(want, sizeof(want), "x_bucket{syscall=\"openat\",le=\"0.000000128\"} %llu\n",
 			 (unsigned long long)cum[FIRST]);
-		assert_non_null(strstr(text(&w), want));
+		assert_non_null(strstr(text(&sb_), want));
 	}
-	sb__free(&w.sb);
+	sb__free(&sb_);
 }
 
 /* ---- promtool ---- */
@@ -353,7 +380,9 @@ static void test_histogram_invariants(void **state)
 static void test_promtool(void **state)
 {
 	static const uint64_t slots[40] = { [0] = 2, [3] = 5, [7] = 9, [20] = 4, [39] = 1 };
-	struct metrics_writer w = { 0 };
+	struct strbuf sb_ = { 0 };
+	struct prom_writer pw_;
+	struct metrics_writer *const w = prom(&pw_, &sb_);
 	char dir[] = "/tmp/sonde-prom-XXXXXX", path[64], out[64], cmd[256], msg[4096];
 	FILE *f;
 	size_t n;
@@ -364,25 +393,25 @@ static void test_promtool(void **state)
 		print_message("SKIP: promtool not installed\n");
 		skip();
 	}
-	mw__family(&w, "sonde_test_events_total", "counter",
+	mw__family(w, "sonde_test_events_total", METRIC_COUNTER,
 		   "Events by \"kind\", with a \\ backslash\nand a newline.");
-	mw__sample_u64(&w, "sonde_test_events_total",
+	mw__sample_u64(w, "sonde_test_events_total",
 		       LABELS({ "kind", "quote\"back\\slash\nnewline" }, { "comm", "ok" }), 12);
-	mw__sample_u64(&w, "sonde_test_events_total",
+	mw__sample_u64(w, "sonde_test_events_total",
 		       LABELS({ "kind", "bad\xFF\xC0utf8\xED\xA0\x80" }, { "comm", "caf\xC3\xA9 \xF0\x9F\x98\x80" }), 3);
-	mw__sample_u64(&w, "sonde_test_events_total",
+	mw__sample_u64(w, "sonde_test_events_total",
 		       LABELS({ "kind", "" }, { "comm", "tab\there{}=,\"" }), 0);
-	mw__family(&w, "sonde_test_temperature_celsius", "gauge", "A gauge.");
-	mw__sample(&w, "sonde_test_temperature_celsius", NO_LABELS, -1.25);
-	mw__sample(&w, "sonde_test_temperature_celsius", LABELS({ "probe", "nan" }), NAN);
-	mw__sample(&w, "sonde_test_temperature_celsius", LABELS({ "probe", "inf" }), INFINITY);
-	mw__sample(&w, "sonde_test_temperature_celsius", LABELS({ "probe", "tiny" }), 1e-300);
-	mw__family(&w, "sonde_test_duration_seconds", "histogram", "A histogram.");
-	mw__histogram(&w, "sonde_test_duration_seconds", LABELS({ "syscall", "read" }), slots, 40, 7,
+	mw__family(w, "sonde_test_temperature_celsius", METRIC_GAUGE, "A gauge.");
+	mw__sample(w, "sonde_test_temperature_celsius", NO_LABELS, -1.25);
+	mw__sample(w, "sonde_test_temperature_celsius", LABELS({ "probe", "nan" }), NAN);
+	mw__sample(w, "sonde_test_temperature_celsius", LABELS({ "probe", "inf" }), INFINITY);
+	mw__sample(w, "sonde_test_temperature_celsius", LABELS({ "probe", "tiny" }), 1e-300);
+	mw__family(w, "sonde_test_duration_seconds", METRIC_HISTOGRAM, "A histogram.");
+	mw__histogram(w, "sonde_test_duration_seconds", LABELS({ "syscall", "read" }), slots, 40, 7,
 		      0.123);
-	mw__histogram(&w, "sonde_test_duration_seconds", LABELS({ "syscall", "we\"ird\\\n\xFF" }),
+	mw__histogram(w, "sonde_test_duration_seconds", LABELS({ "syscall", "we\"ird\\\n\xFF" }),
 		      slots, 40, 0, 1e-9);
-	mw__histogram(&w, "sonde_test_duration_seconds", LABELS({ "syscall", "empty" }),
+	mw__histogram(w, "sonde_test_duration_seconds", LABELS({ "syscall", "empty" }),
 		      (const uint64_t[40]){ 0 }, 40, 7, 0);
 
 	assert_non_null(mkdtemp(dir));
@@ -390,7 +419,7 @@ static void test_promtool(void **state)
 	snprintf(out, sizeof(out), "%s/out.txt", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	assert_int_equal(fwrite(text(&w), 1, w.sb.len, f), w.sb.len);
+	assert_int_equal(fwrite(text(&sb_), 1, sb_.len, f), sb_.len);
 	assert_int_equal(fclose(f), 0);
 	snprintf(cmd, sizeof(cmd), "/usr/bin/promtool check metrics < %s > %s 2>&1", path, out);
 	rc = system(cmd);
@@ -401,11 +430,11 @@ static void test_promtool(void **state)
 		fclose(f);
 	if (!WIFEXITED(rc) || WEXITSTATUS(rc) != 0)
 		print_error("promtool check metrics failed (status %d):\n%s\n--- input ---\n%s\n",
-			    rc, msg, text(&w));
+			    rc, msg, text(&sb_));
 	unlink(path);
 	unlink(out);
 	rmdir(dir);
-	sb__free(&w.sb);
+	sb__free(&sb_);
 	assert_true(WIFEXITED(rc));
 	assert_int_equal(WEXITSTATUS(rc), 0);
 }

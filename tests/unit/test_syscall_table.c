@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "lib/errname.h"
 #include "lib/syscall_table.h"
 
 static void test_known_numbers(void **state)
@@ -146,13 +147,13 @@ static void test_errno_name(void **state)
 	char buf[32];
 
 	(void)state;
-	assert_string_equal(errno__name(2, buf, sizeof(buf)), "ENOENT");
-	assert_string_equal(errno__name(EPERM, buf, sizeof(buf)), "EPERM");
-	assert_string_equal(errno__name(EAGAIN, buf, sizeof(buf)), "EAGAIN");
-	assert_string_equal(errno__name(EINTR, buf, sizeof(buf)), "EINTR");
-	assert_string_equal(errno__name(EACCES, buf, sizeof(buf)), "EACCES");
-	assert_string_equal(errno__name(ENOSYS, buf, sizeof(buf)), "ENOSYS");
-	assert_ptr_not_equal(errno__name(2, buf, sizeof(buf)), buf);
+	assert_string_equal(errname(2, buf, sizeof(buf)), "ENOENT");
+	assert_string_equal(errname(EPERM, buf, sizeof(buf)), "EPERM");
+	assert_string_equal(errname(EAGAIN, buf, sizeof(buf)), "EAGAIN");
+	assert_string_equal(errname(EINTR, buf, sizeof(buf)), "EINTR");
+	assert_string_equal(errname(EACCES, buf, sizeof(buf)), "EACCES");
+	assert_string_equal(errname(ENOSYS, buf, sizeof(buf)), "ENOSYS");
+	assert_ptr_not_equal(errname(2, buf, sizeof(buf)), buf);
 }
 
 static void test_errno_unknown(void **state)
@@ -160,12 +161,12 @@ static void test_errno_unknown(void **state)
 	char buf[32];
 
 	(void)state;
-	assert_string_equal(errno__name(9999, buf, sizeof(buf)), "E9999");
-	assert_ptr_equal(errno__name(9999, buf, sizeof(buf)), buf);
-	assert_string_equal(errno__name(0, buf, sizeof(buf)), "E0");
-	assert_string_equal(errno__name(-2, buf, sizeof(buf)), "E-2");
+	assert_string_equal(errname(9999, buf, sizeof(buf)), "E9999");
+	assert_ptr_equal(errname(9999, buf, sizeof(buf)), buf);
+	assert_string_equal(errname(0, buf, sizeof(buf)), "E0");
+	assert_string_equal(errname(-2, buf, sizeof(buf)), "E-2");
 	/* Linux kernel-internal errnos (ERESTARTSYS = 512) are not in libc. */
-	assert_string_equal(errno__name(512, buf, sizeof(buf)), "E512");
+	assert_string_equal(errname(512, buf, sizeof(buf)), "E512");
 }
 
 int main(void)
