@@ -55,7 +55,9 @@ VERIFIER_OBJS := $(patsubst tests/verifier/%.bpf.c,$(BUILD)/verifier/%.bpf.o,$(w
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
-HELPERS   := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(wildcard tests/integration/*.c))
+# Test helpers: standalone programs, but for those that link sonde itself.
+LINKED_HELPERS := $(BUILD)/tests/sonde-attach
+HELPERS   := $(filter-out $(LINKED_HELPERS),$(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(wildcard tests/integration/*.c))) $(LINKED_HELPERS)
 
 all: $(BUILD)/sonde
 
@@ -97,6 +99,17 @@ $(BUILD)/sonde: $(CLI_OBJS) $(BUILD)/libsonde.a
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libsonde.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(LDFLAGS) $(LINK_LIBS) -lcmocka
+
+# The attach set's test: a BPF object of its own (tests/integration/*.bpf.c).
+$(BUILD)/tests/%.bpf.o: tests/integration/%.bpf.c $(BUILD)/vmlinux.h | $(BUILD)/.dir
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -Itests/integration -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/%.skel.h: $(BUILD)/tests/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/tests/sonde-attach: tests/integration/sonde-attach.c $(BUILD)/tests/attach.skel.h $(BUILD)/libsonde.a
+	$(CC) $(CPPFLAGS) -I$(BUILD)/tests -Itests/integration $(CFLAGS) -MMD -MP -o $@ $< $(LDFLAGS) $(LINK_LIBS)
 
 $(BUILD)/tests/%: tests/integration/%.c
 	@mkdir -p $(@D)
@@ -148,5 +161,8 @@ clean:
 	rm -rf build
 
 .PHONY: all deps run test tests test-unit test-kernels bench bench-events budgets clean
+# Kept between runs: make would delete them as intermediates and rebuild
+# them (and all that depends on them) the next time.
+.SECONDARY:
 .DELETE_ON_ERROR:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -12,7 +12,7 @@
 
 /* st_value is a virtual address in executables and shared objects: the
  * PT_LOAD segment holding it turns it into a file offset. */
-static int vaddr_to_off(Elf *e, uint64_t vaddr, uint64_t *off)
+static int vaddr_to_off(Elf *e, uint64_t vaddr, size_t size, uint64_t *off)
 {
 	size_t n;
 
@@ -23,8 +23,10 @@ static int vaddr_to_off(Elf *e, uint64_t vaddr, uint64_t *off)
 
 		if (!gelf_getphdr(e, i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
 			continue;
+		/* A segment that claims bytes past the end of the file is a lie. */
 		if (vaddr >= ph.p_vaddr && vaddr - ph.p_vaddr < ph.p_memsz &&
-		    vaddr - ph.p_vaddr < ph.p_filesz) {
+		    vaddr - ph.p_vaddr < ph.p_filesz && ph.p_offset < size &&
+		    vaddr - ph.p_vaddr < size - ph.p_offset) {
 			*off = vaddr - ph.p_vaddr + ph.p_offset;
 			return 0;
 		}
@@ -91,10 +93,12 @@ int elfsym__func_offset(void *data, size_t size, const char *name, uint64_t *off
 	}
 	if (!err) {
 		/* Relocatable objects have no segments: the offset is section-relative. */
-		err = eh.e_type == ET_REL ? -EINVAL : vaddr_to_off(e, vaddr, off);
-		if (err)
-			snprintf(why, why_sz, "symbol '%s' at 0x%llx is in no executable segment",
+		err = eh.e_type == ET_REL ? -EINVAL : vaddr_to_off(e, vaddr, size, off);
+		if (err) {
+			snprintf(why, why_sz, "symbol '%s' at 0x%llx is in no executable segment of the file",
 				 name, (unsigned long long)vaddr);
+			err = -EINVAL;
+		}
 	} else {
 		snprintf(why, why_sz, "no function '%s' in the file's symbol tables", name);
 	}

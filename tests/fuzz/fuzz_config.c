@@ -1,5 +1,6 @@
 /* libFuzzer harness: arbitrary bytes as a YAML config file.
  * FUZZ_SRCS: src/core/opts.c src/core/config.c
+ * (with a section of every option type composed in, as collectors add theirs)
  * FUZZ_LIBS: -lyaml
  *
  * Properties: never crashes (ASan/UBSan are fatal); on error the message is
@@ -16,9 +17,31 @@
 #define ERRSZ 256
 #define GUARD 32
 
+/* A section of every option type, as collectors declare theirs: the
+ * composed table is what the agent parses. */
+struct fuzz_section {
+	long n;
+	char s[32];
+	bool b;
+	int e;
+};
+
+static const char *const choices[] = { "auto", "one", "two", NULL };
+#define F(f) OPT_FIELD(struct fuzz_section, f)
+static const struct opt fuzz_opts[] = {
+	{ "sec.n", "sec-n", 0, OPT_INT, F(n), -5, 1L << 30, NULL, "7", "N", "an integer" },
+	{ "sec.s", "sec-s", 0, OPT_STR, F(s), 0, 0, NULL, "x", "S", "a string" },
+	{ "sec.b", "sec-b", 0, OPT_BOOL, F(b), 0, 0, NULL, "false", NULL, "a bool" },
+	{ "sec.e", "sec-e", 0, OPT_ENUM, F(e), 0, 0, choices, "auto", "E", "an enum" },
+	{ 0 }
+};
+#undef F
+static const struct config_section fuzz_section = { "sec", fuzz_opts, sizeof(struct fuzz_section) };
+static const struct config_section *const secs[] = { &fuzz_section };
+
 static void check_values(const struct sonde_config *c)
 {
-	for (const struct opt *o = config_opts; o->key; o++) {
+	for (const struct opt *o = config__opts(); o->key; o++) {
 		const char *field = (const char *)c + o->off;
 
 		switch (o->type) {
@@ -68,12 +91,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[ERRSZ + GUARD];
 	int ret;
 
+	if (config__compose(secs, 1))
+		abort();
 	memset(&c, 0, sizeof(c));
-	if (opts__defaults(config_opts, &c))
+	if (opts__defaults(config__opts(), &c))
 		abort();
 	memset(err, 'Z', sizeof(err));
 	/* data is exactly size bytes (no NUL): the parser must respect len. */
-	ret = opts__parse_yaml_str(config_opts, &c, "fuzz.yaml", (const char *)data, size, err, ERRSZ);
+	ret = opts__parse_yaml_str(config__opts(), &c, "fuzz.yaml", (const char *)data, size, err, ERRSZ);
 	for (size_t i = ERRSZ; i < sizeof(err); i++)
 		if (err[i] != 'Z')
 			abort();	/* wrote past errsz */

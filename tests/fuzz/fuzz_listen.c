@@ -1,5 +1,5 @@
 /* libFuzzer harness: http__parse_listen on arbitrary text.
- * FUZZ_SRCS: src/server/http_server.c src/core/loop.c src/core/log.c src/lib/strbuf.c
+ * FUZZ_SRCS: src/server/http_server.c src/core/loop.c src/core/log.c src/lib/strbuf.c src/lib/utf8.c
  * FUZZ_LIBS: -lmicrohttpd -lbpf
  *
  * Properties, for the buffer sizes http__start uses and for larger ones:
