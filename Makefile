@@ -56,7 +56,7 @@ VERIFIER_OBJS := $(patsubst tests/verifier/%.bpf.c,$(BUILD)/verifier/%.bpf.o,$(w
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 # Test helpers: standalone programs, but for those that link sonde itself.
-LINKED_HELPERS := $(BUILD)/tests/sonde-attach
+LINKED_HELPERS := $(BUILD)/tests/sonde-attach $(BUILD)/tests/sonde-maps
 HELPERS   := $(filter-out $(LINKED_HELPERS),$(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(wildcard tests/integration/*.c))) $(LINKED_HELPERS)
 
 all: $(BUILD)/sonde
@@ -111,6 +111,9 @@ $(BUILD)/tests/%.skel.h: $(BUILD)/tests/%.bpf.o
 $(BUILD)/tests/sonde-attach: tests/integration/sonde-attach.c $(BUILD)/tests/attach.skel.h $(BUILD)/libsonde.a
 	$(CC) $(CPPFLAGS) -I$(BUILD)/tests -Itests/integration $(CFLAGS) -MMD -MP -o $@ $< $(LDFLAGS) $(LINK_LIBS)
 
+$(BUILD)/tests/sonde-maps: tests/integration/sonde-maps.c $(BUILD)/libsonde.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(LDFLAGS) $(LINK_LIBS)
+
 $(BUILD)/tests/%: tests/integration/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -O1 -g -Wall -o $@ $<
@@ -157,10 +160,14 @@ budgets: all
 bench-events: deps all
 	AGENT_CPU=$${AGENT_CPU-1} LOAD_CPU=$${LOAD_CPU-0} bench/events.sh
 
+# One scrape's map work on a 1,000,000-entry map, before and after batches.
+bench-maps: deps all
+	bench/maps.sh
+
 clean:
 	rm -rf build
 
-.PHONY: all deps run test tests test-unit test-kernels bench bench-events budgets clean
+.PHONY: all deps run test tests test-unit test-kernels bench bench-events bench-maps budgets clean
 # Kept between runs: make would delete them as intermediates and rebuild
 # them (and all that depends on them) the next time.
 .SECONDARY:

@@ -1,0 +1,14 @@
+#!/bin/bash
+# Map reads on every map type collectors use: batches and key-by-key walks
+# agree entry for entry and sum for sum, and the fill the self-metrics
+# report is the real number of entries (the kernel's count or a walk).
+. "$(dirname "$0")/lib.sh"
+
+while IFS= read -r line; do
+	case $line in
+	"ok: "*) t_ok "${line#ok: }" ;;
+	"FAIL: "*) t_fail "${line#FAIL: }" ;;
+	*) echo "$line" ;;
+	esac
+done < <("$BUILD/tests/sonde-maps" 2>&1)
+[ "$PASS" -ge 13 ] || t_fail "only $PASS checks ran"
