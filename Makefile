@@ -46,8 +46,10 @@ SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 LAYERS    := lib core identity verifier server sinks collectors
 LIB_SRCS  := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
 CLI_SRCS  := $(wildcard src/cli/*.c)
-GEN_SRCS  := $(BUILD)/gen/syscall_names.c
-LIB_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(BUILD)/obj/gen/syscall_names.o
+ASSETS    := $(wildcard src/server/assets/*)
+GEN_SRCS  := $(BUILD)/gen/syscall_names.c $(BUILD)/gen/assets.c
+LIB_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(BUILD)/obj/gen/syscall_names.o \
+	     $(BUILD)/obj/gen/assets.o
 CLI_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS))
 
 # Deliberately broken programs for the `sonde verify` tests.
@@ -56,8 +58,8 @@ VERIFIER_OBJS := $(patsubst tests/verifier/%.bpf.c,$(BUILD)/verifier/%.bpf.o,$(w
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 # Test helpers: standalone programs, but for those that link sonde itself.
-LINKED_HELPERS := $(BUILD)/tests/sonde-attach $(BUILD)/tests/sonde-maps
-HELPERS   := $(filter-out $(LINKED_HELPERS),$(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(wildcard tests/integration/*.c))) $(LINKED_HELPERS)
+LINKED_HELPERS := $(BUILD)/tests/sonde-attach $(BUILD)/tests/sonde-maps $(BUILD)/tests/sonde-http
+HELPERS   := $(filter-out $(LINKED_HELPERS),$(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(filter-out %.bpf.c,$(wildcard tests/integration/*.c)))) $(LINKED_HELPERS)
 
 all: $(BUILD)/sonde
 
@@ -81,6 +83,11 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 $(BUILD)/gen/syscall_names.c: scripts/gen-syscalls.sh | $(BUILD)/.dir
 	@mkdir -p $(@D)
 	scripts/gen-syscalls.sh > $@.tmp && mv $@.tmp $@
+
+# The endpoint's page and other files, embedded in the binary.
+$(BUILD)/gen/assets.c: scripts/embed.sh $(ASSETS) | $(BUILD)/.dir
+	@mkdir -p $(@D)
+	scripts/embed.sh $(ASSETS) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/%.o: %.c | $(SKELS)
 	@mkdir -p $(@D)
@@ -111,7 +118,7 @@ $(BUILD)/tests/%.skel.h: $(BUILD)/tests/%.bpf.o
 $(BUILD)/tests/sonde-attach: tests/integration/sonde-attach.c $(BUILD)/tests/attach.skel.h $(BUILD)/libsonde.a
 	$(CC) $(CPPFLAGS) -I$(BUILD)/tests -Itests/integration $(CFLAGS) -MMD -MP -o $@ $< $(LDFLAGS) $(LINK_LIBS)
 
-$(BUILD)/tests/sonde-maps: tests/integration/sonde-maps.c $(BUILD)/libsonde.a
+$(BUILD)/tests/sonde-maps $(BUILD)/tests/sonde-http: $(BUILD)/tests/%: tests/integration/%.c $(BUILD)/libsonde.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(LDFLAGS) $(LINK_LIBS)
 
 $(BUILD)/tests/%: tests/integration/%.c

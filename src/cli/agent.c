@@ -21,7 +21,9 @@
 #include "identity/identity.h"
 #include "lib/fields.h"
 #include "lib/prom.h"
+#include "server/assets.h"
 #include "server/http_server.h"
+#include "sinks/sse.h"
 #include "sinks/jsonl.h"
 
 #define MAX_COLLECTORS 16
@@ -31,6 +33,8 @@ struct agent {
 	int argc;
 	char **argv;
 	struct http_server *http;
+	struct sse *sse;
+	struct sink *jsonl;
 	struct loop_timer *tick;
 	struct collector cs[MAX_COLLECTORS];
 	int ncs;
@@ -92,66 +96,82 @@ static void emit_agent_event(struct agent *a, const struct state_event *se)
 
 /* ---- HTTP ---- */
 
-static int serve_metrics(void *ctx, struct strbuf *body)
+static void serve_metrics(void *ctx, const struct http_request *req, struct http_response *resp)
 {
 	struct agent *a = ctx;
 	struct self_info si = agent_info(a);
 	struct prom_writer pw;
 
-	prom_writer__init(&pw, body);
+	prom_writer__init(&pw, &resp->body);
+	resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	for (int i = 0; i < a->ncs; i++)
 		if (a->cs[i].state == COLLECTOR_RUNNING && a->cs[i].ops->collect(&a->cs[i], &pw.mw))
 			pr_warn("collector %s: reading its maps failed", a->cs[i].ops->name);
 	if (a->s.ids)
 		identity__collect(a->s.ids, &pw.mw);
 	self__collect(&si, &pw.mw);
-	return 200;
 }
 
-static int serve_status(void *ctx, struct strbuf *body)
+static void serve_status(void *ctx, const struct http_request *req, struct http_response *resp)
 {
 	struct self_info si = agent_info(ctx);
 
-	status__json(&si, body);
-	return 200;
+	resp->content_type = "application/json";
+	status__json(&si, &resp->body);
 }
 
-static int serve_status_text(void *ctx, struct strbuf *body)
+static void serve_status_text(void *ctx, const struct http_request *req, struct http_response *resp)
 {
 	struct self_info si = agent_info(ctx);
 
-	status__text(&si, body);
-	return 200;
+	resp->content_type = "text/plain; charset=utf-8";
+	status__text(&si, &resp->body);
 }
 
-static int serve_index(void *ctx, struct strbuf *body)
+static void serve_asset(void *ctx, const struct http_request *req, struct http_response *resp)
 {
-	sb__puts(body, "<!doctype html><title>sonde</title><h1>sonde</h1>"
-		       "<p><a href=\"/metrics\">/metrics</a>: Prometheus metrics</p>"
-		       "<p><a href=\"/api/status\">/api/status</a> (JSON) and "
-		       "<a href=\"/api/status.txt\">/api/status.txt</a>: what <code>sonde status</code> shows</p>");
-	return 200;
-}
+	const struct asset *as = ctx;
 
-static const struct http_route routes[] = {
-	{ "/metrics", "text/plain; version=0.0.4; charset=utf-8", serve_metrics },
-	{ "/api/status", "application/json", serve_status },
-	{ "/api/status.txt", "text/plain; charset=utf-8", serve_status_text },
-	{ "/", "text/html; charset=utf-8", serve_index },
-	{ 0 }
-};
+	resp->content_type = as->content_type;
+	sb__append(&resp->body, (const char *)as->data, as->size);
+}
 
 static int start_http(struct agent *a)
 {
 	char err[256];
+	int e;
 
-	a->http = http__start(a->s.cfg.listen, routes, a, a->s.rt.loop, err, sizeof(err));
+	a->http = http_server__new(a->s.cfg.listen, a->s.rt.loop, err, sizeof(err));
 	if (!a->http) {
+		e = -errno;
 		pr_err("%s", err);
-		return -errno;
+		return e;
 	}
-	pr_info("metrics at http://%s/metrics", a->s.cfg.listen);
+	e = http_server__route(a->http, "GET", "/metrics", serve_metrics, a) ?:
+	    http_server__route(a->http, "GET", "/api/status", serve_status, a) ?:
+	    http_server__route(a->http, "GET", "/api/status.txt", serve_status_text, a) ?:
+	    http_server__route(a->http, "GET", "/", serve_asset, (void *)asset__find("/index.html"));
+	for (const struct asset *as = assets; !e && as->path; as++)
+		e = http_server__route(a->http, "GET", as->path, serve_asset, (void *)as);
+	if (!e && a->s.cfg.events_http) {
+		a->sse = sse__open(a->s.rt.bus, a->http, "/api/events");
+		e = a->sse ? 0 : -errno;
+	}
+	if (e) {
+		pr_err("http routes: %s", strerror(-e));
+		return e;
+	}
+	pr_info("metrics at http://%s/metrics", http_server__address(a->http));
 	return 0;
+}
+
+static void stop_http(struct agent *a)
+{
+	/* The event stream's clients go with the server. */
+	sse__close(a->sse);
+	a->sse = NULL;
+	http_server__free(a->http);
+	a->http = NULL;
 }
 
 /* ---- collectors and sinks ---- */
@@ -223,7 +243,17 @@ static int open_sinks(struct agent *a)
 		return -errno;
 	}
 	bus__add_sink(a->s.rt.bus, s, NULL);
+	a->jsonl = s;
 	return 0;
+}
+
+static void close_sinks(struct agent *a)
+{
+	if (!a->jsonl)
+		return;
+	bus__remove_sink(a->s.rt.bus, a->jsonl);
+	a->jsonl->close(a->jsonl);
+	a->jsonl = NULL;
 }
 
 static void on_tick(void *ctx, uint32_t events)
@@ -231,7 +261,6 @@ static void on_tick(void *ctx, uint32_t events)
 	struct agent *a = ctx;
 
 	bus__flush(a->s.rt.bus);
-	http__tick(a->http);
 }
 
 static void log_kbtf(void)
@@ -271,7 +300,7 @@ static void reload(struct agent *a)
 		pr_err("reload: keeping the running configuration");
 		return;
 	}
-	relisten = strcmp(cfg.listen, a->s.cfg.listen);
+	relisten = strcmp(cfg.listen, a->s.cfg.listen) || cfg.events_http != a->s.cfg.events_http;
 	all = restart_all(&a->s.cfg, &cfg);
 	for (int i = 0; i < a->ncs && !all; i++) {
 		struct collector *c = &a->cs[i];
@@ -291,7 +320,7 @@ static void reload(struct agent *a)
 		identity__stop(a->s.ids);
 		a->s.ids = NULL;
 	}
-	bus__close_sinks(a->s.rt.bus);
+	close_sinks(a);
 	a->s.cfg = cfg;
 	log__set_level(cfg.log_level);
 	open_sinks(a);
@@ -309,7 +338,7 @@ static void reload(struct agent *a)
 	}
 	kbtf__drop();
 	if (relisten) {
-		http__stop(a->http, a->s.rt.loop);
+		stop_http(a);
 		if (start_http(a))
 			pr_err("reload: metrics endpoint is down until the next reload");
 	}
@@ -394,7 +423,8 @@ int cmd_agent(int argc, char **argv)
 	if (a->s.rt.bus)
 		emit_agent_event(a, &(struct state_event){ .event = "stop" });
 	stop_collectors(a);
-	http__stop(a->http, a->s.rt.loop);
+	stop_http(a);
+	close_sinks(a);
 	loop_timer__free(a->tick);
 	mapstat__free(a->maps);
 	session__close(&a->s);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* sonde status: asks the running agent, over its local HTTP endpoint, for
  * its collectors, programs, maps, drops and sinks. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
@@ -37,6 +38,11 @@ int cmd_status(int argc, char **argv)
 	}
 	status = http__get(cfg.listen, json ? "/api/status" : "/api/status.txt", 5000, &body, err,
 			   sizeof(err));
+	if (status == -ECONNREFUSED || status == -ETIMEDOUT || status == -EHOSTUNREACH) {
+		fprintf(stderr, "sonde status: cannot reach the agent at %s: %s (is 'sonde agent' running there?)\n",
+			cfg.listen, strerror(-status));
+		return 1;
+	}
 	if (status < 0) {
 		fprintf(stderr, "sonde status: %s\n", err);
 		return 1;

@@ -26,6 +26,8 @@ static const struct opt core_opts[] = {
 	  "exit as soon as every collector is attached (start-up timing)" },
 	{ "events.path", "events", 'e', OPT_STR, F(events_path), 0, 0, NULL, "-", "FILE",
 	  "JSON-lines event output; '-' is stdout, '' turns events off" },
+	{ "events.http", "events-http", 0, OPT_BOOL, F(events_http), 0, 0, NULL, "false", NULL,
+	  "also serve events as server-sent events at /api/events (anyone who reaches the endpoint sees every argv and path)" },
 	{ "events.max_bytes", "events-max-bytes", 0, OPT_INT, F(events_max_bytes), 0, 1L << 40, NULL,
 	  "64M", "BYTES", "rotate the events file past this size (0: never)" },
 	{ "events.keep", "events-keep", 0, OPT_INT, F(events_keep), 1, 100, NULL, "3", "N",

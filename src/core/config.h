@@ -32,6 +32,7 @@ struct sonde_config {
 	bool prog_stats;
 	bool attach_only;
 	char events_path[256];	/* "-": stdout; "": off */
+	bool events_http;	/* serve events at /api/events */
 	long events_max_bytes;
 	long events_keep;
 	struct filter_config filter;

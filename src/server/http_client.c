@@ -1,114 +1,339 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
-#include "server/http_server.h"
+#include <zlib.h>
+#include "lib/hostport.h"
 #include "server/http_client.h"
+#include "server/http_parse.h"
 
-static int wait_fd(int fd, short ev, int timeout_ms)
+struct http_client {
+	char host[128], port[8], base[160];
+	struct http_client_opts o;
+	int fd;
+	unsigned connects;
+};
+
+static double now_ms(void)
 {
-	struct pollfd p = { .fd = fd, .events = ev };
-	int n = poll(&p, 1, timeout_ms);
+	struct timespec ts;
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int wait_fd(int fd, short ev, double deadline)
+{
+	int left = deadline - now_ms(), n;
+	struct pollfd p = { .fd = fd, .events = ev };
+
+	if (left <= 0)
+		return -ETIMEDOUT;
+	n = poll(&p, 1, left);
 	return n > 0 ? 0 : n == 0 ? -ETIMEDOUT : -errno;
 }
 
-static int connect_to(const struct addrinfo *ai, int timeout_ms)
+struct http_client *http_client__new(const char *base, const struct http_client_opts *o, char *err,
+				     size_t errsz)
 {
-	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), err = 0;
-	socklen_t len = sizeof(err);
+	struct http_client *c = calloc(1, sizeof(*c));
 
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, ai->ai_addr, ai->ai_addrlen) && errno != EINPROGRESS)
-		err = -errno;
-	else if (!(err = wait_fd(fd, POLLOUT, timeout_ms)) &&
-		 !getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) && err)
-		err = -err;
-	if (err) {
-		close(fd);
-		return err;
+	if (!c) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
 	}
-	return fd;
+	if (hostport__parse(base, c->host, sizeof(c->host), c->port, sizeof(c->port))) {
+		snprintf(err, errsz, "invalid address '%s' (want HOST:PORT)", base);
+		free(c);
+		errno = EINVAL;
+		return NULL;
+	}
+	snprintf(c->base, sizeof(c->base), "%s", base);
+	c->o = o ? *o : (struct http_client_opts){};
+	c->o.connect_ms = c->o.connect_ms ?: 2000;
+	c->o.total_ms = c->o.total_ms ?: 10000;
+	c->fd = -1;
+	return c;
 }
 
-int http__get(const char *listen, const char *path, int timeout_ms, struct strbuf *body,
-	      char *err, size_t errsz)
+static void disconnect(struct http_client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+void http_client__free(struct http_client *c)
+{
+	if (!c)
+		return;
+	disconnect(c);
+	free(c);
+}
+
+unsigned http_client__connects(const struct http_client *c) { return c->connects; }
+
+static int connect_to(struct http_client *c, double deadline, char *err, size_t errsz)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
-	char host[128], port[8], req[512], buf[4096];
-	struct strbuf resp = {};
-	int fd, rc, status = 0;
-	size_t sent = 0, n;
-	char *sep;
+	double until = now_ms() + c->o.connect_ms;
+	int rc, fd, e = 0;
+	socklen_t len = sizeof(e);
 
-	if (http__parse_listen(listen, host, sizeof(host), port, sizeof(port))) {
-		snprintf(err, errsz, "invalid address '%s' (want HOST:PORT)", listen);
-		return -EINVAL;
-	}
-	rc = getaddrinfo(host, port, &hints, &ai);
+	rc = getaddrinfo(c->host, c->port, &hints, &ai);
 	if (rc) {
-		snprintf(err, errsz, "cannot resolve %s: %s", listen, gai_strerror(rc));
+		snprintf(err, errsz, "cannot resolve %s: %s", c->base, gai_strerror(rc));
 		return -EINVAL;
 	}
-	fd = connect_to(ai, timeout_ms);
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		e = -errno;
+	else if (connect(fd, ai->ai_addr, ai->ai_addrlen) && errno != EINPROGRESS)
+		e = -errno;
+	else if (!(e = wait_fd(fd, POLLOUT, until < deadline ? until : deadline)) &&
+		 !getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) && e)
+		e = -e;
 	freeaddrinfo(ai);
-	if (fd < 0) {
-		snprintf(err, errsz, "cannot reach the agent at %s: %s (is 'sonde agent' running there?)",
-			 listen, strerror(-fd));
-		return fd;
+	if (e) {
+		if (fd >= 0)
+			close(fd);
+		snprintf(err, errsz, "cannot reach %s: %s", c->base, strerror(-e));
+		return e;
 	}
-	n = snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\nHost: %s\r\n\r\n", path, host);
-	while (sent < n) {
-		ssize_t w = send(fd, req + sent, n - sent, MSG_NOSIGNAL);
+	c->fd = fd;
+	c->connects++;
+	return 0;
+}
 
-		if (w < 0 && errno == EAGAIN && !wait_fd(fd, POLLOUT, timeout_ms))
+static int send_all(int fd, const char *p, size_t n, double deadline)
+{
+	while (n) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		int e;
+
+		if (w < 0 && errno == EAGAIN) {
+			e = wait_fd(fd, POLLOUT, deadline);
+			if (e)
+				return e;
 			continue;
-		if (w < 0) {
-			rc = -errno;
-			goto fail;
 		}
-		sent += w;
+		if (w < 0)
+			return errno == EINTR ? 0 : -errno;
+		p += w;
+		n -= w;
 	}
+	return 0;
+}
+
+static int gzip_body(const void *in, size_t len, struct strbuf *out)
+{
+	z_stream z = {};
+	int rc;
+
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -ENOMEM;
+	if (sb__reserve(out, deflateBound(&z, len) + 1)) {
+		deflateEnd(&z);
+		return -ENOMEM;
+	}
+	z.next_in = (Bytef *)in;
+	z.avail_in = len;
+	z.next_out = (Bytef *)out->buf;
+	z.avail_out = out->cap - 1;
+	rc = deflate(&z, Z_FINISH);
+	out->len = z.total_out;
+	deflateEnd(&z);
+	return rc == Z_STREAM_END ? 0 : -EIO;
+}
+
+/* Reads one response. *got is set once any byte arrived (a reused
+ * connection the server had closed gives none: safe to retry). */
+static int read_reply(struct http_client *c, bool head_only, struct http_reply *r, double deadline,
+		      bool *got, char *err, size_t errsz)
+{
+	struct strbuf in = {};
+	struct http_head h;
+	struct http_chunked ch = {};
+	char buf[16384];
+	int e = -EAGAIN, done = 0;
+	size_t body_from = 0;
+	bool eof = false;
+
+	*got = false;
 	for (;;) {
-		ssize_t r = recv(fd, buf, sizeof(buf), 0);
+		ssize_t n = recv(c->fd, buf, sizeof(buf), 0);
 
-		if (r < 0 && errno == EAGAIN) {
-			rc = wait_fd(fd, POLLIN, timeout_ms);
-			if (rc)
-				goto fail;
+		if (n < 0 && errno == EAGAIN) {
+			e = wait_fd(c->fd, POLLIN, deadline);
+			if (e) {
+				snprintf(err, errsz, "%s: no answer within %d ms", c->base, c->o.total_ms);
+				goto out;
+			}
 			continue;
 		}
-		if (r < 0) {
-			rc = -errno;
-			goto fail;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = -errno;
+			snprintf(err, errsz, "reading from %s: %s", c->base, strerror(errno));
+			goto out;
 		}
-		if (r == 0)
+		eof = n == 0;
+		if (n > 0)
+			*got = true;
+		if (!r->status) {
+			/* Still in the head. */
+			sb__append(&in, buf, n);
+			e = http_parse__head(in.buf ? in.buf : "", in.len, &h);
+			if (e == -EAGAIN && !eof)
+				continue;
+			if (e) {
+				snprintf(err, errsz, "%s did not answer HTTP%s", c->base,
+					 e == -EAGAIN ? " (closed mid-head)" : "");
+				e = -EPROTO;
+				goto out;
+			}
+			r->status = h.status;
+			snprintf(r->content_type, sizeof(r->content_type), "%s", h.content_type);
+			body_from = h.head_len;
+			if (head_only || h.status == 204 || h.status == 304 || h.content_length == 0) {
+				done = 1;
+				break;
+			}
+			memcpy(buf, in.buf + body_from, in.len - body_from);
+			n = in.len - body_from;
+		}
+		if (h.chunked) {
+			size_t used;
+
+			done = http_chunked__feed(&ch, buf, n, &used, &r->body);
+			if (done < 0) {
+				snprintf(err, errsz, "%s: malformed chunked body", c->base);
+				e = -EPROTO;
+				goto out;
+			}
+		} else if (n) {
+			sb__append(&r->body, buf, n);
+			done = h.content_length >= 0 && (long long)r->body.len >= h.content_length;
+			if (done)
+				r->body.len = h.content_length;
+		} else if (eof) {
+			/* Closed: the end of a body without length, else cut short. */
+			done = h.content_length < 0;
+			if (!done) {
+				snprintf(err, errsz, "%s closed the connection mid-body", c->base);
+				e = -EPROTO;
+				goto out;
+			}
+		}
+		if (r->body.len > HTTP_REPLY_MAX) {
+			snprintf(err, errsz, "%s: answer larger than %u MB", c->base, HTTP_REPLY_MAX >> 20);
+			e = -EFBIG;
+			goto out;
+		}
+		if (done)
 			break;
-		if (resp.len + r > (64u << 20)) {
-			rc = -EFBIG;
-			goto fail;
+		if (eof) {
+			snprintf(err, errsz, "%s closed the connection mid-body", c->base);
+			e = -EPROTO;
+			goto out;
 		}
-		sb__append(&resp, buf, r);
 	}
-	close(fd);
-	if (!resp.buf || sscanf(resp.buf, "HTTP/%*d.%*d %d", &status) != 1 ||
-	    !(sep = strstr(resp.buf, "\r\n\r\n"))) {
-		snprintf(err, errsz, "%s did not answer HTTP", listen);
-		sb__free(&resp);
-		return -EPROTO;
+	e = 0;
+	if (r->body.buf)
+		r->body.buf[r->body.len] = '\0';
+	/* Keep the connection only when the body was framed and it may stay. */
+	if (h.close || (!h.chunked && h.content_length < 0 && !head_only))
+		disconnect(c);
+out:
+	sb__free(&in);
+	if (e)
+		disconnect(c);
+	return e;
+}
+
+int http_client__request(struct http_client *c, const char *method, const char *path,
+			 const char *content_type, const void *body, size_t len,
+			 struct http_reply *r, char *err, size_t errsz)
+{
+	double deadline = now_ms() + c->o.total_ms;
+	struct strbuf req = {}, gz = {};
+	bool got = false;
+	int e = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (body && c->o.gzip) {
+		e = gzip_body(body, len, &gz);
+		if (e) {
+			snprintf(err, errsz, "compressing the body: %s", strerror(-e));
+			return e;
+		}
+		body = gz.buf;
+		len = gz.len;
 	}
-	sb__append(body, sep + 4, resp.len - (sep + 4 - resp.buf));
-	sb__free(&resp);
+	sb__printf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: sonde/%s\r\n", method, path,
+		   c->base, SONDE_VERSION);
+	if (body) {
+		sb__printf(&req, "Content-Type: %s\r\nContent-Length: %zu\r\n",
+			   content_type ? content_type : "application/octet-stream", len);
+		if (c->o.gzip)
+			sb__puts(&req, "Content-Encoding: gzip\r\n");
+	}
+	sb__puts(&req, "\r\n");
+	if (req.err) {
+		e = -ENOMEM;
+		goto out;
+	}
+	for (int attempt = 0; attempt < 2; attempt++) {
+		bool reused = c->fd >= 0;
+
+		if (!reused && (e = connect_to(c, deadline, err, errsz)))
+			break;
+		e = send_all(c->fd, req.buf, req.len, deadline);
+		e = e ?: body ? send_all(c->fd, body, len, deadline) : 0;
+		if (!e) {
+			sb__free(&r->body);
+			memset(r, 0, sizeof(*r));
+			e = read_reply(c, !strcmp(method, "HEAD"), r, deadline, &got, err, errsz);
+		} else {
+			snprintf(err, errsz, "sending to %s: %s", c->base, strerror(-e));
+			disconnect(c);
+		}
+		/* A kept connection the server closed meanwhile: once more. */
+		if (!e || !reused || got)
+			break;
+	}
+out:
+	sb__free(&req);
+	sb__free(&gz);
+	if (e) {
+		sb__free(&r->body);
+		return e;
+	}
+	return r->status;
+}
+
+int http__get(const char *base, const char *path, int timeout_ms, struct strbuf *body, char *err,
+	      size_t errsz)
+{
+	struct http_client_opts o = { .connect_ms = timeout_ms, .total_ms = timeout_ms };
+	struct http_client *c = http_client__new(base, &o, err, errsz);
+	struct http_reply r;
+	int status;
+
+	if (!c)
+		return -EINVAL;
+	status = http_client__request(c, "GET", path, NULL, NULL, 0, &r, err, errsz);
+	if (status >= 0) {
+		sb__append(body, r.body.buf ? r.body.buf : "", r.body.len);
+		sb__free(&r.body);
+	}
+	http_client__free(c);
 	return status;
-fail:
-	snprintf(err, errsz, "talking to %s: %s", listen, strerror(-rc));
-	close(fd);
-	sb__free(&resp);
-	return rc;
 }

@@ -1,8 +1,8 @@
-/* libFuzzer harness: http__parse_listen on arbitrary text.
- * FUZZ_SRCS: src/server/http_server.c src/core/loop.c src/core/log.c src/lib/strbuf.c src/lib/utf8.c
- * FUZZ_LIBS: -lmicrohttpd -lbpf
+/* libFuzzer harness: hostport__parse on arbitrary text.
+ * FUZZ_SRCS: src/lib/hostport.c
+ * FUZZ_LIBS:
  *
- * Properties, for the buffer sizes http__start uses and for larger ones:
+ * Properties, for the buffer sizes the server uses and for larger ones:
  * never crashes or writes out of bounds; on success host and port are
  * NUL-terminated, fit their buffers, the host is non-empty and the port is
  * decimal digits with a value of at most 65535; on failure -EINVAL. */
@@ -11,12 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "server/http_server.h"
+#include "lib/hostport.h"
 
 static void check(const char *s, size_t hsz, size_t psz)
 {
 	char *host = malloc(hsz), *port = malloc(psz);	/* exact sizes: ASan sees overflows */
-	int ret = http__parse_listen(s, host, hsz, port, psz);
+	int ret = hostport__parse(s, host, hsz, port, psz);
 
 	if (ret == 0) {
 		unsigned long long v = 0;

@@ -64,7 +64,7 @@ out=$("$SONDE" agent --config deploy/sonde.yaml --events '' --attach-only 2>&1);
 [ $rc -eq 0 ] && echo "$out" | grep -q "ready: 1 of 1" && t_ok "deploy/sonde.yaml loads" || t_fail "deploy/sonde.yaml: rc=$rc $out"
 
 # A client that connects and never sends (slowloris) is cut off after the
-# 10 s connection timeout; the agent keeps serving others meanwhile.
+# 3 s header timeout; the agent keeps serving others meanwhile.
 start_agent --interval 1 || t_fail "start"
 $PY - "$PORT" >"$T/idle" <<'PY' &
 import socket, sys, time
@@ -82,6 +82,6 @@ sleep 1
 scrape && t_ok "serves while an idle client holds a connection" || t_fail "blocked by an idle client"
 wait $IDLE
 secs=$(cat "$T/idle")
-[ "$secs" != never ] && [ "$secs" -ge 9 ] && [ "$secs" -le 13 ] &&
-	t_ok "idle connection closed after ${secs}s" || t_fail "idle connection: closed after '$secs' s (want ~10)"
+[ "$secs" != never ] && [ "$secs" -ge 2 ] && [ "$secs" -le 5 ] &&
+	t_ok "silent connection closed after ${secs}s" || t_fail "silent connection: closed after '$secs' s (want ~3)"
 stop_agent

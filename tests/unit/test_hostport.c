@@ -1,4 +1,4 @@
-/* Unit tests for http__parse_listen (src/server/http_server.c). */
+/* Unit tests for hostport__parse (src/lib/hostport.c). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,9 +7,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "server/http_server.h"
+#include "lib/hostport.h"
 
-/* The buffer sizes http__start uses. */
+/* The buffer sizes the server uses. */
 #define HSZ 128
 #define PSZ 8
 
@@ -19,7 +19,7 @@ static void ok(const char *listen, const char *host, const char *port)
 
 	memset(h, 'X', sizeof(h));
 	memset(p, 'X', sizeof(p));
-	if (http__parse_listen(listen, h, sizeof(h), p, sizeof(p)))
+	if (hostport__parse(listen, h, sizeof(h), p, sizeof(p)))
 		fail_msg("'%s' refused", listen);
 	assert_string_equal(h, host);
 	assert_string_equal(p, port);
@@ -32,7 +32,7 @@ static void bad_sized(const char *listen, size_t hsz, size_t psz)
 
 	memset(h, 'X', sizeof(h));
 	memset(p, 'X', sizeof(p));
-	ret = http__parse_listen(listen, h, hsz, p, psz);
+	ret = hostport__parse(listen, h, hsz, p, psz);
 	if (ret == 0)
 		fail_msg("'%s' accepted as host '%s' port '%s'", listen, h, p);
 	assert_int_equal(ret, -EINVAL);
@@ -109,12 +109,12 @@ static void test_sizes(void **state)
 
 	(void)state;
 	/* The host must fit with its NUL. */
-	assert_int_equal(http__parse_listen("abc:1", h, sizeof(h), p, sizeof(p)), 0);
+	assert_int_equal(hostport__parse("abc:1", h, sizeof(h), p, sizeof(p)), 0);
 	assert_string_equal(h, "abc");
 	bad_sized("abcd:1", 4, 8);
 	bad_sized("[abcd]:1", 4, 8);
 	/* The port too. */
-	assert_int_equal(http__parse_listen("a:0000080", h, sizeof(h), p, sizeof(p)), 0);
+	assert_int_equal(hostport__parse("a:0000080", h, sizeof(h), p, sizeof(p)), 0);
 	assert_string_equal(p, "0000080");
 	bad_sized("a:12345", 4, 5);
 	{
@@ -127,7 +127,7 @@ static void test_sizes(void **state)
 }
 
 /* "port > 65535" must hold for any port buffer size, not only for the one
- * http__start happens to use: 4294967296 is not port 0. */
+ * the server happens to use: 4294967296 is not port 0. */
 static void test_port_wraps(void **state)
 {
 	(void)state;
@@ -139,7 +139,7 @@ static void test_port_wraps(void **state)
 	{
 		char h[HSZ], p[32];
 
-		assert_int_equal(http__parse_listen("h:00080", h, sizeof(h), p, sizeof(p)), 0);
+		assert_int_equal(hostport__parse("h:00080", h, sizeof(h), p, sizeof(p)), 0);
 		assert_string_equal(p, "00080");
 	}
 }

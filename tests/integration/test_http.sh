@@ -1,0 +1,82 @@
+#!/bin/bash
+# The HTTP endpoint (router, embedded page, live event stream) against curl,
+# and the HTTP client (POST with a gzip body, keep-alive, chunked bodies,
+# timeouts) against a real server (tests/integration/http_peer.py).
+. "$(dirname "$0")/lib.sh"
+
+# ---- the router ----
+start_agent --collectors syscalls || { t_fail "start"; exit 1; }
+B=http://127.0.0.1:$PORT
+curl -s "$B/nope" | grep -q "no such path: /nope" && t_ok "404 names the path and lists the others" ||
+	t_fail "404: $(curl -s "$B/nope")"
+hdr=$(curl -si -X POST "$B/metrics")
+echo "$hdr" | grep -q "^HTTP/1.1 405" && echo "$hdr" | grep -qi "^Allow: GET, HEAD" &&
+	t_ok "POST /metrics: 405 with Allow: GET, HEAD" || t_fail "405: $hdr"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -I "$B/metrics")" = 200 ] && t_ok "HEAD /metrics: 200" ||
+	t_fail "HEAD /metrics"
+page=$(curl -s "$B/")
+echo "$page" | grep -q "<h1>sonde</h1>" && [ "$page" = "$(cat src/server/assets/index.html)" ] &&
+	t_ok "/ serves the embedded page, byte for byte" || t_fail "/: $page"
+[ "$(curl -s "$B/index.html")" = "$page" ] && t_ok "/index.html is the same asset" || t_fail "/index.html"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$B/api/events")" = 404 ] &&
+	t_ok "no event stream unless asked for (--events-http)" || t_fail "/api/events served by default"
+stop_agent
+
+# ---- the event stream ----
+start_agent --collectors proc --events-http || { t_fail "start with --events-http"; exit 1; }
+B=http://127.0.0.1:$PORT
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$B/api/events?type=bogus")" = 400 ] &&
+	t_ok "an unknown event type is a 400" || t_fail "?type=bogus"
+curl -sN "$B/api/events?type=exec" >"$T/sse" 2>/dev/null & C=$!
+sleep 0.5
+"$LOAD" tag sse-$$ exit 0
+sleep 0.5
+kill $C 2>/dev/null; wait $C 2>/dev/null
+$PY - "$T/sse" "$$" <<'PY' && t_ok "SSE: the exec arrives as one data line of the events schema, only execs" || t_fail "SSE stream: $(head -c 500 "$T/sse")"
+import json, sys
+lines = open(sys.argv[1]).read().split("\n")
+assert lines[0] == ": sonde events", lines[:2]
+data = [json.loads(l[6:]) for l in lines if l.startswith("data: ")]
+assert data and all(e["type"] == "exec" for e in data), data
+mine = [e for e in data if "sse-" + sys.argv[2] in e["argv"]]
+assert len(mine) == 1 and mine[0]["exec_id"] and mine[0]["schema"] == 1, mine
+PY
+# The client going away ends its stream: the agent keeps serving.
+curl -sf "$B/metrics" >/dev/null && t_ok "still serving after the stream's client left" || t_fail "not serving"
+stop_agent
+
+# ---- the client, against a real server ----
+HP=$(free_port)
+$PY tests/integration/http_peer.py "$HP" 2>/dev/null & PEER=$!
+trap 'kill $PEER 2>/dev/null; wait $PEER 2>/dev/null; finish; exit $?' EXIT
+sleep 0.5
+CL=$BUILD/tests/sonde-http
+head -c 300000 /dev/urandom >"$T/blob"
+want=$(sha256sum "$T/blob" | cut -d' ' -f1)
+for gz in plain gzip; do
+	out=$("$CL" post "127.0.0.1:$HP" /echo "$T/blob" $gz)
+	echo "$out" | $PY -c '
+import json, sys
+status, body = sys.stdin.read().split(" ", 1)
+d = json.loads(body)
+assert status == "200" and d["len"] == 300000 and d["sha256"] == sys.argv[1] and d["gzip"] == (sys.argv[2] == "gzip"), d' "$want" $gz &&
+		t_ok "POST 300 kB ($gz): the server got it whole (sha256 matches)" || t_fail "POST ($gz): $out"
+done
+out=$("$CL" get "127.0.0.1:$HP" /port 5)
+[ "$(echo "$out" | grep -c '^200 ')" = 5 ] && echo "$out" | grep -q "^connects: 1$" &&
+	[ "$(echo "$out" | grep '^200' | sort -u | wc -l)" = 1 ] &&
+	t_ok "5 requests, one connection (keep-alive)" || t_fail "keep-alive: $out"
+out=$("$CL" get "127.0.0.1:$HP" /close 3)
+echo "$out" | grep -q "^connects: 3$" && t_ok "Connection: close: a new connection each time" ||
+	t_fail "Connection: close: $out"
+out=$("$CL" get "127.0.0.1:$HP" /chunked 2)
+[ "$(echo "$out" | grep -c '^200 10000 ')" = 2 ] && echo "$out" | grep -q "^connects: 1$" &&
+	t_ok "chunked bodies (with extensions and a trailer) decoded, connection kept" || t_fail "chunked: $out"
+t0=$(date +%s%N)
+out=$("$CL" get "127.0.0.1:$HP" /slow 1 1000); rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ $rc -ne 0 ] && echo "$out" | grep -q "no answer within 1000 ms" && [ $ms -lt 2000 ] &&
+	t_ok "total timeout: gave up after ${ms} ms with the reason" || t_fail "timeout: rc=$rc ${ms} ms: $out"
+out=$("$CL" get "127.0.0.1:$(free_port)" / 1); rc=$?
+[ $rc -ne 0 ] && echo "$out" | grep -q "cannot reach 127.0.0.1:[0-9]*: Connection refused" &&
+	t_ok "nothing listening: $out" || t_fail "refused: $out"
