@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # sonde: out-of-tree build into $(BUILD) with -MMD header dependencies.
 #   make            build $(BUILD)/sonde
 #   make run        install what is missing, build, start the agent
@@ -125,7 +126,10 @@ $(BUILD)/tests/%: tests/integration/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -O1 -g -Wall -o $@ $<
 
-$(BUILD)/.dir:
+# Every tool and library the build needs, named when missing (make deps
+# installs them), and the libbpf that src/core/kbtf.c was written against.
+$(BUILD)/.dir: scripts/check-build.sh
+	@CC=$(CC) CLANG=$(CLANG) BPFTOOL=$(BPFTOOL) scripts/check-build.sh $(LIBBPF_A)
 	@mkdir -p $(BUILD) && touch $@
 
 deps:

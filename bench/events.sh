@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Event pipeline throughput: events from the kernel's ring buffer through
 # sonde's JSON-lines sink, with losses counted, next to bpftrace printing the
 # same events. Two sources:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* The floor probe: empty BPF programs on the syscall hooks sonde uses.
  * Whatever an empty program costs per syscall is the least any tracer on
  * that hook can add, so sonde's overhead is judged against it. */

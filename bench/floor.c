@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* floor MODE [--attach-only]: attach the empty programs of floor.bpf.c,
  * then wait for SIGINT/SIGTERM and detach.
  *   raw   raw_tp sys_enter

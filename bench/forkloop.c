@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Event source for bench/events.sh: N processes, as fast as the machine
  * forks (and, with "exec", each execs /bin/true). Prints seconds taken. */
 #include <stdio.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Maps read at scale: one scrape's map work (every value, and the fill) on
 # a 1,000,000-entry per-CPU hash, key by key as before issue 9 (get-next-key
 # plus a lookup per entry, then a second walk to count) and in batches with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Event source for bench/events.sh MODE=open: one process opening a path
  * that does not exist, N times, as fast as it can (each a failed openat,
  * ENOENT, so nothing is left open). Prints seconds taken.

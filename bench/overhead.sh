@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # sonde's syscall-overhead benchmark. See bench/README.md.
 #
 # Usage: bench/overhead.sh ['extra tracer command' ...]

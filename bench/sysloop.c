@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* sysloop: the syscall-heavy workload the overhead benchmark runs.
  *
  * Usage: sysloop [N [CPU]]

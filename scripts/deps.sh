@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Install the Debian packages sonde needs to build, run and test.
 # Idempotent and quiet when everything is already present.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Embeds files as C arrays: scripts/embed.sh FILE... > assets.c
 # Each becomes one entry of the asset table src/server/assets.h declares.
 set -eu

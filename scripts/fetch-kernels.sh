@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Fetches the newest Debian kernel image of each suite into a cache folder,
 # through a private apt configuration (the system's apt sources are not
 # touched and nothing is installed). Prints "SUITE RELEASE DIR" per kernel,

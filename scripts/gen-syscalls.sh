@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Emit the x86_64 syscall number -> name table as C, from the kernel's uapi
 # header (itself generated from arch/x86/entry/syscalls/syscall_64.tbl).
 set -eu

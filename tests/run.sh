@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs the unit tests and the integration tests against BUILD (default
 # build/); `unit`, `integration`, `fuzz` or `kernels` as $2 runs one layer. Prints one
 # "N passed, N failed, N skipped" line at the end; exits non-zero on failure.

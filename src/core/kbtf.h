@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: Apache-2.0 */
 #ifndef SONDE_KBTF_H
 #define SONDE_KBTF_H
 

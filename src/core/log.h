@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One logging module for the agent and for libbpf's own output. */
 #ifndef SONDE_LOG_H
 #define SONDE_LOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Table-driven options: one table drives command-line flags, YAML config
  * keys and --help, so the three cannot drift apart. */
 #ifndef SONDE_OPTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Container identity from a cgroup v2 path: docker, containerd/CRI,
  * CRI-O, podman, LXC, under cgroupfs or systemd drivers, and the
  * Kubernetes pod UID. A pure parser of untrusted text (fuzzed). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Path and flag text of file events: pure functions over bytes that come
  * from traced programs (fuzzed: tests/fuzz/fuzz_fspath.c). */
 #ifndef SONDE_FSPATH_H

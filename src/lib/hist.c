@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <stdio.h>
 #include "lib/hist.h"
 #include "sonde/log2.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Log2 latency histograms as aggregated by the BPF side (sonde.bpf.h:
  * log2_ceil): slot i counts values v with 2^(i-1) < v <= 2^i ns; the last
  * slot is the overflow and is exported only as +Inf. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "lib/utf8.h"
 
 size_t utf8__seq_len(const unsigned char *s, size_t n)

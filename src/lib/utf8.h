@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #ifndef SONDE_UTF8_H
 #define SONDE_UTF8_H
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Growable arrays: one place for the grow-by-doubling every reader of
  * maps and tables needs. */
 #ifndef SONDE_VEC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Source lines of a BPF object's instructions, from its .BTF.ext line info
  * (for failures whose verifier log names an instruction but no line, like
  * libbpf's poisoned CO-RE relocations). The object is untrusted: fuzzed. */

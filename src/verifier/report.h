@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading the kernel verifier's log: what failed, where in the source, the
  * instructions that led there, the statistics, and the usual fix. Pure
  * functions over the log text (untrusted bytes: fuzzed). */

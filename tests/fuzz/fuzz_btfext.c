@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* libFuzzer harness: arbitrary bytes as an ELF BPF object for
  * btfext__line_of.
  * FUZZ_SRCS: src/verifier/btfext.c

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* libFuzzer harness: arbitrary bytes as a YAML config file.
  * FUZZ_SRCS: src/core/opts.c src/core/config.c
  * (with a section of every option type composed in, as collectors add theirs)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* libFuzzer harness: container__parse on arbitrary cgroup paths.
  * FUZZ_SRCS: src/identity/container.c
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* libFuzzer harness: the path and flag text of file events, from bytes a
  * traced program controls.
  * FUZZ_SRCS: src/lib/fspath.c

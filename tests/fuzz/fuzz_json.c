@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* libFuzzer harness: json__escape on arbitrary bytes.
  * FUZZ_SRCS: src/lib/json.c src/lib/utf8.c src/lib/strbuf.c
  * FUZZ_LIBS:

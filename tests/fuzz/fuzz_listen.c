@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* libFuzzer harness: hostport__parse on arbitrary text.
  * FUZZ_SRCS: src/lib/hostport.c
  * FUZZ_LIBS:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* libFuzzer harness: arbitrary bytes as a BPF verifier log.
  * FUZZ_SRCS: src/verifier/report.c
  * FUZZ_LIBS:

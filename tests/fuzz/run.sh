@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Builds every tests/fuzz/fuzz_NAME.c into BUILD_DIR/fuzz/NAME with clang's
 # libFuzzer + ASan + UBSan, replays tests/fuzz/regressions/NAME/*, then
 # fuzzes each for SECONDS seconds.

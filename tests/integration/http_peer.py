@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A real HTTP/1.1 server for the client's tests (test_http.sh): stdlib
 http.server with keep-alive, on 127.0.0.1:PORT.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared helpers for the integration tests (bash). Each test sources this,
 # defines its cases with `t_ok`/`t_fail`/`t_skip`, and the agent it starts
 # is stopped on exit.

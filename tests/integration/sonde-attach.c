@@ -14,6 +14,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,9 +374,12 @@ static void cgroup(int port)
 		_exit(0);
 	}
 	{
-		int c = accept(ls, NULL, NULL);
+		struct pollfd p = { .fd = ls, .events = POLLIN };
+		int c = poll(&p, 1, 5000) == 1 ? accept(ls, NULL, NULL) : -1;
 		char b[8];
 
+		if (c < 0)
+			kill(child, SIGKILL);	/* it could not connect in 5 s */
 		if (c >= 0) {
 			while (read(c, b, sizeof(b)) > 0)
 				;
@@ -402,6 +406,7 @@ int main(int argc, char **argv)
 	const char *mode = argc > 1 ? argv[1] : "local";
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	host__prepare();	/* tracefs, where nothing mounted it (the kernel matrix) */
 	skel = attach_bpf__open();
 	if (!skel) {
 		fail("open: %s", strerror(errno));

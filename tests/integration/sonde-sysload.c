@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Test workload: makes exactly the syscalls it is told to, so tests can
  * assert the agent's counters against known numbers.
  *   sonde-sysload [--wait FIFO] getppid N | enoent N | ebadf N | eacces N | spin SECONDS

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The attach set on every hook kind the roadmap needs: tracepoint, raw_tp,
 # tp_btf, uprobe, uretprobe, USDT, perf_event on every CPU, socket filter,
 # tc ingress and egress, XDP, cgroup connect4, sock_ops and skb; with

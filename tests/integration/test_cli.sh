@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # sonde check, the live view, events and self-metrics.
 . "$(dirname "$0")/lib.sh"
 

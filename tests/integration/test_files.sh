@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # File events: a workload (sonde-sysload files DIR) makes a known sequence of
 # open/unlink/rename calls, some failing; each appears once, with its path
 # resolved, flags decoded and errno named. Then the in-kernel filters

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # In-kernel filters: pid, comm and cgroup each let through exactly the
 # workload they name.
 . "$(dirname "$0")/lib.sh"

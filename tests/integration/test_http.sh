@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The HTTP endpoint (router, embedded page, live event stream) against curl,
 # and the HTTP client (POST with a gzip body, keep-alive, chunked bodies,
 # timeouts) against a real server (tests/integration/http_peer.py).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Nothing stays attached after SIGTERM or SIGKILL; SIGHUP reloads the
 # config, and a broken config keeps the running one.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Map reads on every map type collectors use: batches and key-by-key walks
 # agree entry for entry and sum for sum, and the fill the self-metrics
 # report is the real number of entries (the kernel's count or a walk).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Process lifecycle events: a driver execs N children with known argv and
 # exit codes; exactly N exec and N exit events, with argv, exit codes,
 # ppid and ancestry; pid reuse gives a new exec_id.

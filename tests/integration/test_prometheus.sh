@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # A real Prometheus server scrapes the agent; PromQL returns the workload's count.
 . "$(dirname "$0")/lib.sh"
 

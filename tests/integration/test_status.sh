@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # sonde status against a running agent: collectors, programs with run
 # counts and cost, maps, drops, sinks; and without one, a clear error.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The syscalls collector against known workloads, on every hook flavour
 # this kernel has; promtool lints the exposition.
 . "$(dirname "$0")/lib.sh"

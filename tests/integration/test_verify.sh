@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # sonde verify: each deliberately broken program in tests/verifier/ is
 # rejected with its class's hint and the source line marked VERIFY-FAIL;
 # the built-in programs stay within their verifier budgets.

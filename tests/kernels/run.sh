@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The kernel matrix: boots Debian's 5.10, 6.1, 6.12 and 7.x kernels under
 # QEMU (software emulation) with an initramfs holding only busybox and
 # sonde, and inside each runs `sonde check --json` (hooks asserted against
@@ -26,14 +27,20 @@ for t in qemu-system-x86_64 busybox cpio; do
 	command -v $t >/dev/null || { skip "kernel matrix: $t missing (scripts/deps.sh installs it)"; finish; }
 done
 [ -x "$BUILD/sonde" ] || { fail "$BUILD/sonde missing: run make first"; finish; }
+[ -x "$BUILD/tests/sonde-attach" ] || { fail "$BUILD/tests/sonde-attach missing: run make tests first"; finish; }
 
 # initramfs: busybox, sonde and the shared libraries it links.
 R=$OUT/initramfs
 rm -rf "$R" && mkdir -p "$R"/{bin,dev,proc,sys,tmp,etc,usr/bin}
 cp "$(command -v busybox)" "$R/bin/busybox"
-for a in sh mount cat cut uname poweroff mkdir echo; do ln -s busybox "$R/bin/$a"; done
+for a in sh mount cat cut uname poweroff mkdir echo ifconfig; do ln -s busybox "$R/bin/$a"; done
 cp "$BUILD/sonde" "$R/usr/bin/sonde"
-ldd "$BUILD/sonde" | grep -o '/[^ ]*' | while read -r lib; do cp --parents -L "$lib" "$R/"; done
+# The attach set's own test, on every hook kind a guest can have (no
+# network namespaces here: tc and XDP are run on the host only).
+cp "$BUILD/tests/sonde-attach" "$R/usr/bin/sonde-attach"
+for b in "$BUILD/sonde" "$BUILD/tests/sonde-attach"; do
+	ldd "$b" | grep -o '/[^ ]*' | while read -r lib; do cp --parents -L "$lib" "$R/"; done
+done
 cat >"$R/init" <<'INIT'
 #!/bin/sh
 # Mounts only proc, sys and dev: sonde must mount tracefs and bpffs itself.
@@ -41,8 +48,15 @@ export PATH=/bin:/usr/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
+# cgroup v2, as every systemd machine has it (the cgroup hooks need it).
+mkdir -p /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null
+ifconfig lo 127.0.0.1 up
 echo "SONDE_CHECK $(sonde check --json 2>/dev/null)"
 echo "SONDE_SELFTEST $(sonde selftest --json 2>/dev/null)"
+echo "SONDE_ATTACH_BEGIN"
+sonde-attach local 2>&1
+sonde-attach cgroup 7777 2>&1
+echo "SONDE_ATTACH_END"
 # Why anything was rejected, in the console log.
 echo "SONDE_VERIFY_BEGIN"
 sonde verify --builtin 2>&1
@@ -53,12 +67,12 @@ INIT
 chmod +x "$R/init"
 (cd "$R" && find . -print0 | cpio --null -o -H newc --owner=0:0 2>/dev/null | gzip -1) >"$OUT/initramfs.cpio.gz"
 
-declare -a ROWS
+: >"$OUT/rows.tsv"
 scripts/fetch-kernels.sh "${SONDE_KERNEL_CACHE:-/var/cache/sonde/kernels}" >"$OUT/kernels.txt" 2>"$OUT/fetch.log"
 while read -r suite krel dir rest; do
 	if [ "$krel" = - ]; then
 		skip "$suite: $dir $rest"
-		ROWS+=("| $suite | - | skip: ${rest#SKIP: } | | | |")
+		printf '%s\t-\tskip: %s\n' "$suite" "${rest#SKIP: }" >>"$OUT/rows.tsv"
 		continue
 	fi
 	log=$OUT/logs/$krel.log
@@ -79,7 +93,7 @@ while read -r suite krel dir rest; do
 	if [ $rc -eq 124 ] || ! grep -aq 'SONDE_DONE' "$log"; then
 		fail "$suite ($krel): guest did not finish (qemu rc=$rc after ${secs}s); console tail:"
 		tr -d '\r' <"$log" | tail -15 | sed 's/^/    /'
-		ROWS+=("| $suite | $krel | fail: no result after ${secs}s | | | |")
+		printf '%s\t%s\tfail: no result after %ss\n' "$suite" "$krel" "$secs" >>"$OUT/rows.tsv"
 		continue
 	fi
 	# The serial console may prefix a line with terminal escapes.
@@ -112,27 +126,52 @@ for r in st["results"]:
     print(f'{r["result"].upper()}\t{r["collector"]}/{r["hook"]}\t{r["reason"]}')
 PY
 )
-	row="| $suite | $krel |"
+	# The attach set's checks: one column, failing if any check failed.
+	attach=$(tr -d '\r' <"$log" | sed -n '/SONDE_ATTACH_BEGIN/,/SONDE_ATTACH_END/p')
+	nok=$(echo "$attach" | grep -c '^ok: ')
+	nfail=$(echo "$attach" | grep -c '^FAIL: ')
+	if [ "$nfail" -gt 0 ] || [ "$nok" -eq 0 ]; then
+		verdicts="$verdicts"$'\n'"FAIL"$'\t'"attach set/auto"$'\t'"$nok passed, $nfail failed: $(echo "$attach" | grep '^FAIL: ' | head -3 | tr '\n' ' ')"
+	else
+		verdicts="$verdicts"$'\n'"PASS"$'\t'"attach set/auto"$'\t'"$nok checks passed"
+	fi
+	row="$suite\t$krel"
 	while IFS=$'\t' read -r verdict what why; do
 		case $verdict in
-		PASS) ok "$suite ($krel) $what: $why"; row="$row pass |" ;;
-		SKIP) skip "$suite ($krel) $what: $why"; row="$row skip ($why) |" ;;
-		*) fail "$suite ($krel) $what: $why"; row="$row **fail** ($why) |"; showverify=1 ;;
+		PASS) ok "$suite ($krel) $what: $why"; cell=pass ;;
+		SKIP) skip "$suite ($krel) $what: $why"; cell="skip ($why)" ;;
+		*) fail "$suite ($krel) $what: $why"; cell="**fail** ($why)"; showverify=1 ;;
 		esac
+		row="$row\t$what=$cell"
 	done <<<"$verdicts"
 	if [ -n "${showverify:-}" ]; then
 		tr -d '\r' <"$log" | sed -n '/SONDE_VERIFY_BEGIN/,/SONDE_VERIFY_END/p' | grep -v SONDE_VERIFY | sed 's/^/    /'
 		showverify=
 	fi
-	ROWS+=("$row")
+	printf '%b\n' "$row" >>"$OUT/rows.tsv"
 	echo "   $suite ($krel): booted and tested in ${secs}s"
 done <"$OUT/kernels.txt"
 
-{
-	# One column per line of `sonde selftest`, in its order.
-	echo "| suite | kernel | hooks as expected | syscalls on tp_btf | syscalls on raw_tp | syscalls on tracepoint | proc | files |"
-	echo "|---|---|---|---|---|---|---|---|"
-	printf '%s\n' "${ROWS[@]}"
-} >"$OUT/results.md"
+# The table's columns are what the guests' selftests reported (collector on
+# hook flavour, in their order), not a header typed here.
+$PY - "$OUT/rows.tsv" >"$OUT/results.md" <<'PY'
+import sys
+rows, cols = [], ["hooks"]
+for line in open(sys.argv[1]):
+    f = line.rstrip("\n").split("\t")
+    cells = dict(c.split("=", 1) for c in f[2:] if "=" in c)
+    note = next((c for c in f[2:] if "=" not in c), "")
+    rows.append((f[0], f[1], cells, note))
+    cols += [c for c in cells if c not in cols]
+def title(c):
+    if c == "hooks":
+        return "hooks as expected"
+    coll, hook = c.split("/", 1)
+    return coll if hook == "auto" else f"{coll} on {hook}"
+print("| suite | kernel | " + " | ".join(map(title, cols)) + " |")
+print("|---" * (len(cols) + 2) + "|")
+for suite, krel, cells, note in rows:
+    print(f"| {suite} | {krel} | " + " | ".join(cells.get(c, note if i == 0 else "") for i, c in enumerate(cols)) + " |")
+PY
 cat "$OUT/results.md"
 finish

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Helpers shared by test_opts.c and test_config.c: stderr capture, the
  * defaulted config, and a scratch directory for config files. */
 #ifndef SONDE_TEST_OPTS_HELPERS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Helpers shared by test_verifier_report.c and test_verifier_report_edge.c. */
 #ifndef SONDE_TEST_VLOG_HELPERS_H
 #define SONDE_TEST_VLOG_HELPERS_H

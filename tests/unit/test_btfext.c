@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Unit tests for src/verifier/btfext.c: source lines of a BPF object's
  * instructions from its .BTF.ext line info.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Unit tests for src/core/config.c: the config__opts() table (its defaults,
  * consistency and usage text) and config__load putting defaults < file <
  * flags together. The option machinery itself (YAML, argv) is in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Container ids from real cgroup v2 path formats. */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Path and flag text of file events. */
 #include <fcntl.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Unit tests for src/lib/hist.c: the user-space mirror of the BPF side's
  * log2 latency buckets. */
 #include <math.h>

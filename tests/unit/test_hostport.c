@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Unit tests for hostport__parse (src/lib/hostport.c). */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Unit tests for src/lib/json.c (the event JSON writer) and
  * src/lib/utf8.c (the UTF-8 validator under it and the Prometheus
  * label escaper). */

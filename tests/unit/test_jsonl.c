@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Unit tests for src/sinks/jsonl.c (the JSON-lines event sink), the JSON
  * event format (src/sinks/json_event.c) and the sink bookkeeping of the
  * bus (src/core/bus.c). */

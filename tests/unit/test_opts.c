@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Unit tests for src/core/opts.c, the option-table machinery: YAML config
  * text and files, command-line flags, and their error messages. The table is
  * sonde's own config__opts(); its defaults, usage text and config__load are in

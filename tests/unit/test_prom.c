@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Unit tests for src/lib/prom.c: the Prometheus text exposition writer. */
 #include <errno.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Unit tests for src/lib/strbuf.c, the buffer under every text writer. */
 #include <malloc.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Unit tests for src/lib/syscall_table.c and the generated x86_64 table. */
 #include <errno.h>
 #include <setjmp.h>

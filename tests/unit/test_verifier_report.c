@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Unit tests for src/verifier/report.c, the verifier-log reader behind
  * `sonde verify`: what it makes of real verifier logs (verifier_logs.h, where
  * they come from). Hostile and edge-case input, verifier_hint__match and the hints

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Unit tests for src/verifier/report.c, the verifier-log reader behind
  * `sonde verify`: verifier_hint__match and the hints table, then hostile and
  * edge-case input (empty, binary, huge, reused reports). The real logs'

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Real verifier logs (kernel 6.18, tests/verifier/NAME.bpf.c built into build/verifier/) for test_verifier_report*.c. */
 #ifndef SONDE_TEST_VLOG_LOGS_H
 #define SONDE_TEST_VLOG_LOGS_H

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Verifier budgets of sonde's built-in programs (like veristat in libbpf's CI).
 
   sonde verify --builtin --json | budgets.py write budgets.txt

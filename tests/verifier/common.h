@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Deliberately broken programs for `sonde verify`, one per class of
  * verifier rejection. Each marks the line the verifier should blame with
  * the comment VERIFY-FAIL; tests/integration/test_verify.sh checks that

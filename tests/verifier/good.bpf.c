@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // A program the verifier accepts: sonde verify reports its statistics.
 #include "common.h"
 

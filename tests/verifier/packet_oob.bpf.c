@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // HINT: packet_out_of_bounds
 #include "common.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // HINT: stack_too_large
 // LINE: none (the kernel checks the call graph's stack after walking it and logs no instruction)
 #include "common.h"

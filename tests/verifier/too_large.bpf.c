@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // HINT: program_too_large
 #include "common.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 // HINT: unbounded_pointer_math
 #include "common.h"
 
