@@ -23,18 +23,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz.h"
 #include "verifier/btfext.h"
 
 #define FILESZ 64
 #define GUARD 32
 
-#define CHECK(cond)                                                               \
-	do {                                                                      \
-		if (!(cond)) {                                                    \
-			fprintf(stderr, "property failed: %s (line %d)\n", #cond, __LINE__); \
-			abort();                                                  \
-		}                                                                 \
-	} while (0)
 
 static int lookup(const uint8_t *obj, size_t size, const char *func, unsigned insn, char *file,
 		  size_t file_sz, int *line)

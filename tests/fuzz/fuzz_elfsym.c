@@ -17,15 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz.h"
 #include "lib/elfsym.h"
 
-#define CHECK(cond)                                                               \
-	do {                                                                      \
-		if (!(cond)) {                                                    \
-			fprintf(stderr, "property failed: %s (line %d)\n", #cond, __LINE__); \
-			abort();                                                  \
-		}                                                                 \
-	} while (0)
 
 static int lookup(const uint8_t *img, size_t size, const char *name, uint64_t *off, char *why,
 		  size_t why_sz)

@@ -13,15 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz.h"
 #include "server/http_parse.h"
 
-#define CHECK(cond)                                                               \
-	do {                                                                      \
-		if (!(cond)) {                                                    \
-			fprintf(stderr, "property failed: %s (line %d)\n", #cond, __LINE__); \
-			abort();                                                  \
-		}                                                                 \
-	} while (0)
 
 static int decode(const char *p, size_t n, size_t step, struct strbuf *out, size_t *consumed)
 {

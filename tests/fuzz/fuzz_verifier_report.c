@@ -22,15 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz.h"
 #include "verifier/report.h"
 
-#define CHECK(cond)                                                               \
-	do {                                                                      \
-		if (!(cond)) {                                                    \
-			fprintf(stderr, "property failed: %s (line %d)\n", #cond, __LINE__); \
-			abort();                                                  \
-		}                                                                 \
-	} while (0)
 
 static int in_table(const struct verifier_hint *h)
 {

@@ -102,3 +102,16 @@ import json, sys
 d = json.load(sys.stdin)
 sys.exit(0 if any(h["name"] == sys.argv[1] and h["available"] for h in d["hooks"]) else 1)' "$1"
 }
+
+# relay COMMAND...: a helper's ok:/FAIL:/SKIP: lines as this test's own.
+relay() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"ok: "*) t_ok "${line#ok: }" ;;
+		"FAIL: "*) t_fail "${line#FAIL: }" ;;
+		"SKIP: "*) t_skip "${line#SKIP: }" ;;
+		*) echo "$line" ;;
+		esac
+	done < <("$@" 2>&1)
+}

@@ -38,8 +38,10 @@ int main(int argc, char **argv)
 			return fail(err);
 		status = http_client__request(c, "POST", argv[3], "application/x-protobuf", buf, n, &r,
 					      err, sizeof(err));
-		if (status < 0)
+		if (status < 0) {
+			http_client__free(c);
 			return fail(err);
+		}
 		printf("%d %s\n", status, r.body.buf ? r.body.buf : "");
 		sb__free(&r.body);
 		http_client__free(c);
@@ -51,8 +53,10 @@ int main(int argc, char **argv)
 		return fail(err);
 	for (int i = 0; i < atoi(argv[4]); i++) {
 		status = http_client__request(c, "GET", argv[3], NULL, NULL, 0, &r, err, sizeof(err));
-		if (status < 0)
+		if (status < 0) {
+			http_client__free(c);
 			return fail(err);
+		}
 		printf("%d %zu %s\n", status, r.body.len, r.body.len < 200 ? r.body.buf : "(long)");
 		sb__free(&r.body);
 	}

@@ -8,18 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 
 ATTACH=$BUILD/tests/sonde-attach
-# relay MODE ARGS...: the helper's ok:/FAIL:/SKIP: lines as this test's.
-relay() {
-	local line
-	while IFS= read -r line; do
-		case $line in
-		"ok: "*) t_ok "${line#ok: }" ;;
-		"FAIL: "*) t_fail "${line#FAIL: }" ;;
-		"SKIP: "*) t_skip "${line#SKIP: }" ;;
-		*) echo "$line" ;;
-		esac
-	done < <("$@" 2>&1; echo "exit: $?")
-}
 
 relay "$ATTACH" local
 # The older interfaces, which 5.10 to 6.5 kernels have instead.

@@ -4,13 +4,7 @@
 # composed table), metric and event field (from the sources) has its row.
 . "$(dirname "$0")/lib.sh"
 
-while IFS= read -r line; do
-	case $line in
-	"ok: "*) t_ok "${line#ok: }" ;;
-	"FAIL: "*) t_fail "${line#FAIL: }" ;;
-	*) echo "$line" ;;
-	esac
-done < <($PY tests/docs/check.py "$SONDE" docs/reference.md 2>&1)
+relay $PY tests/docs/check.py "$SONDE" docs/reference.md
 
 # The check itself can fail: a reference without one metric's row, one
 # option's and one field's must not pass.
