@@ -109,7 +109,7 @@ cleanup() { [ -n "$TPID" ] && kill -KILL "$TPID" 2>/dev/null; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-alive() { [ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status"; }
+alive() { [ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
 workload() { "$OUT/sysloop" "$N" ${PIN_CPU:+"$PIN_CPU"}; }
 
 # stop PID: SIGINT, then SIGKILL if it has not exited within 10 s.

@@ -48,6 +48,12 @@ struct identity_svc {
 	unsigned cgroup_next;
 	struct cgroup_entry cgroups[CGROUP_CACHE];
 	struct identity scratch;	/* the identity of the event being delivered */
+	/* What scratch was resolved from: the same task image again with the
+	 * cache unchanged is the same identity (a process making a million
+	 * opens resolves once). */
+	struct sonde_task memo;
+	uint64_t memo_gen;
+	bool memo_ok;
 };
 
 /* ---- seeding ---- */
@@ -243,12 +249,28 @@ static void add_ancestor(struct identity *id, struct proc_info *a, const char *e
 	snprintf(d->binary, sizeof(d->binary), "%s", a->binary);
 }
 
+static bool same_memo(const struct identity_svc *s, const struct sonde_task *t)
+{
+	const struct sonde_task *m = &s->memo;
+
+	return s->memo_ok && s->memo_gen == proc_cache__generation(s->cache) && m->pid == t->pid &&
+	       m->start_ns == t->start_ns && m->exec_seq == t->exec_seq && m->ppid == t->ppid &&
+	       m->parent_start_ns == t->parent_start_ns &&
+	       m->parent_exec_seq == t->parent_exec_seq && m->cgroup_id == t->cgroup_id;
+}
+
 const struct identity *identity__of(struct identity_svc *s, const struct sonde_task *t)
 {
 	struct identity *id = &s->scratch;
 	const struct proc_info *old;
-	struct proc_info *p = image_of(s, t, &old);
+	struct proc_info *p;
 	const struct cgroup_entry *cg;
+
+	if (same_memo(s, t)) {
+		proc_cache__get(s->cache, t->pid);	/* still in use: not the next to evict */
+		return id;
+	}
+	p = image_of(s, t, &old);
 
 	if (p)
 		proc_cache__load_details(p);
@@ -278,6 +300,10 @@ const struct identity *identity__of(struct identity_svc *s, const struct sonde_t
 		id->ref = cg->ref;
 	else
 		memset(&id->ref, 0, sizeof(id->ref));
+	/* An unknown container is asked again next time: no memo then. */
+	s->memo = *t;
+	s->memo_gen = proc_cache__generation(s->cache);
+	s->memo_ok = p && id->container >= 0;
 	return id;
 }
 

@@ -10,10 +10,19 @@
 #include <unistd.h>
 #include "identity/proc_cache.h"
 
+/* Every slot is on one list: free, live (least recently used first) or
+ * exited (in exit order); puts, gets and evictions are O(1). */
+enum { L_FREE, L_LIVE, L_EXITED };
+
 struct slot {
 	struct proc_info info;
 	int next;		/* chain in the bucket; -1 ends */
-	bool used;
+	int lprev, lnext;	/* on its list; -1 ends */
+	unsigned char list;
+};
+
+struct list {
+	int head, tail;
 };
 
 /* Images an exec replaced, newest last: events of the old image still
@@ -23,8 +32,9 @@ struct slot {
 struct proc_cache {
 	struct slot *slots;
 	int *buckets;
+	struct list lists[3];
 	size_t cap, nbuckets, size;
-	uint64_t grace_ns, tick;
+	uint64_t grace_ns, tick, gen;
 	uint64_t hits, misses, evictions;
 	struct proc_info old[OLD_IMAGES];
 	unsigned old_next;
@@ -64,6 +74,14 @@ struct proc_cache *proc_cache__new(size_t capacity, uint64_t grace_ns)
 	if (!c->slots || !c->buckets)
 		goto fail;
 	memset(c->buckets, 0xff, c->nbuckets * sizeof(*c->buckets));
+	for (int l = 0; l < 3; l++)
+		c->lists[l] = (struct list){ -1, -1 };
+	for (size_t i = 0; i < capacity; i++) {
+		c->slots[i].list = L_FREE;
+		c->slots[i].lprev = i ? (int)i - 1 : -1;
+		c->slots[i].lnext = i + 1 < capacity ? (int)i + 1 : -1;
+	}
+	c->lists[L_FREE] = (struct list){ 0, capacity - 1 };
 	return c;
 fail:
 	proc_cache__free(c);
@@ -93,6 +111,43 @@ static int find(struct proc_cache *c, uint32_t pid)
 	return -1;
 }
 
+static void list_del(struct proc_cache *c, int i)
+{
+	struct slot *sl = &c->slots[i];
+	struct list *l = &c->lists[sl->list];
+
+	if (sl->lprev >= 0)
+		c->slots[sl->lprev].lnext = sl->lnext;
+	else
+		l->head = sl->lnext;
+	if (sl->lnext >= 0)
+		c->slots[sl->lnext].lprev = sl->lprev;
+	else
+		l->tail = sl->lprev;
+	sl->lprev = sl->lnext = -1;
+}
+
+static void list_add_tail(struct proc_cache *c, int i, unsigned char list)
+{
+	struct slot *sl = &c->slots[i];
+	struct list *l = &c->lists[list];
+
+	sl->list = list;
+	sl->lprev = l->tail;
+	sl->lnext = -1;
+	if (l->tail >= 0)
+		c->slots[l->tail].lnext = i;
+	else
+		l->head = i;
+	l->tail = i;
+}
+
+static void move_tail(struct proc_cache *c, int i, unsigned char list)
+{
+	list_del(c, i);
+	list_add_tail(c, i, list);
+}
+
 static void unlink_slot(struct proc_cache *c, int idx)
 {
 	int *pp = head(c, c->slots[idx].info.pid);
@@ -101,26 +156,22 @@ static void unlink_slot(struct proc_cache *c, int idx)
 		pp = &c->slots[*pp].next;
 	if (*pp == idx)
 		*pp = c->slots[idx].next;
-	c->slots[idx].used = false;
+	move_tail(c, idx, L_FREE);
 	c->size--;
 }
 
-/* Full: the exited process whose grace ran out first, else the one used
- * longest ago. */
+/* Full: the exited process whose grace ran out first, else whichever of
+ * the oldest exited and the least recently used live one was used longer
+ * ago. */
 static int evict(struct proc_cache *c, uint64_t now_ns)
 {
-	int victim = -1;
+	int x = c->lists[L_EXITED].head, l = c->lists[L_LIVE].head, victim;
 
-	for (size_t i = 0; i < c->cap; i++) {
-		const struct proc_info *p = &c->slots[i].info;
-
-		if (p->exit_ns && now_ns - p->exit_ns >= c->grace_ns) {
-			victim = i;
-			break;
-		}
-		if (victim < 0 || p->last_used < c->slots[victim].info.last_used)
-			victim = i;
-	}
+	if (x >= 0 && (l < 0 || now_ns - c->slots[x].info.exit_ns >= c->grace_ns ||
+		       c->slots[x].info.last_used < c->slots[l].info.last_used))
+		victim = x;
+	else
+		victim = l;
 	unlink_slot(c, victim);
 	c->evictions++;
 	return victim;
@@ -136,6 +187,8 @@ struct proc_info *proc_cache__get(struct proc_cache *c, uint32_t pid)
 	}
 	c->hits++;
 	c->slots[i].info.last_used = ++c->tick;
+	if (c->slots[i].list == L_LIVE)
+		move_tail(c, i, L_LIVE);
 	return &c->slots[i].info;
 }
 
@@ -161,17 +214,15 @@ struct proc_info *proc_cache__put(struct proc_cache *c, uint32_t pid, uint64_t s
 	    c->slots[i].info.detailed)
 		c->old[c->old_next++ % OLD_IMAGES] = c->slots[i].info;
 	if (i < 0) {
-		if (c->size == c->cap) {
+		i = c->lists[L_FREE].head;
+		if (i < 0)
 			i = evict(c, now_ns);
-		} else {
-			for (i = 0; c->slots[i].used; i++)
-				;
-		}
-		c->slots[i].used = true;
 		c->slots[i].next = *head(c, pid);
 		*head(c, pid) = i;
 		c->size++;
 	}
+	move_tail(c, i, L_LIVE);
+	c->gen++;
 	p = &c->slots[i].info;
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
@@ -185,12 +236,16 @@ void proc_cache__exit(struct proc_cache *c, uint32_t pid, uint64_t now_ns)
 {
 	int i = find(c, pid);
 
-	if (i >= 0)
+	if (i >= 0 && c->slots[i].list == L_LIVE) {
 		c->slots[i].info.exit_ns = now_ns ? now_ns : 1;
+		move_tail(c, i, L_EXITED);
+		c->gen++;
+	}
 }
 
 size_t proc_cache__size(const struct proc_cache *c) { return c->size; }
 size_t proc_cache__capacity(const struct proc_cache *c) { return c->cap; }
+uint64_t proc_cache__generation(const struct proc_cache *c) { return c->gen; }
 
 void proc_cache__stats(const struct proc_cache *c, uint64_t *hits, uint64_t *misses,
 		       uint64_t *evictions)

@@ -56,6 +56,8 @@ void proc_info__set_image(struct proc_info *p, uint64_t start_ns, uint64_t exec_
 int proc_cwd(uint32_t pid, char *buf, size_t sz);
 size_t proc_cache__size(const struct proc_cache *c);
 size_t proc_cache__capacity(const struct proc_cache *c);
+/* Changes whenever an entry is added, replaced or exits. */
+uint64_t proc_cache__generation(const struct proc_cache *c);
 void proc_cache__stats(const struct proc_cache *c, uint64_t *hits, uint64_t *misses,
 		       uint64_t *evictions);
 /* "<pid>-<start>-<exec_seq>" in hex. */
