@@ -51,6 +51,36 @@ grep -q "sonde.yaml:[0-9]*:" "$T/agent.err" && t_ok "bad config on reload names 
 scrape && t_ok "still serving after a bad reload" || t_fail "not serving after a bad reload"
 stop_agent
 
+# A change a collector can apply in place (proc.max_binaries) reloads it
+# without a restart: its counters go on; a change it cannot (the ring's
+# size) restarts it.
+printf 'collectors: [proc]\nproc:\n  max_binaries: 1\n' >"$T/proc.yaml"
+start_agent --config "$T/proc.yaml" || t_fail "start proc"
+"$LOAD" tag r1 exit 0; /bin/true; scrape
+before=$(metric 'sonde_process_events_total{type="exec"}')
+[ "$(grep -c '^sonde_process_execs_total{binary="' "$T/metrics")" = 2 ] && t_ok "max_binaries 1: one binary series and other" ||
+	t_fail "max_binaries 1: $(grep execs_total "$T/metrics")"
+printf 'collectors: [proc]\nproc:\n  max_binaries: 5\n' >"$T/proc.yaml"
+kill -HUP "$AGENT_PID"
+for _ in $(seq 50); do grep -q "reload: done" "$T/agent.err" && break; sleep 0.1; done
+grep -q "reload: collector proc updated in place" "$T/agent.err" && t_ok "max_binaries changed in place" ||
+	t_fail "no in-place reload: $(grep reload "$T/agent.err")"
+/bin/echo x >/dev/null; scrape
+after=$(metric 'sonde_process_events_total{type="exec"}')
+[ "$after" != absent ] && [ "$before" != absent ] && [ "$after" -gt "$before" ] &&
+	t_ok "exec counter went on across the reload ($before -> $after)" || t_fail "exec counter $before -> $after"
+grep -q '^sonde_process_execs_total{binary="echo"}' "$T/metrics" && t_ok "a new binary gets its series after the bound grew" ||
+	t_fail "no echo series: $(grep execs_total "$T/metrics")"
+printf 'collectors: [proc]\nproc:\n  max_binaries: 5\n  ringbuf_bytes: 8M\n' >"$T/proc.yaml"
+: >"$T/agent.err.mark"
+kill -HUP "$AGENT_PID"
+for _ in $(seq 50); do [ "$(grep -c "reload: done" "$T/agent.err")" -ge 2 ] && break; sleep 0.1; done
+scrape
+after2=$(metric 'sonde_process_events_total{type="exec"}')
+[ "$after2" != absent ] && [ "$after2" -lt "$after" ] && grep -c "collector proc running" "$T/agent.err" | grep -q 2 &&
+	t_ok "a new ring size restarts the collector (counters from zero: $after2)" || t_fail "restart: $after2 after $after"
+stop_agent
+
 # A config error at start: non-zero exit naming file, line and reason.
 printf 'listen: 127.0.0.1:1\nsyscalls:\n  max_keyz: 5\n' >"$T/bad.yaml"
 out=$("$SONDE" agent --config "$T/bad.yaml" 2>&1); rc=$?
