@@ -4,6 +4,7 @@
  * success; on rejection the message, the source line, the instructions
  * that led there and the usual fix. */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,188 +20,10 @@
 #include "lib/strbuf.h"
 #include "core/host.h"
 #include "verifier/report.h"
+#include "verifier/verify.h"
 #include "lib/json.h"
 
-/* Start big enough for any program's error tail; grow on ENOSPC (a full
- * level-1 log of a program near the 1M-instruction limit runs to ~100 MB). */
-#define LOG_START (16u << 20)
-#define LOG_MAX (512u << 20)
-
-struct source {
-	const char *name;	/* object label */
-	const char *path;	/* file, or NULL for builtin bytes */
-	const void *bytes;
-	size_t size;
-};
-
-struct result {
-	char object[64], program[64], section[96];
-	int insns, err;
-	double load_ms;
-	bool truncated;
-	size_t log_size;
-	struct verifier_report rep;
-	char libbpf[1024];	/* libbpf's own messages, when they explain the failure */
-};
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static struct bpf_object *open_source(const struct source *src)
-{
-	LIBBPF_OPTS(bpf_object_open_opts, o, .object_name = src->name);
-
-	return bpf_object__open_mem(src->bytes, src->size, &o);
-}
-
-/* Objects are read whole: libbpf opens them from memory and the line
- * lookup reads their .BTF.ext. */
-static int read_object(struct source *src)
-{
-	FILE *f = fopen(src->path, "rb");
-	long n;
-	void *b;
-
-	if (!f)
-		return -errno;
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (256L << 20) || fseek(f, 0, SEEK_SET)) {
-		fclose(f);
-		return -EFBIG;
-	}
-	b = malloc(n ? n : 1);
-	if (!b || fread(b, 1, n, f) != (size_t)n) {
-		free(b);
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	src->bytes = b;
-	src->size = n;
-	return 0;
-}
-
-/* Loads program idx alone with the given log level; returns the load's
- * error. *log gets the verifier log (caller frees). */
-static int load_one(const struct source *src, int idx, unsigned level, char **log,
-		    size_t *log_sz, struct result *res, struct strbuf *msgs)
-{
-	struct bpf_object *obj = open_source(src);
-	struct bpf_program *p, *me = NULL;
-	int i = 0, err;
-	double t;
-
-	*log = NULL;
-	if (!obj)
-		return -errno;
-	bpf_object__for_each_program(p, obj) {
-		bpf_program__set_autoload(p, i == idx);
-		if (i++ == idx)
-			me = p;
-	}
-	if (!me) {
-		bpf_object__close(obj);
-		return -ENOENT;
-	}
-	snprintf(res->program, sizeof(res->program), "%s", bpf_program__name(me));
-	snprintf(res->section, sizeof(res->section), "%s", bpf_program__section_name(me));
-	res->insns = bpf_program__insn_cnt(me);
-	*log = calloc(1, *log_sz);
-	if (!*log) {
-		bpf_object__close(obj);
-		return -ENOMEM;
-	}
-	bpf_program__set_log_buf(me, *log, *log_sz);
-	bpf_program__set_log_level(me, level);
-	log__capture_libbpf(msgs);
-	t = now_ms();
-	err = bpf_object__load(obj);
-	res->load_ms = now_ms() - t;
-	log__capture_libbpf(NULL);
-	bpf_object__close(obj);
-	return err;
-}
-
-static void keep_libbpf_messages(struct result *r, const struct strbuf *msgs)
-{
-	size_t o = 0;
-	const char *p = msgs->buf;
-
-	/* Only the lines that say something about the failure. */
-	while (p && *p && o + 2 < sizeof(r->libbpf)) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-
-		if ((memmem(p, n, "fail", 4) || memmem(p, n, "EPERM", 5) || memmem(p, n, "license", 7)) &&
-		    !memmem(p, n, "failed to load", 14)) {
-			if (n > sizeof(r->libbpf) - o - 2)
-				n = sizeof(r->libbpf) - o - 2;
-			memcpy(r->libbpf + o, p, n);
-			o += n;
-			r->libbpf[o++] = '\n';
-		}
-		p = nl ? nl + 1 : NULL;
-	}
-	r->libbpf[o] = '\0';
-}
-
-static int verify_program(const struct source *src, int idx, struct result *res)
-{
-	struct strbuf msgs = {};
-	size_t sz = 1 << 16;
-	char *log;
-	int err;
-
-	memset(res, 0, sizeof(*res));
-	snprintf(res->object, sizeof(res->object), "%s", src->name);
-	/* Statistics only: cheap, and the errno is the verifier's own. */
-	err = load_one(src, idx, 4, &log, &sz, res, &msgs);
-	if (!err || err == -ENOENT) {
-		if (log)
-			verifier_report__parse(log, strlen(log), &res->rep);
-		free(log);
-		sb__free(&msgs);
-		return err;
-	}
-	res->err = err;
-	free(log);
-	/* Rejected: again with the instruction log, growing it until the
-	 * kernel no longer reports ENOSPC (which would hide the real error). */
-	for (sz = LOG_START;; sz *= 4) {
-		struct result tmp = *res;
-
-		sb__reset(&msgs);
-		err = load_one(src, idx, 1 | 4, &log, &sz, &tmp, &msgs);
-		if (err == -ENOSPC && sz < LOG_MAX) {
-			free(log);
-			continue;
-		}
-		res->truncated = err == -ENOSPC;
-		res->log_size = sz;
-		break;
-	}
-	if (log && *log)
-		verifier_report__parse(log, strlen(log), &res->rep);
-	/* A poisoned CO-RE instruction, or a log without line annotations:
-	 * ask the object's own line info about the failing instruction. */
-	if (res->rep.insn >= 0 && (res->rep.core_poisoned || !res->rep.line) && src->bytes)
-		btfext__line_of(src->bytes, src->size, res->program, res->rep.insn, res->rep.file,
-				sizeof(res->rep.file), &res->rep.line);
-	keep_libbpf_messages(res, &msgs);
-	if (!res->rep.hint && msgs.buf)
-		res->rep.hint = verifier_hint__match(msgs.buf, msgs.len);
-	if (!res->rep.hint && (!log || !*log))
-		res->rep.hint = verifier_hint__for_errno(res->err);
-	free(log);
-	sb__free(&msgs);
-	return res->err;
-}
-
-static void print_json_result(struct json_writer *w, const struct result *r)
+static void print_json_result(struct json_writer *w, const struct verify_result *r)
 {
 	jw__obj_begin(w);
 	jw__key(w, "object"); jw__str(w, r->object);
@@ -231,11 +54,15 @@ static void print_json_result(struct json_writer *w, const struct result *r)
 			jw__key(w, "why"); jw__str(w, r->rep.hint->title);
 			jw__key(w, "fix"); jw__str(w, r->rep.hint->fix);
 		}
+		jw__key(w, "expected"); jw__bool(w, r->expected);
+		if (r->expected) {
+			jw__key(w, "expected_why"); jw__str(w, r->expected_why);
+		}
 	}
 	jw__obj_end(w);
 }
 
-static void print_failure(const struct result *r)
+static void print_failure(const struct verify_result *r)
 {
 	printf("  error: %s (%s)\n", r->rep.message[0] ? r->rep.message : "no verifier message",
 	       strerrorname_np(-r->err) ?: "?");
@@ -262,126 +89,234 @@ static void print_failure(const struct result *r)
 		printf("  why: %s\n  fix: %s\n", r->rep.hint->title, r->rep.hint->fix);
 }
 
-static int count_programs(const struct source *src)
+/* Objects are read whole: the check, libbpf and the line lookup read
+ * them from memory. A path that is no regular file says what it is. */
+static int read_object(const char *path, void **bytes, size_t *size, char *why, size_t sz)
 {
-	struct bpf_object *obj = open_source(src);
-	struct bpf_program *p;
-	int n = 0;
+	struct stat st;
+	FILE *f;
+	void *b;
 
-	if (!obj)
+	if (stat(path, &st)) {
+		snprintf(why, sz, "cannot open: %s", strerror(errno));
 		return -errno;
-	bpf_object__for_each_program(p, obj)
-		n++;
-	bpf_object__close(obj);
-	return n;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(why, sz, "is a directory, not a BPF object");
+		return -EISDIR;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, sz, "is not a regular file (a device, FIFO or socket)");
+		return -EINVAL;
+	}
+	if (st.st_size > (256L << 20)) {
+		snprintf(why, sz, "%lld bytes: larger than any BPF object (256 MB at most)",
+			 (long long)st.st_size);
+		return -EFBIG;
+	}
+	f = fopen(path, "rb");
+	b = malloc(st.st_size ? st.st_size : 1);
+	if (!f || !b || fread(b, 1, st.st_size, f) != (size_t)st.st_size) {
+		snprintf(why, sz, "cannot read: %s", strerror(errno ?: EIO));
+		free(b);
+		if (f)
+			fclose(f);
+		return -EIO;
+	}
+	fclose(f);
+	*bytes = b;
+	*size = st.st_size;
+	return 0;
 }
+
+struct source {
+	struct verify_source v;
+	bool builtin;
+	void *owned;
+};
+
+/* The hook a program's section needs, for built-in programs this kernel
+ * may lack (fentry and LSM probes where trampolines are refused). */
+static int feature_of(const char *sec)
+{
+	static const struct { const char *prefix; enum feature_id id; } map[] = {
+		{ "fentry", FEAT_FENTRY }, { "fexit", FEAT_FENTRY }, { "lsm", FEAT_LSM },
+		{ "kprobe", FEAT_KPROBE }, { "tp_btf", FEAT_TP_BTF }, { "raw_tp", FEAT_RAW_TP },
+		{ "tracepoint", FEAT_TRACEPOINT }, { "uprobe", FEAT_UPROBE }, { "perf_event", FEAT_PERF_SW },
+		{ "tc", FEAT_TC }, { "xdp", FEAT_XDP }, { "cgroup/connect", FEAT_CGROUP_SOCK_ADDR },
+		{ "sockops", FEAT_SOCK_OPS }, { "cgroup_skb", FEAT_CGROUP_SKB }, { "socket", FEAT_SOCKET_FILTER },
+	};
+
+	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strncmp(sec, map[i].prefix, strlen(map[i].prefix)))
+			return map[i].id;
+	return -1;
+}
+
+struct run {
+	struct features feat;
+	bool features_ready;
+	bool json, builtin, header;
+	struct json_writer w;
+	int total, failed, expected;
+};
+
+/* A built-in program refused because this kernel lacks its hook, or a
+ * kernel function its object needs, is the fallback working, not a fault. */
+static void judge(struct run *run, struct verify_result *r)
+{
+	int id;
+
+	if (!r->err || !run->builtin)
+		return;
+	if (strstr(r->libbpf, "bpf_map_sum_elem_count")) {
+		r->expected = true;
+		snprintf(r->expected_why, sizeof(r->expected_why),
+			 "this kernel has no per-map element counts (6.6+): map fill is walked instead");
+		return;
+	}
+	id = feature_of(r->section);
+	if (id < 0)
+		return;
+	if (!run->features_ready) {
+		features__init(&run->feat);
+		run->features_ready = true;
+	}
+	if (!features__has(&run->feat, id)) {
+		r->expected = true;
+		snprintf(r->expected_why, sizeof(r->expected_why), "this kernel has no %s: %s",
+			 feature__summary(id), features__why(&run->feat, id));
+	}
+}
+
+static void on_result(void *ctx, struct verify_result *r)
+{
+	struct run *run = ctx;
+	char label[160];
+
+	judge(run, r);
+	if (!run->json && !run->header) {
+		run->header = true;
+		printf("%-34s %-7s %6s %10s %6s %8s %8s\n", "OBJECT/PROGRAM", "RESULT", "INSNS",
+		       "PROCESSED", "PEAK", "STACK", "LOAD_MS");
+	}
+	run->total++;
+	run->failed += r->err && !r->expected;
+	run->expected += r->expected;
+	if (run->json) {
+		print_json_result(&run->w, r);
+		return;
+	}
+	snprintf(label, sizeof(label), "%s/%s", r->object, r->program);
+	printf("%-34s %-7s %6d %10ld %6ld %8s %8.1f\n", label,
+	       !r->err ? "pass" : r->expected ? "refused" : "FAIL", r->insns, r->rep.processed_insns,
+	       r->rep.peak_states, r->rep.stack_depth[0] ? r->rep.stack_depth : "-", r->load_ms);
+	if (r->expected)
+		printf("  expected here: %s\n", r->expected_why);
+	else if (r->err)
+		print_failure(r);
+}
+
+#define USAGE "usage: sonde verify [--json] OBJECT.bpf.o ... | --builtin [OBJECT]\n"
 
 int cmd_verify(int argc, char **argv)
 {
-	struct source srcs[16];
-	int nsrc = 0, failed = 0, total = 0;
-	bool json = false, builtin = false;
+	static const struct {
+		const char *name;
+		const void *(*bytes)(size_t *sz);
+	} core_objs[] = {
+		{ "features", features__elf_bytes },
+		{ "tasks", identity__elf_bytes },
+		{ "mapcount", mapstat__elf_bytes },
+	};
+	struct source srcs[32];
+	int nsrc = 0, bad = 0;
+	bool builtin = false;
 	const char *only = NULL;
 	struct strbuf sb = {};
-	struct json_writer w;
+	struct run run = {};
+	char why[256];
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
-			json = true;
+			run.json = true;
 		} else if (!strcmp(argv[i], "--builtin")) {
 			builtin = true;
 			if (i + 1 < argc && argv[i + 1][0] != '-')
 				only = argv[++i];
 		} else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
 			log__set_level(LOG_DEBUG);
-		} else if (argv[i][0] == '-' || nsrc == 16) {
-			fprintf(stderr, "usage: sonde verify [--json] OBJECT.bpf.o ... | --builtin [COLLECTOR]\n");
-			return strcmp(argv[i], "--help") ? 2 : 0;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf(USAGE);
+			return 0;
+		} else if (argv[i][0] == '-') {
+			fprintf(stderr, "sonde verify: unknown option '%s'\n" USAGE, argv[i]);
+			return 2;
+		} else if (nsrc == 32) {
+			fprintf(stderr, "sonde verify: at most 32 objects at once\n");
+			return 2;
 		} else {
 			const char *base = strrchr(argv[i], '/');
+			size_t n = 0;
+			void *b = NULL;
 
-			srcs[nsrc++] = (struct source){ .name = base ? base + 1 : argv[i], .path = argv[i] };
+			if (read_object(argv[i], &b, &n, why, sizeof(why))) {
+				fprintf(stderr, "sonde verify: %s: %s\n", argv[i], why);
+				bad++;
+				continue;
+			}
+			srcs[nsrc++] = (struct source){ .v = { base ? base + 1 : argv[i], b, n }, .owned = b };
 		}
 	}
 	if (builtin) {
+		int before = nsrc;
 		size_t sz;
 
-		/* Core's own objects, then each collector's. */
-		static const struct {
-			const char *name;
-			const void *(*bytes)(size_t *sz);
-		} core_objs[] = {
-			{ "features", features__elf_bytes },
-			{ "tasks", identity__elf_bytes },
-			{ "mapcount", mapstat__elf_bytes },
-		};
-
 		for (unsigned i = 0; i < sizeof(core_objs) / sizeof(core_objs[0]); i++) {
+			const void *b;
+
 			if (only && strcmp(only, core_objs[i].name))
 				continue;
-			srcs[nsrc++] = (struct source){ core_objs[i].name, NULL, core_objs[i].bytes(&sz), sz };
+			b = core_objs[i].bytes(&sz);
+			srcs[nsrc++] = (struct source){ .v = { core_objs[i].name, b, sz }, .builtin = true };
 		}
-		for (int i = 0; collector_registry[i] && nsrc < 16; i++) {
-			const struct collector_ops *ops = collector_registry[i];
+		for (int i = 0; collector_registry[i] && nsrc < 32; i++) {
+			const void *b;
 
-			if (only && strcmp(only, ops->name))
+			if (only && strcmp(only, collector_registry[i]->name))
 				continue;
-			const void *b = ops->elf_bytes(&sz);
-
-			srcs[nsrc++] = (struct source){ ops->name, NULL, b, sz };
+			b = collector_registry[i]->elf_bytes(&sz);
+			srcs[nsrc++] = (struct source){ .v = { collector_registry[i]->name, b, sz }, .builtin = true };
 		}
-		if (!nsrc) {
+		if (nsrc == before) {
 			fprintf(stderr, "sonde verify: no built-in object named '%s'\n", only);
 			return 2;
 		}
 	}
-	if (!nsrc) {
-		fprintf(stderr, "usage: sonde verify [--json] OBJECT.bpf.o ... | --builtin [COLLECTOR]\n");
+	if (!nsrc && !bad) {
+		fprintf(stderr, "sonde verify: no object given\n" USAGE);
 		return 2;
 	}
 	log__setup_libbpf();
 	host__prepare();
-	jw__init(&w, &sb);
-	jw__arr_begin(&w);
-	if (!json)
-		printf("%-34s %-6s %6s %10s %6s %8s %8s\n", "OBJECT/PROGRAM", "RESULT", "INSNS",
-		       "PROCESSED", "PEAK", "STACK", "LOAD_MS");
+	run.builtin = builtin;
+	jw__init(&run.w, &sb);
+	jw__arr_begin(&run.w);
 	for (int s = 0; s < nsrc; s++) {
-		int n = srcs[s].path ? read_object(&srcs[s]) : 0;
-
-		n = n ?: count_programs(&srcs[s]);
-		if (n < 0) {
-			fprintf(stderr, "sonde verify: %s: cannot open: %s\n", srcs[s].name, strerror(-n));
-			failed++;
-			continue;
+		if (verify__object(&srcs[s].v, on_result, &run, why, sizeof(why))) {
+			fprintf(stderr, "sonde verify: %s: %s\n", srcs[s].v.name, why);
+			bad++;
 		}
-		for (int i = 0; i < n; i++) {
-			struct result r;
-			char label[160];
-
-			verify_program(&srcs[s], i, &r);
-			total++;
-			failed += r.err != 0;
-			if (json) {
-				print_json_result(&w, &r);
-				continue;
-			}
-			snprintf(label, sizeof(label), "%s/%s", r.object, r.program);
-			printf("%-34s %-6s %6d %10ld %6ld %8s %8.1f\n", label, r.err ? "FAIL" : "pass",
-			       r.insns, r.rep.processed_insns, r.rep.peak_states,
-			       r.rep.stack_depth[0] ? r.rep.stack_depth : "-", r.load_ms);
-			if (r.err)
-				print_failure(&r);
-		}
+		free(srcs[s].owned);
 	}
-	jw__arr_end(&w);
-	for (int s = 0; s < nsrc; s++)
-		if (srcs[s].path)
-			free((void *)srcs[s].bytes);
-	if (json)
+	jw__arr_end(&run.w);
+	if (run.json)
 		printf("%s\n", sb.buf);
-	else
-		printf("\n%d program(s), %d rejected\n", total, failed);
+	else if (run.total)
+		printf("\n%d program(s), %d rejected%s%.0d%s\n", run.total, run.failed,
+		       run.expected ? ", " : "", run.expected, run.expected ? " refused as expected on this kernel" : "");
 	sb__free(&sb);
-	return failed ? 1 : 0;
+	if (run.features_ready)
+		features__release();
+	return run.failed || bad ? 1 : 0;
 }

@@ -49,6 +49,9 @@ def main():
         key = (r["object"], r["program"])
         name = "/".join(key)
         if r["result"] != "pass":
+            if r.get("expected"):
+                print(f"SKIP: {name}: refused as expected here ({r.get('expected_why')})")
+                continue
             if r.get("hint") == "permission_denied":
                 print(f"SKIP: {name}: this kernel refuses the program type ({r.get('why')})")
                 continue
