@@ -157,6 +157,28 @@ static int run(const char *what, long n)
 			for (long b = 0; b < batch; b++)
 				wait(NULL);
 		}
+	} else if (!strcmp(what, "catmiss")) {
+		/* n short-lived processes that exec cat on a missing file (it
+		 * fails at once), up to 64 at a time: churn of exec + open. */
+		char path[96];
+
+		for (long i = 0; i < n;) {
+			long batch = n - i < 64 ? n - i : 64;
+
+			for (long b = 0; b < batch; b++, i++) {
+				pid_t p = fork();
+
+				if (p == 0) {
+					snprintf(path, sizeof(path), "/nonexistent/sonde-catmiss-%d-%ld", getppid(), i);
+					execl("/bin/cat", "cat", path, (char *)NULL);
+					_exit(127);
+				}
+				if (p < 0)
+					return 1;
+			}
+			for (long b = 0; b < batch; b++)
+				wait(NULL);
+		}
 	} else if (!strcmp(what, "exit")) {
 		exit((int)n);
 	} else if (!strcmp(what, "tag")) {
