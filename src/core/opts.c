@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <strings.h>
 #include <yaml.h>
 #include "core/opts.h"
+#include "lib/suggest.h"
 
 static const struct opt *find_key(const struct opt *tbl, const char *key)
 {
@@ -15,29 +17,6 @@ static const struct opt *find_key(const struct opt *tbl, const char *key)
 		if (!strcmp(tbl->key, key))
 			return tbl;
 	return NULL;
-}
-
-/* Levenshtein distance, for "did you mean" on a mistyped key or flag. */
-static int edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	int prev[64], cur[64];
-
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			int del = prev[j] + 1, ins = cur[j - 1] + 1;
-
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-		}
-		memcpy(prev, cur, sizeof(int) * (lb + 1));
-	}
-	return prev[lb];
 }
 
 static const char *suggest(const struct opt *tbl, const char *name, bool flags)
@@ -51,7 +30,7 @@ static const char *suggest(const struct opt *tbl, const char *name, bool flags)
 
 		if (!cand)
 			continue;
-		d = edit_distance(name, cand);
+		d = suggest__distance(name, cand);
 		if (d < best_d) {
 			best_d = d;
 			best = cand;
@@ -106,6 +85,7 @@ int opts__set(const struct opt *o, void *dst, const char *val, char *err, size_t
 
 	switch (o->type) {
 	case OPT_STR:
+	case OPT_LIST:
 		if (strlen(val) >= o->size) {
 			snprintf(err, errsz, "value for '%s' is too long (at most %zu characters)",
 				 o->key, o->size - 1);
@@ -161,7 +141,7 @@ int opts__defaults(const struct opt *tbl, void *dst)
 	for (; tbl->key; tbl++) {
 		if (tbl->def && opts__set(tbl, dst, tbl->def, err, sizeof(err)))
 			return -EINVAL;
-		if (!tbl->def && tbl->type == OPT_STR)
+		if (!tbl->def && (tbl->type == OPT_STR || tbl->type == OPT_LIST))
 			((char *)dst)[tbl->off] = '\0';
 	}
 	return 0;
@@ -357,6 +337,18 @@ int opts__parse_yaml_str(const struct opt *tbl, void *dst, const char *name,
 				ret = yerr(&w, line, "unexpected list%s%s", "", "");
 				break;
 			}
+			{
+				char key[256];
+				const struct opt *o;
+
+				ykey(&w, key, sizeof(key));
+				o = find_key(w.tbl, key);
+				/* Unknown keys are named (with a suggestion) by yassign. */
+				if (o && o->type != OPT_LIST) {
+					ret = yerr(&w, line, "'%s' takes one value, not a list%s", key, "");
+					break;
+				}
+			}
 			w.in_seq = 1;
 			w.list[0] = '\0';
 			w.seq_line = line;
@@ -395,7 +387,7 @@ int opts__parse_yaml_str(const struct opt *tbl, void *dst, const char *name,
 
 				ykey(&w, key, sizeof(key));
 				o = find_key(w.tbl, key);
-				if (o && o->type != OPT_STR)
+				if (o && o->type != OPT_STR && o->type != OPT_LIST)
 					ret = yerr(&w, line, "'%s' needs a value%s", key, "");
 				else
 					ret = yassign(&w, "", line);
@@ -425,9 +417,20 @@ int opts__parse_yaml(const struct opt *tbl, void *dst, const char *path, char *e
 	size_t len = 0, cap = 0;
 	int ret;
 
+	struct stat st;
+
 	if (!f) {
 		ret = -errno;
 		snprintf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+		return ret;
+	}
+	/* fopen succeeds on a directory (reads fail with EISDIR, which a
+	 * loop reading to EOF would take for an empty file). */
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		ret = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		snprintf(err, errsz, "%s: %s, not a config file", path,
+			 S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+		fclose(f);
 		return ret;
 	}
 	for (;;) {
@@ -454,6 +457,13 @@ int opts__parse_yaml(const struct opt *tbl, void *dst, const char *path, char *e
 		len += n;
 		if (n == 0)
 			break;
+	}
+	if (ferror(f)) {
+		ret = -EIO;
+		snprintf(err, errsz, "%s: read error", path);
+		free(buf);
+		fclose(f);
+		return ret;
 	}
 	fclose(f);
 	ret = opts__parse_yaml_str(tbl, dst, path, buf ? buf : "", len, err, errsz);

@@ -6,7 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum opt_type { OPT_STR, OPT_INT, OPT_BOOL, OPT_ENUM };
+/* OPT_LIST is text too, comma-separated; only it takes a YAML list. */
+enum opt_type { OPT_STR, OPT_LIST, OPT_INT, OPT_BOOL, OPT_ENUM };
 
 struct opt {
 	const char *key;	/* YAML key, dotted for sections ("syscalls.max_keys") */
@@ -31,7 +32,7 @@ int opts__set(const struct opt *o, void *dst, const char *val, char *err, size_t
  * index is returned in *next. Errors are printed with their reason. */
 int opts__parse_argv(const struct opt *tbl, void *dst, int argc, char **argv, int *next);
 /* Loads a YAML mapping (nested mappings become dotted keys, sequences are
- * joined with commas). Errors name the file, line and reason in err. */
+ * joined with commas, for OPT_LIST keys only). Errors name the file, line and reason in err. */
 int opts__parse_yaml(const struct opt *tbl, void *dst, const char *path, char *err, size_t errsz);
 int opts__parse_yaml_str(const struct opt *tbl, void *dst, const char *name,
 			 const char *text, size_t len, char *err, size_t errsz);

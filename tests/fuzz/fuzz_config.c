@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* libFuzzer harness: arbitrary bytes as a YAML config file.
- * FUZZ_SRCS: src/core/opts.c src/core/config.c
+ * FUZZ_SRCS: src/core/opts.c src/core/config.c src/lib/suggest.c
  * (with a section of every option type composed in, as collectors add theirs)
  * FUZZ_LIBS: -lyaml
  *
@@ -23,6 +23,7 @@
 struct fuzz_section {
 	long n;
 	char s[32];
+	char l[32];
 	bool b;
 	int e;
 };
@@ -32,6 +33,7 @@ static const char *const choices[] = { "auto", "one", "two", NULL };
 static const struct opt fuzz_opts[] = {
 	{ "sec.n", "sec-n", 0, OPT_INT, F(n), -5, 1L << 30, NULL, "7", "N", "an integer" },
 	{ "sec.s", "sec-s", 0, OPT_STR, F(s), 0, 0, NULL, "x", "S", "a string" },
+	{ "sec.l", "sec-l", 0, OPT_LIST, F(l), 0, 0, NULL, "a,b", "LIST", "a list" },
 	{ "sec.b", "sec-b", 0, OPT_BOOL, F(b), 0, 0, NULL, "false", NULL, "a bool" },
 	{ "sec.e", "sec-e", 0, OPT_ENUM, F(e), 0, 0, choices, "auto", "E", "an enum" },
 	{ 0 }
@@ -47,6 +49,7 @@ static void check_values(const struct sonde_config *c)
 
 		switch (o->type) {
 		case OPT_STR:
+		case OPT_LIST:
 			if (!memchr(field, '\0', o->size)) {
 				fprintf(stderr, "%s: not NUL-terminated\n", o->key);
 				abort();

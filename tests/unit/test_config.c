@@ -190,6 +190,33 @@ static void test_config_load_errors(void **state)
 					 "No such file or directory\n");
 	}
 	{
+		/* A directory is not an empty config (issue 10.5). */
+		char *argv[] = { "sonde", "--config", "/tmp", NULL };
+
+		assert_int_equal(load(&c, argv, &next, &err), -EISDIR);
+		assert_string_equal(err, "sonde: config error: /tmp: is a directory, not a config file\n");
+	}
+	/* A list where one value is expected names file and line (10.6);
+	 * a list option takes one. */
+	path = write_file("list.yaml", "interval: 5\nlisten: [1, 2]\n");
+	strcpy(pathbuf, path);
+	{
+		char *argv[] = { "sonde", "--config", pathbuf, NULL };
+
+		assert_int_equal(load(&c, argv, &next, &err), -EINVAL);
+		snprintf(want, sizeof(want), "sonde: config error: %s:2: 'listen' takes one value, not a list\n",
+			 pathbuf);
+		assert_string_equal(err, want);
+	}
+	path = write_file("list.yaml", "collectors:\n  - proc\n  - files\n");
+	strcpy(pathbuf, path);
+	{
+		char *argv[] = { "sonde", "--config", pathbuf, NULL };
+
+		assert_int_equal(load(&c, argv, &next, &err), 0);
+		assert_string_equal(c.collectors, "proc,files");
+	}
+	{
 		char *argv[] = { "sonde", "--bogus", NULL };
 
 		assert_int_equal(load(&c, argv, &next, &err), -EINVAL);

@@ -234,7 +234,7 @@ static void test_yaml_wrong_type(void **state)
 	yaml_fails("interval: 5s\n", "test.yaml:1: 'interval' wants an integer, got '5s'");
 	yaml_fails("interval: 1.5\n", "test.yaml:1: 'interval' wants an integer, got '1.5'");
 	yaml_fails("interval:\n", "test.yaml:1: 'interval' needs a value");
-	yaml_fails("# c\nevents:\n  keep: [1, 2]\n", "test.yaml:3: 'events.keep' wants an integer, got '1,2'");
+	yaml_fails("# c\nevents:\n  keep: [1, 2]\n", "test.yaml:3: 'events.keep' takes one value, not a list");
 	yaml_fails("prog_stats: maybe\n", "test.yaml:1: 'prog_stats' wants true or false, got 'maybe'");
 	yaml_fails("log_level: verbose\n",
 		   "test.yaml:1: 'log_level' must be one of error|warn|info|debug, got 'verbose'");
