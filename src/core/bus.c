@@ -135,11 +135,45 @@ void bus__emit(struct bus *b, struct event *ev)
 	for (struct sink *s = b->sinks; s; s = s->next) {
 		if (!kind_mask__has(&s->kinds, ev->kind))
 			continue;
-		if (s->emit(s, ev))
-			s->dropped++;
-		else
+		int err = s->emit(s, ev);
+
+		if (err)
+			sink__drop(s, err, 1);
+		else if (!s->counts_written)
 			s->emitted++;
 	}
+}
+
+enum sink_drop sink_drop__reason(int err)
+{
+	switch (err) {
+	case -ENOBUFS:
+	case -EAGAIN:
+		return SINK_DROP_SLOW;
+	case -EPIPE:
+	case -ECONNRESET:
+	case -EBADF:
+		return SINK_DROP_GONE;
+	case -ENOSPC:
+	case -EDQUOT:
+		return SINK_DROP_NOSPACE;
+	default:
+		return SINK_DROP_ERROR;
+	}
+}
+
+const char *sink_drop__name(enum sink_drop r)
+{
+	static const char *const names[SINK_DROP__MAX] = { "slow_reader", "reader_gone", "no_space",
+							   "write_error" };
+
+	return r < SINK_DROP__MAX ? names[r] : "write_error";
+}
+
+void sink__drop(struct sink *s, int err, uint64_t n)
+{
+	s->dropped += n;
+	s->drops[sink_drop__reason(err)] += n;
 }
 
 void bus__flush(struct bus *b)

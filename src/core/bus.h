@@ -6,6 +6,7 @@
  * then to the sinks. Everything runs on the loop's thread. */
 #ifndef SONDE_BUS_H
 #define SONDE_BUS_H
+#include <stdbool.h>
 #include <stdint.h>
 #include "core/event.h"
 
@@ -34,18 +35,39 @@ void bus__remove_source(struct bus *b, bus_drain_fn fn, void *ctx);
 /* Drains the sources of any of kinds; nested calls do nothing. */
 void bus__sync(struct bus *b, const struct kind_mask *kinds);
 
-/* A sink: its counts are the agent's sonde_sink_events_total. */
+/* Why a sink lost events: the reason label of
+ * sonde_sink_events_dropped_total. */
+enum sink_drop {
+	SINK_DROP_SLOW,		/* "slow_reader": its bounded buffer was full */
+	SINK_DROP_GONE,		/* "reader_gone": EPIPE, the reader closed */
+	SINK_DROP_NOSPACE,	/* "no_space": ENOSPC or EDQUOT */
+	SINK_DROP_ERROR,	/* "write_error": any other errno */
+	SINK_DROP__MAX,
+};
+
+/* A sink: its counts are the agent's sonde_sink_events_total and
+ * sonde_sink_events_dropped_total. */
 struct sink {
 	const char *name;
-	/* 0, or a negative errno when the event was dropped. */
+	/* 0 when the sink took the event, or a negative errno when it
+	 * dropped it (the bus counts it by sink_drop__reason). */
 	int (*emit)(struct sink *s, const struct event *ev);
 	int (*flush)(struct sink *s);
 	void (*close)(struct sink *s);
+	/* A sink that buffers sets this and counts emitted itself, when the
+	 * bytes are out, and its later losses with sink__drop. */
+	bool counts_written;
 	uint64_t emitted, dropped;
+	uint64_t drops[SINK_DROP__MAX];
 	/* The bus's. */
 	struct kind_mask kinds;
 	struct sink *next;
 };
+
+enum sink_drop sink_drop__reason(int err);
+const char *sink_drop__name(enum sink_drop r);
+/* Counts n events lost for err (a negative errno). */
+void sink__drop(struct sink *s, int err, uint64_t n);
 
 /* kinds NULL: every kind. */
 void bus__add_sink(struct bus *b, struct sink *s, const struct kind_mask *kinds);

@@ -26,6 +26,8 @@ struct loop {
 	struct watch sig_w;
 	int exit;		/* -1 while running */
 	sigset_t oldmask;
+	loop_fn idle;
+	void *idle_ctx;
 };
 
 struct loop_timer {
@@ -237,8 +239,13 @@ int loop__run(struct loop *l)
 
 	l->exit = -1;
 	while (l->exit < 0) {
-		int n = epoll_wait(l->epfd, evs, 16, -1);
+		int n;
 
+		/* Before sleeping, so work queued before the first round (the
+		 * start events) is not held until something wakes the loop. */
+		if (l->idle)
+			l->idle(l->idle_ctx, 0);
+		n = epoll_wait(l->epfd, evs, 16, -1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -253,4 +260,10 @@ int loop__run(struct loop *l)
 		reap(l);
 	}
 	return l->exit;
+}
+
+void loop__set_idle(struct loop *l, loop_fn fn, void *ctx)
+{
+	l->idle = fn;
+	l->idle_ctx = ctx;
 }

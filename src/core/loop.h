@@ -31,4 +31,8 @@ void loop_timer__free(struct loop_timer *t);
  * loop__stop(). Returns a loop_exit or a negative errno. */
 int loop__run(struct loop *l);
 void loop__stop(struct loop *l);
+/* fn runs each time before the loop sleeps: once before the first round
+ * and after every round of callbacks (sinks flush there: what one wake-up
+ * produced goes out in one write). */
+void loop__set_idle(struct loop *l, loop_fn fn, void *ctx);
 #endif
