@@ -11,6 +11,9 @@
 
 /* Filters set by user space before load; 0 / false means "no filter". */
 const volatile __u32 filter_tgid = 0;
+/* The agent's own process, left out unless trace_self: its /proc reads,
+ * bpf() calls and ring reads are not the host's workload. */
+const volatile __u32 self_tgid = 0;
 const volatile __u64 filter_cgroup = 0;
 const volatile bool filter_by_comm = false;
 const volatile char filter_comm[SONDE_COMM_LEN] = {};
@@ -30,6 +33,8 @@ static __always_inline bool comm_matches(const char *comm)
 static __always_inline bool filter_pass(__u64 pid_tgid)
 {
 	if (filter_tgid && (__u32)(pid_tgid >> 32) != filter_tgid)
+		return false;
+	if (self_tgid && (__u32)(pid_tgid >> 32) == self_tgid)
 		return false;
 	if (filter_cgroup && bpf_get_current_cgroup_id() != filter_cgroup)
 		return false;

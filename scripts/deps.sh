@@ -6,7 +6,7 @@ set -eu
 
 PKGS="make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev
 libmicrohttpd-dev libyaml-dev libcmocka-dev linux-libc-dev
-prometheus bpftrace curl procps iproute2 util-linux python3 libclang-rt-14-dev
+prometheus bpftrace curl procps iproute2 util-linux python3 libclang-rt-14-dev strace
 qemu-system-x86 busybox-static cpio systemtap-sdt-dev"
 
 missing=""

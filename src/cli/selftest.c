@@ -46,12 +46,20 @@ int cmd_selftest(int argc, char **argv)
 	struct session s = {};
 	bool json = argc > 1 && !strcmp(argv[1], "--json");
 
-	if (argc > 1 && !json) {
-		fprintf(stderr, "usage: sonde selftest [--json]\n");
-		return strcmp(argv[1], "--help") ? 2 : 0;
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: sonde selftest [--json]\n");
+		return 0;
+	}
+	if (argc > 2 || (argc > 1 && !json)) {
+		const char *bad = json ? argv[2] : argv[1];
+
+		fprintf(stderr, "sonde selftest: unknown %s '%s'\nusage: sonde selftest [--json]\n",
+			bad[0] == '-' ? "option" : "argument", bad);
+		return 2;
 	}
 	session__early();
 	config__defaults(&s.cfg);
+	s.cfg.trace_self = true;	/* the workloads are this process and its children */
 	if (session__open(&s, LOG_ERROR, SESSION_IDENTITY))
 		return 1;
 	features__probe_all(&s.feat);

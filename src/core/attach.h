@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "core/bpfmap.h"
+
 struct bpf_program;
 struct bpf_object;
 struct features;
@@ -127,6 +129,7 @@ int attach_set__add_object_maps(struct attach_set *as, struct bpf_object *obj);
 struct attach_map {
 	const char *name;
 	int fd;
+	struct bpfmap bm;	/* its type and sizes, read once when added */
 };
 /* The i-th map, or NULL past the end. */
 const struct attach_map *attach_set__map(const struct attach_set *as, unsigned i);

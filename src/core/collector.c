@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -58,7 +59,7 @@ int collector__set_rodata(struct collector *c, const char *name, const void *val
 	return -ENOENT;
 }
 
-/* The process filters (sonde.bpf.h: filter_tgid, filter_cgroup,
+/* The process filters (sonde.bpf.h: filter_tgid, self_tgid, filter_cgroup,
  * filter_comm), which every object has. */
 static int apply_filter(struct collector *c)
 {
@@ -66,9 +67,11 @@ static int apply_filter(struct collector *c)
 	__u32 tgid = f->pid;
 	char comm[16] = {};
 	bool by_comm = f->comm[0];
+	__u32 self = c->config->trace_self ? 0 : (__u32)getpid();
 	int err;
 
 	err = collector__set_rodata(c, "filter_tgid", &tgid, sizeof(tgid));
+	err = err ?: collector__set_rodata(c, "self_tgid", &self, sizeof(self));
 	if (by_comm) {
 		memcpy(comm, f->comm, strnlen(f->comm, sizeof(comm) - 1));
 		err = err ?: collector__set_rodata(c, "filter_by_comm", &by_comm, sizeof(by_comm));
@@ -290,10 +293,7 @@ uint64_t collector__drops(const struct collector *c, unsigned i)
 
 	for (unsigned k = 0; (m = attach_set__map(c->as, k)); k++) {
 		if (!strcmp(m->name, "drops")) {
-			struct bpfmap bm;
-
-			if (!bpfmap__open(&bm, m->fd))
-				bpfmap__lookup(&bm, &i, &v, 1);
+			bpfmap__lookup(&m->bm, &i, &v, 1);
 			break;
 		}
 	}

@@ -31,6 +31,8 @@ struct sonde_config {
 	long interval;		/* seconds between collection ticks */
 	bool prog_stats;
 	bool attach_only;
+	bool keep_running;	/* serve even when no collector could start */
+	bool trace_self;	/* let the collectors see the agent's own process */
 	char events_path[256];	/* "-": stdout; "": off */
 	bool events_http;	/* serve events at /api/events */
 	long events_max_bytes;
@@ -55,13 +57,14 @@ const struct opt *config__opts(void);
 void *config__section(const struct sonde_config *cfg, const struct config_section *sec);
 
 /* The process filter's options, for the live views' own tables: type has
- * a `struct filter_config filter` member; cg is the short flag of --cgroup. */
-#define FILTER_OPTS(type, cg)								\
+ * a `struct filter_config filter` member. --cgroup has no short flag: -c is
+ * a count in `sonde syscalls`, as in syscount. */
+#define FILTER_OPTS(type)								\
 	{ "pid", "pid", 'p', OPT_INT, OPT_FIELD(type, filter.pid), 0, 1L << 22, NULL, "0",	\
 	  "PID", "only this process" },							\
 	{ "comm", "comm", 0, OPT_STR, OPT_FIELD(type, filter.comm), 0, 0, NULL, "", "NAME",	\
 	  "only processes with this name" },						\
-	{ "cgroup", "cgroup", cg, OPT_STR, OPT_FIELD(type, filter.cgroup), 0, 0, NULL, "",	\
+	{ "cgroup", "cgroup", 0, OPT_STR, OPT_FIELD(type, filter.cgroup), 0, 0, NULL, "",	\
 	  "DIR", "only this cgroup v2 directory" }
 
 /* Defaults, then the file named by --config (if any), then argv.

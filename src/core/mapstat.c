@@ -115,14 +115,12 @@ static struct count *find(struct count *v, size_t n, uint32_t id)
 	return NULL;
 }
 
-long mapstat__entries(struct mapstat *ms, int fd)
+long mapstat__entries(struct mapstat *ms, const struct bpfmap *mp)
 {
-	struct bpfmap m;
+	const struct bpfmap m = *mp;
 	struct count *c;
 	double now;
 
-	if (bpfmap__open(&m, fd))
-		return -1;
 	switch (m.type) {
 	case BPF_MAP_TYPE_ARRAY:
 	case BPF_MAP_TYPE_PERCPU_ARRAY:

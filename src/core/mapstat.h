@@ -13,13 +13,15 @@
 
 struct mapstat;
 
+struct bpfmap;
+
 struct mapstat *mapstat__new(void);
 void mapstat__free(struct mapstat *ms);
 /* Reads the kernel's counters (once per scrape). */
 void mapstat__refresh(struct mapstat *ms);
-/* Entries in use of the map fd (arrays: their capacity), or -1 for maps
+/* Entries in use of the map (arrays: their capacity), or -1 for maps
  * that hold no entries (ring buffers). */
-long mapstat__entries(struct mapstat *ms, int fd);
+long mapstat__entries(struct mapstat *ms, const struct bpfmap *m);
 /* The iterator's compiled BPF object, for `sonde verify --builtin`. */
 const void *mapstat__elf_bytes(size_t *sz);
 /* Whether the kernel's counters are used (else walks). */

@@ -30,32 +30,55 @@ int self__prog_stats(int prog_fd, uint64_t *runs, uint64_t *run_ns)
 	return 0;
 }
 
+/* One bpf_prog_info read per program, for both families: a program
+ * attached to many hooks (files' file_exit) is one series. */
+struct prog_row {
+	const char *collector, *name;
+	int fd;
+	uint64_t runs, ns;
+};
+
+static size_t read_programs(const struct self_info *si, struct prog_row *rows, size_t max)
+{
+	size_t n = 0;
+
+	for_each_running(c, si) {
+		struct attach *a;
+
+		attach_set__for_each(a, c->as) {
+			int fd = attach__prog_fd(a);
+			size_t i;
+
+			for (i = 0; i < n && rows[i].fd != fd; i++)
+				;
+			if (i < n || n == max ||
+			    self__prog_stats(fd, &rows[n].runs, &rows[n].ns))
+				continue;
+			rows[n].collector = c->ops->name;
+			rows[n].name = attach__prog_name(a);
+			rows[n++].fd = fd;
+		}
+	}
+	return n;
+}
+
 static void collect_programs(const struct self_info *si, struct metrics_writer *w)
 {
-	uint64_t runs, ns;
+	struct prog_row rows[128];
+	size_t n = read_programs(si, rows, sizeof(rows) / sizeof(rows[0]));
 
 	mw__family(w, "sonde_bpf_program_runs_total", METRIC_COUNTER,
 		   "Times each loaded BPF program ran (needs prog_stats).");
-	for_each_running(c, si) {
-		struct attach *a;
-
-		attach_set__for_each(a, c->as)
-			if (!self__prog_stats(attach__prog_fd(a), &runs, &ns))
-				mw__sample_u64(w, "sonde_bpf_program_runs_total",
-					       LABELS({ "collector", c->ops->name }, { "program", attach__prog_name(a) }),
-					       runs);
-	}
+	for (size_t i = 0; i < n; i++)
+		mw__sample_u64(w, "sonde_bpf_program_runs_total",
+			       LABELS({ "collector", rows[i].collector }, { "program", rows[i].name }),
+			       rows[i].runs);
 	mw__family(w, "sonde_bpf_program_run_seconds_total", METRIC_COUNTER,
 		   "Time spent in each loaded BPF program (needs prog_stats).");
-	for_each_running(c, si) {
-		struct attach *a;
-
-		attach_set__for_each(a, c->as)
-			if (!self__prog_stats(attach__prog_fd(a), &runs, &ns))
-				mw__sample(w, "sonde_bpf_program_run_seconds_total",
-					   LABELS({ "collector", c->ops->name }, { "program", attach__prog_name(a) }),
-					   ns * 1e-9);
-	}
+	for (size_t i = 0; i < n; i++)
+		mw__sample(w, "sonde_bpf_program_run_seconds_total",
+			   LABELS({ "collector", rows[i].collector }, { "program", rows[i].name }),
+			   rows[i].ns * 1e-9);
 }
 
 static void collect_maps(const struct self_info *si, struct metrics_writer *w)
@@ -66,7 +89,7 @@ static void collect_maps(const struct self_info *si, struct metrics_writer *w)
 	mw__family(w, "sonde_bpf_map_entries", METRIC_GAUGE, "Entries in use in each BPF map.");
 	for_each_running(c, si) {
 		for (unsigned i = 0; (m = attach_set__map(c->as, i)); i++) {
-			long n = mapstat__entries(si->maps, m->fd);
+			long n = mapstat__entries(si->maps, &m->bm);
 
 			mw__sample(w, "sonde_bpf_map_entries",
 				   LABELS({ "collector", c->ops->name }, { "map", m->name }), n < 0 ? 0 : n);
@@ -74,14 +97,9 @@ static void collect_maps(const struct self_info *si, struct metrics_writer *w)
 	}
 	mw__family(w, "sonde_bpf_map_capacity_entries", METRIC_GAUGE, "Capacity of each BPF map.");
 	for_each_running(c, si) {
-		for (unsigned i = 0; (m = attach_set__map(c->as, i)); i++) {
-			struct bpfmap bm;
-
-			if (!bpfmap__open(&bm, m->fd))
-				mw__sample(w, "sonde_bpf_map_capacity_entries",
-					   LABELS({ "collector", c->ops->name }, { "map", m->name }),
-					   bm.max_entries);
-		}
+		for (unsigned i = 0; (m = attach_set__map(c->as, i)); i++)
+			mw__sample(w, "sonde_bpf_map_capacity_entries",
+				   LABELS({ "collector", c->ops->name }, { "map", m->name }), m->bm.max_entries);
 	}
 }
 
@@ -95,13 +113,15 @@ static void collect_drops(const struct self_info *si, struct metrics_writer *w)
 				       LABELS({ "collector", c->ops->name }, { "reason", c->ops->drop_reasons[i] }),
 				       collector__drops(c, i));
 	}
-	mw__family(w, "sonde_sink_events_total", METRIC_COUNTER, "Events written by each sink.");
+	mw__family(w, "sonde_sink_events_total", METRIC_COUNTER, "Events each sink has written out.");
 	for (struct sink *s = si->bus ? bus__sinks(si->bus) : NULL; s; s = s->next)
 		mw__sample_u64(w, "sonde_sink_events_total", LABELS({ "sink", s->name }), s->emitted);
 	mw__family(w, "sonde_sink_events_dropped_total", METRIC_COUNTER,
-		   "Events a sink dropped because its output did not keep up.");
+		   "Events a sink could not write, by reason.");
 	for (struct sink *s = si->bus ? bus__sinks(si->bus) : NULL; s; s = s->next)
-		mw__sample_u64(w, "sonde_sink_events_dropped_total", LABELS({ "sink", s->name }), s->dropped);
+		for (int r = 0; r < SINK_DROP__MAX; r++)
+			mw__sample_u64(w, "sonde_sink_events_dropped_total",
+				       LABELS({ "sink", s->name }, { "reason", sink_drop__name(r) }), s->drops[r]);
 }
 
 static long status_kb(const char *field)

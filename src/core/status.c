@@ -35,11 +35,9 @@ static const char *state_str(enum attach_state s)
 	return s == ATTACH_ON ? "attached" : s == ATTACH_SUSPENDED ? "suspended" : "failed";
 }
 
-static const char *map_type(int fd, struct bpfmap *bm)
+static const char *map_type(const struct attach_map *m)
 {
-	if (bpfmap__open(bm, fd))
-		return "?";
-	return libbpf_bpf_map_type_str(bm->type) ?: "?";
+	return libbpf_bpf_map_type_str(m->bm.type) ?: "?";
 }
 
 static void json_collector(const struct self_info *si, const struct collector *c,
@@ -82,14 +80,13 @@ static void json_collector(const struct self_info *si, const struct collector *c
 	jw__key(w, "maps");
 	jw__arr_begin(w);
 	for (unsigned i = 0; running && (m = attach_set__map(c->as, i)); i++) {
-		struct bpfmap bm;
-		const char *type = map_type(m->fd, &bm);
+		const char *type = map_type(m);
 
 		jw__obj_begin(w);
 		jw__key(w, "name"); jw__str(w, m->name);
 		jw__key(w, "type"); jw__str(w, type);
-		jw__key(w, "entries"); jw__i64(w, mapstat__entries(si->maps, m->fd));
-		jw__key(w, "capacity"); jw__u64(w, bm.max_entries);
+		jw__key(w, "entries"); jw__i64(w, mapstat__entries(si->maps, &m->bm));
+		jw__key(w, "capacity"); jw__u64(w, m->bm.max_entries);
 		jw__obj_end(w);
 	}
 	jw__arr_end(w);
@@ -195,12 +192,10 @@ void status__text(const struct self_info *si, struct strbuf *sb)
 		const struct attach_map *m;
 
 		for (unsigned k = 0; c->state == COLLECTOR_RUNNING && (m = attach_set__map(c->as, k)); k++) {
-			struct bpfmap bm;
-			const char *type = map_type(m->fd, &bm);
-			long n = mapstat__entries(si->maps, m->fd);
+			long n = mapstat__entries(si->maps, &m->bm);
 
-			sb__printf(sb, "%-12s %-16s %-16s %10ld %10u\n", c->ops->name, m->name, type,
-				   n < 0 ? 0 : n, bm.max_entries);
+			sb__printf(sb, "%-12s %-16s %-16s %10ld %10u\n", c->ops->name, m->name, map_type(m),
+				   n < 0 ? 0 : n, m->bm.max_entries);
 		}
 	}
 	sb__printf(sb, "\n%-12s %-28s %12s\n", "COLLECTOR", "LOST (REASON)", "COUNT");

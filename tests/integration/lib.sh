@@ -49,6 +49,7 @@ stop_agent() {
 	kill -TERM "$AGENT_PID" 2>/dev/null
 	wait "$AGENT_PID"
 	AGENT_RC=$?
+	AGENT_LAST_PID=$AGENT_PID
 	AGENT_PID=
 	return 0
 }

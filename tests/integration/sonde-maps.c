@@ -102,7 +102,7 @@ static void check_type(struct mapstat *ms, uint32_t type, const char *name, long
 		     batch.n, (unsigned long long)batch.total, keys.n, (unsigned long long)keys.total,
 		     want_n, (unsigned long long)want_total);
 	mapstat__refresh(ms);
-	fillc = mapstat__entries(ms, fd);
+	fillc = mapstat__entries(ms, &m);
 	if (fillc == want_n)
 		ok("%s: fill %ld (%s)", name, fillc,
 		   array ? "its capacity" : mapstat__kernel_counts(ms) ? "the kernel's count" : "a walk");
@@ -136,7 +136,7 @@ static void checks(void)
 			bpf_map_update_elem(fd, &k, &v, BPF_ANY);
 		}
 		if (fd >= 0 && !bpfmap__open(&m, fd) && !bpfmap__for_each(&m, sum_cb, &s) && s.n == 10 &&
-		    mapstat__entries(ms, fd) == 10)
+		    mapstat__entries(ms, &m) == 10)
 			ok("lpm_trie: 10 entries read key by key, fill 10");
 		else
 			fail("lpm_trie: %ld entries read (want 10)", s.n);
@@ -175,7 +175,7 @@ static void bench(long n)
 		if (batched) {
 			/* The fill: the kernel's count where it keeps one. */
 			mapstat__refresh(ms);
-			fillc = mapstat__entries(ms, fd);
+			fillc = mapstat__entries(ms, &m);
 		} else {
 			fillc = bpfmap__count(&m);	/* a walk, as every scrape did */
 		}
