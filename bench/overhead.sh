@@ -217,8 +217,12 @@ if [ -x "$SONDE" ]; then
 	SONDE_ONCE="$SONDE agent --collectors syscalls --attach-only --events '' --listen 127.0.0.1:19611"
 	R_SONDE=$(ready_ms "$SONDE_ONCE")
 	S_SONDE=$(start_ms "$SONDE_ONCE")
+	# Every event collector at once: the process cache seeded, three objects.
+	SONDE_ALL="$SONDE agent --collectors syscalls,proc,files --attach-only --events '' --listen 127.0.0.1:19611"
+	R_SONDE_ALL=$(ready_ms "$SONDE_ALL")
+	S_SONDE_ALL=$(start_ms "$SONDE_ALL")
 else
-	S_SONDE=$SONDE_MISSING R_SONDE=$SONDE_MISSING
+	S_SONDE=$SONDE_MISSING R_SONDE=$SONDE_MISSING S_SONDE_ALL=$SONDE_MISSING R_SONDE_ALL=$SONDE_MISSING
 fi
 
 # In-kernel program time per syscall: wall-clock medians on a shared VM move
@@ -334,5 +338,6 @@ echo "|---|---|---|"
 echo "| floor \`raw2 --attach-only\` | $R_FLOOR | $S_FLOOR |"
 echo "| bpftrace \`sys_enter count + BEGIN { printf(\"ready\"); exit() }\` | $R_BPFTRACE | $S_BPFTRACE |"
 echo "| sonde \`agent --attach-only\` (feature probes + syscalls collector) | $R_SONDE | $S_SONDE |"
+echo "| sonde \`agent -C syscalls,proc,files --attach-only\` (every event collector, process cache seeded) | $R_SONDE_ALL | $S_SONDE_ALL |"
 echo
 echo "Medians of 5 runs. Exit time includes detaching, which waits for RCU grace periods in the kernel."

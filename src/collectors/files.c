@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "core/attach.h"
 #include "core/collector.h"
 #include "identity/identity.h"
 #include "lib/errname.h"
@@ -36,7 +37,7 @@ static const struct opt files_opts[] = {
 	  1L << 30, NULL, "8M", "BYTES", "ring buffer for file events (a power of two)" },
 	{ "files.failed_only", "files-failed-only", 0, OPT_BOOL, F(failed_only), 0, 0, NULL,
 	  "false", NULL, "only failed calls (filtered in the kernel)" },
-	{ "files.prefixes", "files-prefix", 0, OPT_STR, F(prefixes), 0, 0, NULL, "", "LIST",
+	{ "files.prefixes", "files-prefix", 0, OPT_LIST, F(prefixes), 0, 0, NULL, "", "LIST",
 	  "only paths starting with one of these comma-separated prefixes (at most 8 of 63 bytes)" },
 	{ 0 }
 };
@@ -307,24 +308,56 @@ static int parse_prefixes(struct files_priv *fp, const char *list, char *why, si
 }
 
 /* Leaves out the syscalls this kernel has no tracepoint for (openat2
- * before 5.6), saying which. */
+ * before 5.6), saying which; file_exit is attached by files_started. */
 static void select_programs(struct collector *c, struct files_priv *fp)
 {
 	struct bpf_program *prog;
 	char path[256];
 
 	bpf_object__for_each_program(prog, c->obj) {
-		const char *name = strchr(bpf_program__name(prog), '_') + 1;
+		const char *name = bpf_program__name(prog);
 
+		if (strncmp(name, "enter_", 6)) {
+			bpf_program__set_autoattach(prog, false);
+			continue;
+		}
+		name += 6;
 		snprintf(path, sizeof(path), TRACEFS_SYSCALLS "/sys_enter_%s", name);
 		if (!access(path, F_OK))
 			continue;
 		bpf_program__set_autoload(prog, false);
-		if (!strncmp(bpf_program__name(prog), "enter_", 6) &&
-		    strlen(fp->untraced) + strlen(name) + 2 < sizeof(fp->untraced))
+		if (strlen(fp->untraced) + strlen(name) + 2 < sizeof(fp->untraced))
 			snprintf(fp->untraced + strlen(fp->untraced),
 				 sizeof(fp->untraced) - strlen(fp->untraced), " %s", name);
 	}
+}
+
+/* file_exit on the exit of every call whose enter program is loaded. */
+static int attach_exits(struct collector *c)
+{
+	const struct files_bpf *skel = c->skel;
+	struct bpf_program *prog;
+	char name[64];
+
+	bpf_object__for_each_program(prog, c->obj) {
+		struct attach_spec spec = { .kind = ATTACH_TRACEPOINT };
+		struct attach *a;
+
+		if (strncmp(bpf_program__name(prog), "enter_", 6) || bpf_program__fd(prog) < 0)
+			continue;
+		snprintf(name, sizeof(name), "sys_exit_%s", bpf_program__name(prog) + 6);
+		spec.tp.category = "syscalls";
+		spec.tp.name = name;
+		a = attach_set__add(c->as, skel->progs.file_exit, -1, NULL, &spec);
+		if (!a)
+			return -ENOMEM;
+		if (attach__err(a)) {
+			snprintf(c->why, sizeof(c->why), "attaching file_exit to syscalls/%s: %s", name,
+				 attach__why(a));
+			return attach__err(a);
+		}
+	}
+	return 0;
 }
 
 static int files_configure(struct collector *c)
@@ -352,6 +385,10 @@ static int files_configure(struct collector *c)
 static int files_started(struct collector *c)
 {
 	struct files_priv *fp = c->priv;
+	int err = attach_exits(c);
+
+	if (err)
+		return err;
 
 	if (fp->untraced[0])
 		snprintf(c->why, sizeof(c->why), "not traced (no tracepoint on this kernel):%s",
