@@ -26,7 +26,7 @@ struct view_opts {
 
 #define F(f) OPT_FIELD(struct view_opts, f)
 static const struct opt view_opts[] = {
-	FILTER_OPTS(struct view_opts, 0),
+	FILTER_OPTS(struct view_opts),
 	{ "interval", "interval", 'i', OPT_INT, F(interval), 1, 3600, NULL, "1", "SECONDS",
 	  "print every SECONDS" },
 	{ "count", "count", 'c', OPT_INT, F(count), 0, 1L << 30, NULL, "0", "N",
@@ -151,7 +151,8 @@ static void fmt_ns(char *buf, size_t sz, uint64_t ns)
 static void print_interval(struct view *v, struct agg *sc, size_t nsc, struct agg *pr, size_t npr)
 {
 	char ts[16], nb[24];
-	time_t now = time(NULL);
+	uint64_t now_ns = event__now_ns();
+	time_t now = now_ns / 1000000000ULL;
 	struct tm tm;
 	uint64_t total = 0, failed = 0;
 
@@ -167,7 +168,7 @@ static void print_interval(struct view *v, struct agg *sc, size_t nsc, struct ag
 
 		jw__init(&w, &sb);
 		jw__obj_begin(&w);
-		jw__key(&w, "time"); jw__u64(&w, now);
+		jw__key(&w, "time"); jw__time(&w, now_ns);
 		jw__key(&w, "interval_seconds"); jw__u64(&w, v->o.interval);
 		jw__key(&w, "calls"); jw__u64(&w, total);
 		jw__key(&w, "errors"); jw__u64(&w, failed);

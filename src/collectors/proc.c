@@ -92,9 +92,21 @@ static void proc_fields(const struct event *ev, struct field_writer *w)
 	}
 }
 
+static const char *signame(int sig, char *buf, size_t sz)
+{
+	const char *abbrev = sigabbrev_np(sig);
+
+	if (abbrev)
+		snprintf(buf, sz, "SIG%s", abbrev);
+	else
+		snprintf(buf, sz, "signal %d", sig);
+	return buf;
+}
+
 static void proc_text(const struct event *ev, struct strbuf *sb)
 {
 	const struct sonde_proc_event *e = ev->payload;
+	char name[32];
 
 	sb__printf(sb, "%-7u ", e->task.ppid);
 	if (e->task.kind == PROC_EV_EXEC) {
@@ -113,9 +125,14 @@ static void proc_text(const struct event *ev, struct strbuf *sb)
 		if (e->flags & PROC_F_ARGS_UNREADABLE)
 			sb__puts(sb, "[argv unreadable]");
 	} else if (e->task.kind == PROC_EV_EXIT) {
-		sb__printf(sb, "exit %d", (e->exit_code >> 8) & 0xff);
-		if (e->exit_code & 0x7f)
-			sb__printf(sb, " signal %d", e->exit_code & 0x7f);
+		int sig = e->exit_code & 0x7f;
+
+		/* As a shell says it: a code, or the signal that killed it. */
+		if (sig)
+			sb__printf(sb, "killed by %s%s", signame(sig, name, sizeof(name)),
+				   e->exit_code & 0x80 ? " (core dumped)" : "");
+		else
+			sb__printf(sb, "exit %d", (e->exit_code >> 8) & 0xff);
 		sb__printf(sb, " after %.3f s", (e->task.ts_ns - e->task.start_ns) / 1e9);
 	} else if (ev->id && ev->id->self.binary[0]) {
 		sb__put_text(sb, ev->id->self.binary, strlen(ev->id->self.binary));

@@ -15,14 +15,22 @@ double hist__le_seconds(unsigned i)
 
 int hist__le_str(unsigned i, char *buf, size_t sz)
 {
-	uint64_t ns = 1ULL << i;
-	int n = snprintf(buf, sz, "%llu.%09llu", (unsigned long long)(ns / 1000000000ULL),
-			 (unsigned long long)(ns % 1000000000ULL));
+	char d[24];
+	int nd = snprintf(d, sizeof(d), "%llu", 1ULL << (i < 63 ? i : 63));
+	int exp = nd - 1 - 9;	/* of the first digit: the value is d * 1e-9 */
 
-	/* Exact decimal: 2^34 ns is "17.179869184", not a rounded float. */
-	while (n > 2 && (size_t)n < sz && buf[n - 1] == '0' && buf[n - 2] != '.')
-		buf[--n] = '\0';
-	return n;
+	/* As Go's strconv.FormatFloat(v, 'g', -1, 64), which Prometheus's
+	 * own clients print le with: the shortest digits (2^i has at most 19,
+	 * so the exact ones, never a rounded float), and an exponent below
+	 * 1e-4. */
+	while (nd > 1 && d[nd - 1] == '0')
+		d[--nd] = '\0';
+	if (exp < -4 || exp >= 21)
+		return snprintf(buf, sz, "%c%s%se%c%02d", d[0], nd > 1 ? "." : "", d + 1,
+				exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+	if (exp < 0)	/* 0.000ddd: -exp - 1 zeros after the point */
+		return snprintf(buf, sz, "0.%.*s%s", -exp - 1, "0000", d);
+	return snprintf(buf, sz, "%.*s%s%s", exp + 1, d, nd > exp + 1 ? "." : "", d + exp + 1);
 }
 
 uint64_t hist__cumulate(const uint64_t *slots, unsigned n, uint64_t *cum)

@@ -11,7 +11,8 @@
 unsigned hist__slot_of(uint64_t v);
 /* Upper bound of slot i in seconds (the Prometheus "le"). */
 double hist__le_seconds(unsigned i);
-/* The same bound as exact decimal text ("0.000000128"); returns its length. */
+/* The same bound as Prometheus clients print it ("1.28e-07", "0.000131072",
+ * "17.179869184"); returns its length. */
 int hist__le_str(unsigned i, char *buf, size_t sz);
 /* Sums the counts; cum[i] = sum of slots[0..i]. Returns the total. */
 uint64_t hist__cumulate(const uint64_t *slots, unsigned n, uint64_t *cum);

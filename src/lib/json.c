@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <time.h>
 #include "lib/utf8.h"
 #include "lib/json.h"
 
@@ -236,4 +237,29 @@ void json_fields__init(struct json_fields *jf, struct json_writer *jw)
 {
 	jf->fw.ops = &json_field_ops;
 	jf->jw = jw;
+}
+
+/* RFC 3339 with nanoseconds; the date part changes once a second, so it is
+ * formatted then, not per event. */
+void jw__time(struct json_writer *w, uint64_t time_ns)
+{
+	static __thread time_t last_sec = -1;
+	static __thread char date[32];
+	static __thread size_t date_len;
+	time_t sec = time_ns / 1000000000ULL;
+	unsigned long ns = time_ns % 1000000000ULL;
+	char ts[48];
+
+	if (sec != last_sec) {
+		struct tm tm;
+
+		gmtime_r(&sec, &tm);
+		date_len = strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S.", &tm);
+		last_sec = sec;
+	}
+	memcpy(ts, date, date_len);
+	for (int i = 8; i >= 0; i--, ns /= 10)
+		ts[date_len + i] = '0' + ns % 10;
+	ts[date_len + 9] = 'Z';
+	jw__strn(w, ts, date_len + 10);
 }

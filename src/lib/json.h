@@ -32,6 +32,9 @@ void jw__i64(struct json_writer *w, int64_t v);
 void jw__double(struct json_writer *w, double v);
 void jw__bool(struct json_writer *w, bool v);
 void jw__null(struct json_writer *w);
+/* A UTC time (ns since the epoch) as an RFC 3339 string with nanoseconds,
+ * as every sonde JSON output spells time. */
+void jw__time(struct json_writer *w, uint64_t time_ns);
 /* Starts w on sb inside an object that is open elsewhere: what it writes
  * is members ("k":v,...) for jw__members() to splice in later. */
 void jw__init_members(struct json_writer *w, struct strbuf *sb);

@@ -70,31 +70,6 @@ void json_event__free_cache(void)
 	memset(frags, 0, sizeof(frags));
 }
 
-/* RFC 3339 with nanoseconds; the date part changes once a second, so it is
- * formatted then, not per event. */
-static void write_time(struct json_writer *w, uint64_t time_ns)
-{
-	static __thread time_t last_sec = -1;
-	static __thread char date[32];
-	static __thread size_t date_len;
-	time_t sec = time_ns / 1000000000ULL;
-	unsigned long ns = time_ns % 1000000000ULL;
-	char ts[48];
-
-	if (sec != last_sec) {
-		struct tm tm;
-
-		gmtime_r(&sec, &tm);
-		date_len = strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S.", &tm);
-		last_sec = sec;
-	}
-	memcpy(ts, date, date_len);
-	for (int i = 8; i >= 0; i--, ns /= 10)
-		ts[date_len + i] = '0' + ns % 10;
-	ts[date_len + 9] = 'Z';
-	jw__strn(w, ts, date_len + 10);
-}
-
 void json_event__format(struct strbuf *sb, const struct event *ev)
 {
 	const struct event_kind *k = event_kind__get(ev->kind);
@@ -107,7 +82,7 @@ void json_event__format(struct strbuf *sb, const struct event *ev)
 	jw__obj_begin(&w);
 	jw__key(&w, "schema"); jw__u64(&w, SONDE_EVENT_SCHEMA);
 	jw__key(&w, "type"); jw__str(&w, k ? k->name : "unknown");
-	jw__key(&w, "time"); write_time(&w, ev->time_ns);
+	jw__key(&w, "time"); jw__time(&w, ev->time_ns);
 	if (t) {
 		jw__key(&w, "pid"); jw__u64(&w, t->pid);
 		jw__key(&w, "tid"); jw__u64(&w, t->tid);

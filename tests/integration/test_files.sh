@@ -203,6 +203,16 @@ grep "ENOENT" "$T/trace.txt" | grep -qF "$D/missing" && grep "EACCES" "$T/trace.
 	t_ok "trace open --failed: ENOENT and EACCES lines, no successful open" ||
 	t_fail "trace open --failed (rc=$rc): $(head -c 800 "$T/trace.txt") $(cat "$T/trace.err")"
 [ "$rc" = 0 ] || [ "$rc" = 130 ] && t_ok "trace exits cleanly on SIGINT (rc $rc)" || t_fail "trace rc=$rc"
+# A path cannot forge a row or reach the terminal as an escape sequence.
+"$SONDE" trace open -x --comm "$COMM" >"$T/trace.txt" 2>"$T/trace.err" & TP=$!
+sleep 1.5
+"$T/$COMM" open $'/nonexistent/a\nFORGED 1 2 3\e]0;title\a'
+sleep 0.5
+kill -INT $TP; wait $TP
+! grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$T/trace.txt" && ! grep -q "^FORGED" "$T/trace.txt" &&
+	[ "$(grep -c 'nonexistent/a' "$T/trace.txt")" = 1 ] && grep -qF 'a\nFORGED 1 2 3\x1b]0;title\x07' "$T/trace.txt" &&
+	t_ok "trace open: a newline and escape sequence in a path are escaped, one row" ||
+	t_fail "trace open escaping: $(od -c "$T/trace.txt" | tail -12)"
 setup
 "$SONDE" trace open --failed --comm "$COMM" --json >"$T/trace.json" 2>"$T/trace.err" & TP=$!
 sleep 1.5

@@ -130,6 +130,27 @@ sleep 0.5
 kill -INT $TP; wait $TP
 grep -q "^TIME *PID *COMM *PPID *ARGV" "$T/trace.txt" && grep -q "sonde-sysload .*tag human-$TAG exit 0" "$T/trace.txt" &&
 	t_ok "trace exec table shows argv" || t_fail "trace exec table: $(cat "$T/trace.txt" | head -5)"
+# A traced program's argv cannot write to the operator's terminal: ESC and
+# BEL come out escaped, a newline cannot start a forged row.
+"$SONDE" trace exec --comm sonde-sysload >"$T/trace.txt" 2>&1 & TP=$!
+sleep 1.5
+"$LOAD" tag $'esc-\e[2J-bel-\a-nl-\nFORGED 1 2 3' exit 0
+sleep 0.5
+kill -INT $TP; wait $TP
+! grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$T/trace.txt" && ! grep -q "^FORGED" "$T/trace.txt" &&
+	grep -qF 'esc-\x1b[2J-bel-\x07-nl-\nFORGED 1 2 3' "$T/trace.txt" &&
+	t_ok "trace exec: control characters in argv escaped, one line" || t_fail "trace exec escaping: $(od -c "$T/trace.txt" | head -20)"
+# A process killed by a signal reads as a shell says it.
+"$SONDE" trace exit --comm sonde-sysload >"$T/trace.txt" 2>&1 & TP=$!
+sleep 1.5
+"$LOAD" tag segv spin 5 & SP=$!
+sleep 0.2; kill -SEGV $SP; wait $SP 2>/dev/null
+"$LOAD" tag ok exit 3
+sleep 0.5
+kill -INT $TP; wait $TP
+grep -q "^[0-9:]* $SP .*killed by SIGSEGV" "$T/trace.txt" && grep -q "exit 3 after" "$T/trace.txt" &&
+	! grep -q "signal 11" "$T/trace.txt" && t_ok "trace exit: 'killed by SIGSEGV', 'exit 3'" ||
+	t_fail "trace exit: $(cat "$T/trace.txt")"
 out=$("$SONDE" trace nosuch 2>&1); [ $? = 2 ] && echo "$out" | grep -q "no collector emits 'nosuch' events" &&
 	t_ok "unknown event type explained" || t_fail "unknown type: $out"
 

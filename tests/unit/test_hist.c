@@ -109,6 +109,29 @@ static void test_le_seconds(void **state)
 	}
 }
 
+/* The le text is what Go's FormatFloat('g', -1) prints for the bucket's
+ * float, as Prometheus clients do: the docs' examples, and every slot
+ * round-trips to exactly hist__le_seconds. */
+static void test_le_str(void **state)
+{
+	static const struct { unsigned i; const char *s; } want[] = {
+		{ 0, "1e-09" }, { 7, "1.28e-07" }, { 10, "1.024e-06" }, { 16, "6.5536e-05" },
+		{ 17, "0.000131072" }, { 20, "0.001048576" }, { 30, "1.073741824" },
+		{ 34, "17.179869184" }, { 38, "274.877906944" },
+	};
+	char buf[64];
+
+	(void)state;
+	for (unsigned k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
+		assert_int_equal(hist__le_str(want[k].i, buf, sizeof(buf)), strlen(want[k].s));
+		assert_string_equal(buf, want[k].s);
+	}
+	for (unsigned i = 0; i < 63; i++) {
+		hist__le_str(i, buf, sizeof(buf));
+		assert_true(strtod(buf, NULL) == (double)(1ULL << i) / 1e9);
+	}
+}
+
 static void test_cumulate(void **state)
 {
 	const uint64_t slots[6] = { 1, 0, 5, 0, 0, 7 };
@@ -229,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_slot_of_definition),
 		cmocka_unit_test(test_slot_of_matches_kernel),
 		cmocka_unit_test(test_le_seconds),
+		cmocka_unit_test(test_le_str),
 		cmocka_unit_test(test_cumulate),
 		cmocka_unit_test(test_cumulate_large),
 		cmocka_unit_test(test_quantile_empty),

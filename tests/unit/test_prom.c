@@ -247,10 +247,10 @@ static void test_histogram_exact(void **state)
 	assert_string_equal(text(&sb_),
 			    "# HELP lat_seconds Latency.\n"
 			    "# TYPE lat_seconds histogram\n"
-			    "lat_seconds_bucket{syscall=\"read\",le=\"0.000000008\"} 10\n"
-			    "lat_seconds_bucket{syscall=\"read\",le=\"0.000000016\"} 15\n"
-			    "lat_seconds_bucket{syscall=\"read\",le=\"0.000000032\"} 21\n"
-			    "lat_seconds_bucket{syscall=\"read\",le=\"0.000000064\"} 28\n"
+			    "lat_seconds_bucket{syscall=\"read\",le=\"8e-09\"} 10\n"
+			    "lat_seconds_bucket{syscall=\"read\",le=\"1.6e-08\"} 15\n"
+			    "lat_seconds_bucket{syscall=\"read\",le=\"3.2e-08\"} 21\n"
+			    "lat_seconds_bucket{syscall=\"read\",le=\"6.4e-08\"} 28\n"
 			    "lat_seconds_bucket{syscall=\"read\",le=\"+Inf\"} 36\n"
 			    "lat_seconds_sum{syscall=\"read\"} 1.5\n"
 			    "lat_seconds_count{syscall=\"read\"} 36\n");
@@ -267,9 +267,9 @@ static void test_histogram_no_labels_no_fold(void **state)
 	(void)state;
 	mw__histogram(w, "h", NO_LABELS, slots, 4, 0, 0);
 	assert_string_equal(text(&sb_),
-			    "h_bucket{le=\"0.000000001\"} 0\n"
-			    "h_bucket{le=\"0.000000002\"} 3\n"
-			    "h_bucket{le=\"0.000000004\"} 3\n"
+			    "h_bucket{le=\"1e-09\"} 0\n"
+			    "h_bucket{le=\"2e-09\"} 3\n"
+			    "h_bucket{le=\"4e-09\"} 3\n"
 			    "h_bucket{le=\"+Inf\"} 5\n"
 			    "h_sum 0\n"
 			    "h_count 5\n");
@@ -303,7 +303,7 @@ static void test_histogram_label_escaping(void **state)
 	(void)state;
 	mw__histogram(w, "h", LABELS({ "comm", "a\"b\\c\n\xFF" }), slots, 2, 0, 1e-9);
 	assert_string_equal(text(&sb_),
-			    "h_bucket{comm=\"a\\\"b\\\\c\\n\xEF\xBF\xBD\",le=\"0.000000001\"} 1\n"
+			    "h_bucket{comm=\"a\\\"b\\\\c\\n\xEF\xBF\xBD\",le=\"1e-09\"} 1\n"
 			    "h_bucket{comm=\"a\\\"b\\\\c\\n\xEF\xBF\xBD\",le=\"+Inf\"} 1\n"
 			    "h_sum{comm=\"a\\\"b\\\\c\\n\xEF\xBF\xBD\"} 1.0000000000000001e-09\n"
 			    "h_count{comm=\"a\\\"b\\\\c\\n\xEF\xBF\xBD\"} 1\n");
@@ -369,7 +369,7 @@ static void test_histogram_invariants(void **state)
 		char want[128];
 
 		hist__cumulate(slots, N, cum);
-		snprintf(want, sizeof(want), "x_bucket{syscall=\"openat\",le=\"0.000000128\"} %llu\n",
+		snprintf(want, sizeof(want), "x_bucket{syscall=\"openat\",le=\"1.28e-07\"} %llu\n",
 			 (unsigned long long)cum[FIRST]);
 		assert_non_null(strstr(text(&sb_), want));
 	}
