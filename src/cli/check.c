@@ -84,9 +84,13 @@ int cmd_check(int argc, char **argv)
 			json = true;
 		} else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
 			log__set_level(LOG_DEBUG);
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: sonde check [--json] [--verbose]\n");
+			return 0;
 		} else {
-			fprintf(stderr, "usage: sonde check [--json] [--verbose]\n");
-			return strcmp(argv[i], "--help") ? 2 : 0;
+			fprintf(stderr, "sonde check: unknown %s '%s'\nusage: sonde check [--json] [--verbose]\n",
+				argv[i][0] == '-' ? "option" : "argument", argv[i]);
+			return 2;
 		}
 	}
 	log__setup_libbpf();

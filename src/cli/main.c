@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "collectors/registry.h"
 #include "core/config.h"
+#include "lib/suggest.h"
 
 static const struct {
 	const char *name, *summary;
@@ -33,6 +34,16 @@ static void usage(FILE *f)
 	fprintf(f, "\n'sonde COMMAND --help' shows a command's own options. Reference: docs/reference.md\n");
 }
 
+/* A usage error: what was wrong, the command names, where help is; the
+ * full text is for --help. */
+static void short_usage(const char *what)
+{
+	fprintf(stderr, "sonde: %s\ncommands:", what);
+	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(stderr, " %s", commands[i].name);
+	fprintf(stderr, "\n'sonde --help' lists them with their options\n");
+}
+
 int main(int argc, char **argv)
 {
 	/* libbpf parses the 5+ MB kernel BTF at every load and frees it; a
@@ -43,10 +54,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sonde: too many options or event kinds for the built-in tables\n");
 		return 1;
 	}
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
+	if (argc < 2) {
+		short_usage("no command given");
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
-		return argc < 2 ? 2 : 0;
+		return 0;
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("sonde %s\n", SONDE_VERSION);
@@ -55,7 +69,16 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "sonde: unknown command '%s'\n\n", argv[1]);
-	usage(stderr);
+	{
+		const char *names[sizeof(commands) / sizeof(commands[0])], *near;
+		char what[160];
+
+		for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			names[i] = commands[i].name;
+		near = suggest__nearest(argv[1], names, sizeof(names) / sizeof(names[0]));
+		snprintf(what, sizeof(what), "unknown %s '%s'%s%s%s", argv[1][0] == '-' ? "option" : "command",
+			 argv[1], near ? " (did you mean '" : "", near ?: "", near ? "'?)" : "");
+		short_usage(what);
+	}
 	return 2;
 }

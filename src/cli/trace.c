@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* sonde trace TYPE: live events for people, like execsnoop, from the
  * collector that emits TYPE. One line per event, or JSON lines. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +12,7 @@
 #include "core/kbtf.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "lib/suggest.h"
 #include "sinks/json_event.h"
 
 struct trace_opts {
@@ -21,11 +23,11 @@ struct trace_opts {
 
 #define F(f) OPT_FIELD(struct trace_opts, f)
 static const struct opt trace_opts[] = {
-	FILTER_OPTS(struct trace_opts, 'c'),
+	FILTER_OPTS(struct trace_opts),
 	{ "json", "json", 0, OPT_BOOL, F(json), 0, 0, NULL, "false", NULL, "JSON lines (the events schema)" },
 	{ "failed", "failed", 'x', OPT_BOOL, F(failed), 0, 0, NULL, "false", NULL,
 	  "file events: only failed calls" },
-	{ "prefix", "prefix", 0, OPT_STR, F(prefixes), 0, 0, NULL, "", "LIST",
+	{ "prefix", "prefix", 0, OPT_LIST, F(prefixes), 0, 0, NULL, "", "LIST",
 	  "file events: only paths under these comma-separated prefixes" },
 	{ 0 }
 };
@@ -64,6 +66,23 @@ static int view_emit(struct sink *s, const struct event *ev)
 	return 0;
 }
 
+static int set_option(struct sonde_config *cfg, const struct collector_ops *ops, const char *kind,
+		      const char *key, const char *flag, const char *value)
+{
+	char name[64], err[256];
+
+	int ret;
+
+	snprintf(name, sizeof(name), "%s.%s", ops->name, key);
+	ret = config__set(cfg, name, value, err, sizeof(err));
+	if (ret == -ENOENT)
+		fprintf(stderr, "sonde trace %s: %s does not apply to %s events (the %s collector has no %s option)\n",
+			kind, flag, kind, ops->name, key);
+	else if (ret)
+		fprintf(stderr, "sonde trace %s: %s: %s\n", kind, flag, err);
+	return ret;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: sonde trace TYPE [OPTIONS]\n\nTYPE is one of:");
@@ -82,7 +101,6 @@ int cmd_trace(int argc, char **argv)
 	struct collector c = {};
 	struct kind_mask mask = {};
 	const struct event_kind *k;
-	char err[256];
 	int next, ret = 1, kind;
 
 	if (argc < 2) {
@@ -97,8 +115,18 @@ int cmd_trace(int argc, char **argv)
 	}
 	c.ops = registry__emitter(argv[1]);
 	if (!c.ops) {
-		fprintf(stderr, "sonde trace: no collector emits '%s' events\n\n", argv[1]);
-		usage(stderr);
+		const char *names[64], *near;
+		size_t n = 0;
+
+		for (int i = 0; collector_registry[i]; i++)
+			for (int j = 0; collector_registry[i]->kinds && collector_registry[i]->kinds[j].name && n < 64; j++)
+				names[n++] = collector_registry[i]->kinds[j].name;
+		near = suggest__nearest(argv[1], names, n);
+		fprintf(stderr, "sonde trace: no collector emits '%s' events%s%s%s; types:", argv[1],
+			near ? " (did you mean '" : "", near ?: "", near ? "'?)" : "");
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, " %s", names[i]);
+		fprintf(stderr, "\n");
 		return 2;
 	}
 	session__early();
@@ -112,12 +140,11 @@ int cmd_trace(int argc, char **argv)
 	v.json = o.json;
 	config__defaults(&s.cfg);
 	s.cfg.filter = o.filter;
-	if (!strcmp(c.ops->name, "files") &&
-	    (config__set(&s.cfg, "files.failed_only", o.failed ? "true" : "false", err, sizeof(err)) ||
-	     config__set(&s.cfg, "files.prefixes", o.prefixes, err, sizeof(err)))) {
-		fprintf(stderr, "sonde trace: %s\n", err);
+	/* -x and --prefix are the emitting collector's own options: a
+	 * collector without them refuses them rather than ignore them. */
+	if ((o.failed && set_option(&s.cfg, c.ops, argv[1], "failed_only", "-x/--failed", "true")) ||
+	    (o.prefixes[0] && set_option(&s.cfg, c.ops, argv[1], "prefixes", "--prefix", o.prefixes)))
 		return 2;
-	}
 	if (session__open(&s, LOG_WARN, SESSION_IDENTITY))
 		goto out;
 	kind = event_kind__find(argv[1]);
