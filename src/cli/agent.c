@@ -13,6 +13,7 @@
 #include "cli/session.h"
 #include "collectors/registry.h"
 #include "core/bus.h"
+#include "core/host.h"
 #include "core/kbtf.h"
 #include "core/log.h"
 #include "core/loop.h"
@@ -21,6 +22,7 @@
 #include "identity/identity.h"
 #include "lib/fields.h"
 #include "lib/prom.h"
+#include "lib/suggest.h"
 #include "server/assets.h"
 #include "server/http_server.h"
 #include "sinks/sse.h"
@@ -190,6 +192,42 @@ static bool wants_identity(const struct sonde_config *cfg)
 	return false;
 }
 
+/* The whole collector list, before anything is attached: every name known
+ * (a near one suggested), none twice. 0, or -EINVAL after saying why. */
+static int check_collectors(const struct sonde_config *cfg)
+{
+	char list[sizeof(cfg->collectors)], *save = NULL, seen[MAX_COLLECTORS][32];
+	const char *names[MAX_COLLECTORS];
+	int n = 0, nseen = 0;
+
+	for (int i = 0; collector_registry[i] && n < MAX_COLLECTORS; i++)
+		names[n++] = collector_registry[i]->name;
+	strcpy(list, cfg->collectors);
+	for (char *c = strtok_r(list, ", ", &save); c; c = strtok_r(NULL, ", ", &save)) {
+		const char *near;
+
+		if (!registry__find(c)) {
+			near = suggest__nearest(c, names, n);
+			fprintf(stderr, "sonde agent: unknown collector '%s'%s%s%s; known:", c,
+				near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+			for (int i = 0; i < n; i++)
+				fprintf(stderr, " %s", names[i]);
+			fputc('\n', stderr);
+			return -EINVAL;
+		}
+		for (int i = 0; i < nseen; i++) {
+			if (!strcmp(seen[i], c)) {
+				fprintf(stderr, "sonde agent: collector '%s' is listed twice in --collectors\n", c);
+				return -EINVAL;
+			}
+		}
+		if (nseen == MAX_COLLECTORS)
+			return -E2BIG;
+		snprintf(seen[nseen++], sizeof(seen[0]), "%s", c);
+	}
+	return 0;
+}
+
 static int start_collectors(struct agent *a)
 {
 	char list[sizeof(a->s.cfg.collectors)], *save = NULL;
@@ -201,12 +239,8 @@ static int start_collectors(struct agent *a)
 		const struct collector_ops *ops = registry__find(n);
 		struct collector *c;
 
-		if (!ops) {
-			pr_err("unknown collector '%s'; known:", n);
-			for (int i = 0; collector_registry[i]; i++)
-				pr_err("  %s: %s", collector_registry[i]->name, collector_registry[i]->summary);
-			return -EINVAL;
-		}
+		if (!ops)
+			return -EINVAL;	/* check_collectors said so */
 		if (a->ncs == MAX_COLLECTORS)
 			return -E2BIG;
 		c = &a->cs[a->ncs++];
@@ -256,7 +290,7 @@ static void close_sinks(struct agent *a)
 	a->jsonl = NULL;
 }
 
-static void on_tick(void *ctx, uint32_t events)
+static void flush_sinks(void *ctx, uint32_t events)
 {
 	struct agent *a = ctx;
 
@@ -296,7 +330,7 @@ static void reload(struct agent *a)
 	struct sonde_config cfg;
 	bool relisten, all, restart[MAX_COLLECTORS] = {};
 
-	if (config__load(&cfg, a->argc, a->argv, NULL)) {
+	if (config__load(&cfg, a->argc, a->argv, NULL) || check_collectors(&cfg)) {
 		pr_err("reload: keeping the running configuration");
 		return;
 	}
@@ -351,19 +385,26 @@ static void reload(struct agent *a)
 static int agent_run(struct agent *a)
 {
 	double t0 = mono_ms();
-	int running, r;
+	int running, r, next;
 
 	a->start_time = event__now_ns() / 1e9;
 	a->stats_fd = -1;
-	if (config__load(&a->s.cfg, a->argc, a->argv, NULL))
-		return 1;
-	if (geteuid() != 0)
-		pr_warn("not running as root: loading BPF programs will likely fail");
+	if (config__load(&a->s.cfg, a->argc, a->argv, &next))
+		return 2;
+	if (next < a->argc) {
+		fprintf(stderr, "sonde agent: unexpected argument '%s' (options start with -; see --help)\n",
+			a->argv[next]);
+		return 2;
+	}
+	if (check_collectors(&a->s.cfg))
+		return 2;
 	if (session__open(&a->s, a->s.cfg.log_level,
-			  wants_identity(&a->s.cfg) ? SESSION_IDENTITY : 0))
+			  (wants_identity(&a->s.cfg) ? SESSION_IDENTITY : 0) |
+			  (a->s.cfg.keep_running ? SESSION_ANY_USER : 0)))
 		return 1;
 	a->maps = mapstat__new();
-	a->tick = loop__timer_new(a->s.rt.loop, on_tick, a);
+	a->tick = loop__timer_new(a->s.rt.loop, flush_sinks, a);
+	loop__set_idle(a->s.rt.loop, flush_sinks, a);
 	if (!a->maps || !a->tick)
 		return 1;
 	if (a->s.cfg.prog_stats) {
@@ -371,14 +412,24 @@ static int agent_run(struct agent *a)
 		if (a->stats_fd < 0)
 			pr_warn("bpf_enable_stats: %s; program run counts will read 0", strerror(errno));
 	}
+	/* The endpoint first: a port another agent holds fails the start
+	 * before anything is attached. */
+	if (!a->s.cfg.attach_only && start_http(a))
+		return 1;
 	if (open_sinks(a))
 		return 1;
+	if (!strcmp(a->s.cfg.events_path, "-"))
+		pr_info("events: JSON lines on stdout, one per event (--events FILE writes a file, "
+			"--events '' none)");
 	emit_agent_event(a, &(struct state_event){ .event = "start" });
 	running = start_collectors(a);
 	if (running < 0)
 		return 1;
-	if (!a->s.cfg.attach_only && start_http(a))
+	if (!running && !a->s.cfg.keep_running) {
+		pr_err("no collector could start (the reasons are above); --keep-running serves "
+		       "/metrics and status anyway");
 		return 1;
+	}
 	log_kbtf();
 	kbtf__drop();
 	features__settle();

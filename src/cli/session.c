@@ -16,7 +16,17 @@ void session__early(void)
 
 int session__open(struct session *s, int log_level, unsigned flags)
 {
+	char why[320];
+
 	log__set_level(log_level);
+	/* Said once, plainly, instead of every load failing with EPERM. */
+	if (host__check_privileges(why, sizeof(why))) {
+		if (!(flags & SESSION_ANY_USER)) {
+			pr_err("%s", why);
+			return -EPERM;
+		}
+		pr_warn("%s", why);
+	}
 	log__setup_libbpf();
 	host__prepare();
 	features__init(&s->feat);

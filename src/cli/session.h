@@ -13,6 +13,7 @@ struct identity_svc;
 
 enum session_flags {
 	SESSION_IDENTITY = 1 << 0,	/* resolve events to process identities */
+	SESSION_ANY_USER = 1 << 1,	/* go on without the privileges BPF needs */
 };
 
 struct session {

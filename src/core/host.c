@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <linux/capability.h>
+#include <stdbool.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -20,11 +23,19 @@
 #define TRACEFS_MAGIC 0x74726163
 #endif
 
+static bool is_fs(const char *path, long magic)
+{
+	struct statfs st;
+
+	return !statfs(path, &st) && st.f_type == magic;
+}
+
 static void mount_tracefs(void)
 {
-	/* libbpf looks in /sys/kernel/debug/tracing first, then here. */
-	if (!access("/sys/kernel/tracing/events", F_OK) ||
-	    !access("/sys/kernel/debug/tracing/events", F_OK))
+	/* libbpf looks in /sys/kernel/debug/tracing first, then here. By the
+	 * mount, not its contents: a non-root user may not read them. */
+	if (is_fs("/sys/kernel/tracing", TRACEFS_MAGIC) ||
+	    is_fs("/sys/kernel/debug/tracing", TRACEFS_MAGIC))
 		return;
 	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL))
 		pr_warn("cannot mount tracefs on /sys/kernel/tracing: %s; classic tracepoints "
@@ -69,6 +80,31 @@ long long host__cgroup_id(const char *dir)
 	if (sf.f_type != CGROUP2_SUPER_MAGIC)
 		return -ENOTDIR;
 	return st.st_ino;
+}
+
+int host__check_privileges(char *why, size_t why_sz)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = {};
+	bool bpf, perfmon;
+
+	if (syscall(SYS_capget, &h, d)) {
+		snprintf(why, why_sz, "cannot read this process's capabilities: %s", strerror(errno));
+		return -EPERM;
+	}
+#define HAS(cap) (d[(cap) / 32].effective & (1u << ((cap) % 32)))
+	/* CAP_SYS_ADMIN alone covers BPF and perf events; CAP_BPF with
+	 * CAP_PERFMON covers them too (only mounting then fails). */
+	bpf = HAS(39 /* CAP_BPF */);
+	perfmon = HAS(38 /* CAP_PERFMON */);
+	if (HAS(CAP_SYS_ADMIN) || (bpf && perfmon))
+		return 0;
+#undef HAS
+	snprintf(why, why_sz, "sonde needs root, or the capabilities CAP_BPF, CAP_PERFMON and "
+		 "CAP_SYS_ADMIN, to load BPF programs; this process (uid %u) has %s. Run it with sudo, "
+		 "or grant them: setcap cap_bpf,cap_perfmon,cap_sys_admin+ep <path to sonde>",
+		 getuid(), bpf ? "CAP_BPF only" : perfmon ? "CAP_PERFMON only" : "none of them");
+	return -EPERM;
 }
 
 int host__cgroup2_root(char *buf, size_t sz)

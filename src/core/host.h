@@ -10,6 +10,10 @@
 void host__prepare(void);
 /* cgroup v2 directory -> cgroup id (its inode), or a negative errno. */
 long long host__cgroup_id(const char *dir);
+/* Whether this process may load and attach BPF programs: CAP_SYS_ADMIN
+ * (root), or CAP_BPF and CAP_PERFMON (5.8+). 0, or -EPERM with a message a
+ * person can act on in why. */
+int host__check_privileges(char *why, size_t why_sz);
 /* Where the cgroup v2 hierarchy is mounted: /sys/fs/cgroup/unified on
  * hybrid systems, /sys/fs/cgroup on most. 0, or -ENOENT when nowhere. */
 int host__cgroup2_root(char *buf, size_t sz);

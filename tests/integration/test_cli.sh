@@ -29,10 +29,12 @@ wait $VP; rc=$?; wait $LP
 lines=$(wc -l <"$T/view.json")
 [ "$lines" -eq 2 ] && t_ok "two intervals printed" || t_fail "$lines intervals printed"
 got=$($PY -c '
-import json,sys
+import json,re,sys
 tot=0; comms=set()
 for l in open(sys.argv[1]):
     d=json.loads(l)
+    # RFC 3339, as the events spell time.
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z", d["time"]), d["time"]
     tot+=sum(s["count"] for s in d["syscalls"] if s["syscall"]=="getppid")
     comms|={p["comm"] for p in d["processes"]}
 print(tot, ",".join(sorted(comms)))' "$T/view.json")
@@ -79,9 +81,10 @@ else
 	t_skip "fentry loads on this kernel: no EPERM to explain"
 fi
 
-# A collector whose hooks are all missing is unavailable, with the reason; the agent keeps serving.
+# A collector whose hooks are all missing is unavailable, with the reason;
+# with --keep-running the agent serves anyway (test_usage.sh: without, it exits 1).
 export SONDE_FAKE_MISSING=tp_btf,raw_tp,tracepoint
-start_agent || t_fail "start with every syscall hook missing"
+start_agent --keep-running || t_fail "start with every syscall hook missing"
 scrape
 [ "$(metric 'sonde_collector_up{collector="syscalls",state="unavailable",hook=""}')" = 0 ] &&
 	t_ok "syscalls reported unavailable, agent still serving" || t_fail "collector_up: $(grep collector_up "$T/metrics")"

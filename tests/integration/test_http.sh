@@ -21,6 +21,61 @@ echo "$page" | grep -q "<h1>sonde</h1>" && [ "$page" = "$(cat src/server/assets/
 [ "$(curl -s "$B/index.html")" = "$page" ] && t_ok "/index.html is the same asset" || t_fail "/index.html"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$B/api/events")" = 404 ] &&
 	t_ok "no event stream unless asked for (--events-http)" || t_fail "/api/events served by default"
+
+# A second agent on the same port fails before attaching anything, and
+# every scrape still reaches the first (no SO_REUSEPORT sharing).
+out=$("$SONDE" agent -C syscalls --listen "127.0.0.1:$PORT" --events '' 2>&1); rc=$?
+[ $rc -eq 1 ] && echo "$out" | grep -qF "Address already in use (is another sonde running?" &&
+	! echo "$out" | grep -q "collector syscalls running" &&
+	t_ok "second agent on the port: exit 1, 'Address already in use (is another sonde running?)'" ||
+	t_fail "second agent: rc=$rc $out"
+first=$(curl -s "$B/api/status" | $PY -c 'import json,sys; print(json.load(sys.stdin)["uptime_seconds"] > 0)')
+[ "$first" = True ] && t_ok "scrapes still reach the first agent" || t_fail "status after the second start: $first"
+
+# Idle connections cannot blind monitoring: with 500 idle connections from
+# this host (and then 64 that send half a request), /metrics answers at
+# once, and the server closes them within its 3 s header timeout.
+for mode in idle:500 partial:64; do
+	$PY - "$PORT" "${mode#*:}" "${mode%:*}" >"$T/flood" <<'PY'
+import socket, subprocess, sys, time
+port, n, mode = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+socks = []
+for i in range(n):
+    s = socket.socket()
+    s.settimeout(2)
+    try:
+        s.connect(("127.0.0.1", port))
+        if mode == "partial":
+            s.send(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+        socks.append(s)
+    except OSError:
+        pass
+t0 = time.time()
+r = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5",
+                    "http://127.0.0.1:%d/metrics" % port], capture_output=True, text=True)
+scrape = time.time() - t0
+for s in socks:
+    s.setblocking(False)
+live = socks
+while live and time.time() - t0 < 15:
+    still = []
+    for s in live:
+        try:
+            if s.recv(65536) != b"":
+                still.append(s)
+        except BlockingIOError:
+            still.append(s)
+        except OSError:
+            pass
+    live = still
+    time.sleep(0.1)
+print(r.stdout, "%.3f" % scrape, len(live), "%.1f" % (time.time() - t0))
+PY
+	set -- $(cat "$T/flood")
+	[ "$1" = 200 ] && awk -v s="$2" 'BEGIN { exit !(s < 1) }' && [ "$3" = 0 ] && awk -v s="$4" 'BEGIN { exit !(s < 6) }' &&
+		t_ok "${mode#*:} ${mode%:*} connections: /metrics 200 in ${2}s, all closed by the server in ${4}s" ||
+		t_fail "${mode#*:} ${mode%:*} connections: $(cat "$T/flood") (status, scrape s, still open, s)"
+done
 stop_agent
 
 # ---- the event stream ----

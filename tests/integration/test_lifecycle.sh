@@ -6,7 +6,7 @@
 
 load_prog_names
 # Every collector's and every feature probe's, from the build.
-for p in sys_exit_btf proc_exec exit_openat probe_tp_btf; do
+for p in sys_exit_btf proc_exec file_exit probe_tp_btf; do
 	case " $SONDE_PROG_NAMES " in *" $p "*) ;; *) t_fail "program names from the build lack $p: '$SONDE_PROG_NAMES'" ;; esac
 done
 wait_no_progs || t_fail "sonde programs already loaded before the test: $(sonde_progs)"
@@ -49,7 +49,30 @@ for _ in $(seq 50); do grep -q "keeping the running configuration" "$T/agent.err
 grep -q "sonde.yaml:[0-9]*:" "$T/agent.err" && t_ok "bad config on reload names file and line: $(grep -o 'sonde.yaml:[0-9]*:.*' "$T/agent.err" | head -1)" ||
 	t_fail "bad config error lacks file:line"
 scrape && t_ok "still serving after a bad reload" || t_fail "not serving after a bad reload"
+# The file replaced by a directory: said so, and the running config kept
+# (not defaults: the endpoint stays, events stay in their file).
+printf 'filter:\n  comm: sonde-sysload\n' >"$T/sonde.yaml"
+kill -HUP "$AGENT_PID"
+for _ in $(seq 50); do [ "$(grep -c "reload: done" "$T/agent.err")" -ge 2 ] && break; sleep 0.1; done
+rm "$T/sonde.yaml"; mkdir "$T/sonde.yaml"
+kill -HUP "$AGENT_PID"
+for _ in $(seq 50); do grep -q "sonde.yaml: is a directory" "$T/agent.err" && break; sleep 0.1; done
+grep -q "config error: $T/sonde.yaml: is a directory, not a config file" "$T/agent.err" &&
+	[ "$(grep -c "keeping the running configuration" "$T/agent.err")" = 2 ] &&
+	t_ok "config replaced by a directory: 'is a directory', running config kept" ||
+	t_fail "directory on reload: $(tail -3 "$T/agent.err")"
+"$LOAD" getppid 500; scrape && t_ok "same endpoint after the directory reload" || t_fail "endpoint moved"
+expect_range "the filter from the file still applies" "$(metric 'sonde_syscalls_total{syscall="getppid",comm="sonde-sysload"}')" 1500 1500
+grep -q "sonde_syscalls\|\"type\":\"agent\"" "$T/events.jsonl" && t_ok "events still go to their file" || t_fail "events file"
+rmdir "$T/sonde.yaml"
 stop_agent
+out=$("$SONDE" agent --config /tmp 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q "/tmp: is a directory, not a config file" &&
+	t_ok "--config DIR at start: exit 2, 'is a directory'" || t_fail "--config /tmp: rc=$rc $out"
+printf 'listen: [127.0.0.1:1, 127.0.0.1:2]\n' >"$T/list.yaml"
+out=$("$SONDE" agent --config "$T/list.yaml" 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q "list.yaml:1: 'listen' takes one value, not a list" &&
+	t_ok "a list for a scalar: file, line and reason" || t_fail "listen list: rc=$rc $out"
 
 # A change a collector can apply in place (proc.max_binaries) reloads it
 # without a restart: its counters go on; a change it cannot (the ring's
