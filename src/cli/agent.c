@@ -246,11 +246,11 @@ static int start_collectors(struct agent *a)
 		c = &a->cs[a->ncs++];
 		memset(c, 0, sizeof(*c));
 		c->ops = ops;
-		if (!collector__start(c, &a->s.cfg, &a->s.rt))
-			running++;
-		emit_agent_event(a, &(struct state_event){ "collector", ops->name,
-			collector__state_str(c->state), c->hook, c->why });
 	}
+	running = collector__start_all(a->cs, a->ncs, &a->s.cfg, &a->s.rt);
+	for (int i = 0; i < a->ncs; i++)
+		emit_agent_event(a, &(struct state_event){ "collector", a->cs[i].ops->name,
+			collector__state_str(a->cs[i].state), a->cs[i].hook, a->cs[i].why });
 	return running;
 }
 

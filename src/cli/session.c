@@ -49,7 +49,6 @@ int session__start_identity(struct session *s)
 		pr_err("identity cache: %s", strerror(errno));
 		return -errno;
 	}
-	pr_debug("identity cache seeded from %s", identity__seeded_from(s->ids));
 	return 0;
 }
 

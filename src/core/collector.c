@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -131,7 +132,11 @@ static int open_ring(struct collector *c)
 	return bus__add_source(c->rt->bus, &kinds, drain_source, c);
 }
 
-static int run_lifecycle(struct collector *c)
+/* The lifecycle in three steps, so that several collectors can load at
+ * once: prepare (open, filters, configure) and finish (attach set, ring,
+ * attach, started) run on the caller's thread; load, where the kernel
+ * verifies the programs, may run on another. */
+static int lifecycle_prepare(struct collector *c)
 {
 	const struct collector_ops *ops = c->ops;
 	int err;
@@ -147,15 +152,29 @@ static int run_lifecycle(struct collector *c)
 		if (err)
 			return err;
 	}
-	err = ops->configure ? ops->configure(c) : 0;
-	if (err || !c->skel)
-		return err;
+	return ops->configure ? ops->configure(c) : 0;
+}
+
+static int lifecycle_load(struct collector *c)
+{
+	int err;
+
+	if (!c->skel)
+		return 0;
 	err = bpf_object__load_skeleton(((struct skel_head *)c->skel)->skeleton);
-	if (err) {
+	if (err)
 		snprintf(c->why, sizeof(c->why), "loading programs%s%s%s: %s", c->hook ? " (" : "",
 			 c->hook ?: "", c->hook ? ")" : "", strerror(-err));
-		return err;
-	}
+	return err;
+}
+
+static int lifecycle_finish(struct collector *c)
+{
+	const struct collector_ops *ops = c->ops;
+	int err;
+
+	if (!c->skel)
+		return 0;
 	c->as = attach_set__new(c->rt->feat);
 	if (!c->as || attach_set__add_object_maps(c->as, c->obj))
 		return -ENOMEM;
@@ -172,15 +191,15 @@ static int run_lifecycle(struct collector *c)
 
 static void teardown(struct collector *c);
 
-int collector__start(struct collector *c, const struct sonde_config *cfg, const struct runtime *rt)
+/* Before the lifecycle: 0, or -EOPNOTSUPP when the collector's probe
+ * says its hooks are missing (state and why set, said in the log). */
+static int start_begin(struct collector *c, const struct sonde_config *cfg, const struct runtime *rt)
 {
-	double t0;
-	int err;
-
 	c->rt = rt;
 	c->config = cfg;
 	c->cfg = c->ops->config ? config__section(cfg, c->ops->config) : NULL;
 	c->why[0] = '\0';
+	c->start_ms = 0;
 	if (c->ops->probe && c->ops->probe(rt->feat, c->why, sizeof(c->why))) {
 		c->state = COLLECTOR_UNAVAILABLE;
 		pr_warn("collector %s unavailable: %s", c->ops->name, c->why);
@@ -189,9 +208,12 @@ int collector__start(struct collector *c, const struct sonde_config *cfg, const 
 	c->kind_base = c->ops->kinds ? event_kinds__register(c->ops->kinds) : -1;
 	c->mono_to_real = event__mono_to_real();
 	c->malformed = 0;
-	t0 = now_ms();
-	err = run_lifecycle(c);
-	c->start_ms = now_ms() - t0;
+	return 0;
+}
+
+/* After the lifecycle: the state, the log line, and on error the undo. */
+static int start_end(struct collector *c, int err)
+{
 	if (err) {
 		if (!c->why[0])
 			snprintf(c->why, sizeof(c->why), "%s", strerror(-err));
@@ -210,7 +232,83 @@ int collector__start(struct collector *c, const struct sonde_config *cfg, const 
 	return 0;
 }
 
-/* Frees what run_lifecycle made, however far it got. */
+/* A lifecycle step, its time added to c->start_ms. */
+static int timed(struct collector *c, int (*step)(struct collector *c))
+{
+	double t0 = now_ms();
+	int err = step(c);
+
+	c->start_ms += now_ms() - t0;
+	return err;
+}
+
+int collector__start(struct collector *c, const struct sonde_config *cfg, const struct runtime *rt)
+{
+	int err = start_begin(c, cfg, rt);
+
+	if (err)
+		return err;
+	err = timed(c, lifecycle_prepare);
+	err = err ?: timed(c, lifecycle_load);
+	err = err ?: timed(c, lifecycle_finish);
+	return start_end(c, err);
+}
+
+struct load_job {
+	struct collector *c;
+	int err;
+	bool skip, threaded;
+	pthread_t tid;
+};
+
+static void *load_worker(void *arg)
+{
+	struct load_job *j = arg;
+
+	j->err = timed(j->c, lifecycle_load);
+	return NULL;
+}
+
+int collector__start_all(struct collector *cs, unsigned n, const struct sonde_config *cfg,
+			 const struct runtime *rt)
+{
+	struct load_job *jobs = calloc(n, sizeof(*jobs));
+	int running = 0;
+
+	if (!jobs) {
+		for (unsigned i = 0; i < n; i++)
+			running += !collector__start(&cs[i], cfg, rt);
+		return running;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		jobs[i].c = &cs[i];
+		jobs[i].skip = start_begin(&cs[i], cfg, rt) != 0;
+		if (!jobs[i].skip)
+			jobs[i].err = timed(&cs[i], lifecycle_prepare);
+	}
+	/* The kernel's verifier is most of a start, and the objects are
+	 * independent: they load side by side. */
+	for (unsigned i = 0; i < n; i++)
+		if (!jobs[i].skip && !jobs[i].err)
+			jobs[i].threaded = !pthread_create(&jobs[i].tid, NULL, load_worker, &jobs[i]);
+	for (unsigned i = 0; i < n; i++) {
+		if (jobs[i].threaded)
+			pthread_join(jobs[i].tid, NULL);
+		else if (!jobs[i].skip && !jobs[i].err)
+			load_worker(&jobs[i]);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (jobs[i].skip)
+			continue;
+		if (!jobs[i].err)
+			jobs[i].err = timed(&cs[i], lifecycle_finish);
+		running += !start_end(&cs[i], jobs[i].err);
+	}
+	free(jobs);
+	return running;
+}
+
+/* Frees what the lifecycle made, however far it got. */
 static void teardown(struct collector *c)
 {
 	/* Deliver what is queued while everything it needs is still there. */

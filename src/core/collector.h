@@ -102,6 +102,11 @@ struct collector {
 /* probe + the lifecycle above; fills state and why. Returns 0 or a
  * negative errno (-EOPNOTSUPP: a hook it needs is missing). */
 int collector__start(struct collector *c, const struct sonde_config *cfg, const struct runtime *rt);
+/* collector__start for n collectors, their objects loaded (verified) side
+ * by side on threads; the rest runs on this thread, in order. Returns how
+ * many are running. */
+int collector__start_all(struct collector *cs, unsigned n, const struct sonde_config *cfg,
+			 const struct runtime *rt);
 /* Delivers what is queued, detaches and frees; NULL-safe, idempotent. */
 void collector__stop(struct collector *c);
 const char *collector__state_str(enum collector_state s);

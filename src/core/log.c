@@ -8,7 +8,7 @@
 #include "lib/strbuf.h"
 
 static enum log_level cur_level = LOG_INFO;
-static int libbpf_quiet;
+static __thread int libbpf_quiet;	/* per thread: collectors load on several */
 static struct strbuf *capture;
 static const char *const names[] = { "error", "warn", "info", "debug" };
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,10 @@ struct identity_svc {
 	struct sonde_task memo;
 	uint64_t memo_gen;
 	bool memo_ok;
+	/* Seeding runs beside the collectors' loads; whatever touches the
+	 * cache first waits for it (wait_seeded). */
+	pthread_t seeder;
+	bool seeding;
 };
 
 /* ---- seeding ---- */
@@ -116,6 +121,20 @@ static void seed(struct identity_svc *s)
 			strerror(-n));
 }
 
+static void *seed_worker(void *arg)
+{
+	seed(arg);
+	return NULL;
+}
+
+static void wait_seeded(struct identity_svc *s)
+{
+	if (s->seeding) {
+		pthread_join(s->seeder, NULL);
+		s->seeding = false;
+	}
+}
+
 /* ---- keeping the cache current ---- */
 
 static bool same_image(const struct proc_info *p, const struct sonde_task *t)
@@ -141,6 +160,7 @@ static void on_change(void *ctx, const struct event *ev)
 	const struct proc_change *ch = ev->change;
 	struct proc_info *p, *parent, from = {};
 
+	wait_seeded(s);
 	if (!t || !ch)
 		return;
 	if (ch->type == PROC_CHANGE_EXIT) {
@@ -266,6 +286,7 @@ const struct identity *identity__of(struct identity_svc *s, const struct sonde_t
 	struct proc_info *p;
 	const struct cgroup_entry *cg;
 
+	wait_seeded(s);
 	if (same_memo(s, t)) {
 		proc_cache__get(s->cache, t->pid);	/* still in use: not the next to evict */
 		return id;
@@ -326,7 +347,10 @@ struct identity_svc *identity__start(struct bus *b, const struct identity_config
 	s->cache = proc_cache__new(cfg->cache_size, cfg->exit_grace * 1000000000ULL);
 	if (!s->cache)
 		goto fail;
-	seed(s);
+	/* Off this thread: the collectors load meanwhile. */
+	s->seeding = !pthread_create(&s->seeder, NULL, seed_worker, s);
+	if (!s->seeding)
+		seed(s);
 	kind_mask__with_flags(&s->lifecycle, EVENT_KIND_LIFECYCLE);
 	s->sub = bus__subscribe(b, &s->lifecycle, on_change, s);
 	if (!s->sub)
@@ -343,6 +367,7 @@ void identity__stop(struct identity_svc *s)
 {
 	if (!s)
 		return;
+	wait_seeded(s);
 	if (s->sub) {
 		bus__unsubscribe(s->bus, s->sub);
 		bus__set_resolver(s->bus, NULL, NULL);
@@ -353,12 +378,17 @@ void identity__stop(struct identity_svc *s)
 
 const void *identity__elf_bytes(size_t *sz) { return tasks_bpf__elf_bytes(sz); }
 
-const char *identity__seeded_from(const struct identity_svc *s) { return s->seeded_from; }
+const char *identity__seeded_from(struct identity_svc *s)
+{
+	wait_seeded(s);
+	return s->seeded_from;
+}
 
 void identity__collect(struct identity_svc *s, struct metrics_writer *w)
 {
 	uint64_t hits, misses, evictions;
 
+	wait_seeded(s);
 	proc_cache__stats(s->cache, &hits, &misses, &evictions);
 	mw__family(w, "sonde_process_cache_entries", METRIC_GAUGE, "Processes in the identity cache.");
 	mw__sample_u64(w, "sonde_process_cache_entries", NO_LABELS, proc_cache__size(s->cache));

@@ -70,7 +70,7 @@ void identity__collect(struct identity_svc *s, struct metrics_writer *w);
 /* The task iterator's compiled BPF object, for `sonde verify --builtin`. */
 const void *identity__elf_bytes(size_t *sz);
 /* How the cache was seeded, for the log. */
-const char *identity__seeded_from(const struct identity_svc *s);
+const char *identity__seeded_from(struct identity_svc *s);
 
 /* "exec_id", "parent_exec_id", "ancestors", "cgroup_id", container fields,
  * "binary", "cwd" and (with args, for events that carry no argv of their
