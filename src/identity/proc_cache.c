@@ -34,6 +34,7 @@ struct proc_cache {
 	int *buckets;
 	struct list lists[3];
 	size_t cap, nbuckets, size;
+	size_t fresh;		/* slots [fresh, cap) never used: not even touched */
 	uint64_t grace_ns, tick, gen;
 	uint64_t hits, misses, evictions;
 	struct proc_info old[OLD_IMAGES];
@@ -74,14 +75,10 @@ struct proc_cache *proc_cache__new(size_t capacity, uint64_t grace_ns)
 	if (!c->slots || !c->buckets)
 		goto fail;
 	memset(c->buckets, 0xff, c->nbuckets * sizeof(*c->buckets));
+	/* No free list built up front: the slots (16,384 x ~900 bytes by
+	 * default) stay untouched, so not resident, until processes use them. */
 	for (int l = 0; l < 3; l++)
 		c->lists[l] = (struct list){ -1, -1 };
-	for (size_t i = 0; i < capacity; i++) {
-		c->slots[i].list = L_FREE;
-		c->slots[i].lprev = i ? (int)i - 1 : -1;
-		c->slots[i].lnext = i + 1 < capacity ? (int)i + 1 : -1;
-	}
-	c->lists[L_FREE] = (struct list){ 0, capacity - 1 };
 	return c;
 fail:
 	proc_cache__free(c);
@@ -215,6 +212,10 @@ struct proc_info *proc_cache__put(struct proc_cache *c, uint32_t pid, uint64_t s
 		c->old[c->old_next++ % OLD_IMAGES] = c->slots[i].info;
 	if (i < 0) {
 		i = c->lists[L_FREE].head;
+		if (i < 0 && c->fresh < c->cap) {
+			i = c->fresh++;
+			list_add_tail(c, i, L_FREE);
+		}
 		if (i < 0)
 			i = evict(c, now_ns);
 		c->slots[i].next = *head(c, pid);

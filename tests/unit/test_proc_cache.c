@@ -7,7 +7,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "identity/proc_cache.h"
@@ -102,12 +104,49 @@ static void test_reuse_and_old_images(void **state)
 	proc_cache__free(c);
 }
 
+static long rss_kb(void)
+{
+	long size = 0, pages = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%ld %ld", &size, &pages), 2);
+	fclose(f);
+	return pages * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* A cache is sized for 16,384 processes (~15 MB) but a host has a few
+ * hundred: slots nobody used must not be resident. Filling it all still
+ * works, and the next put evicts. */
+static void test_untouched_until_used(void **state)
+{
+	long before = rss_kb();
+	struct proc_cache *c = proc_cache__new(16384, 0);
+	long grown;
+
+	(void)state;
+	assert_non_null(c);
+	for (uint32_t pid = 1; pid <= 300; pid++)
+		assert_non_null(proc_cache__put(c, pid, pid, 0, 0));
+	grown = rss_kb() - before;
+	assert_true(grown < 2048);	/* 300 slots and the buckets, not 15 MB */
+	for (uint32_t pid = 301; pid <= 16384; pid++)
+		assert_non_null(proc_cache__put(c, pid, pid, 0, 0));
+	assert_int_equal(proc_cache__size(c), 16384);
+	assert_non_null(proc_cache__put(c, 20000, 1, 0, 0));
+	assert_int_equal(proc_cache__size(c), 16384);
+	assert_null(proc_cache__get(c, 1));	/* the least recently used went */
+	assert_non_null(proc_cache__get(c, 20000));
+	proc_cache__free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lru),
 		cmocka_unit_test(test_exited_first),
 		cmocka_unit_test(test_reuse_and_old_images),
+		cmocka_unit_test(test_untouched_until_used),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
