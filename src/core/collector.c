@@ -273,6 +273,7 @@ int collector__start_all(struct collector *cs, unsigned n, const struct sonde_co
 			 const struct runtime *rt)
 {
 	struct load_job *jobs = calloc(n, sizeof(*jobs));
+	unsigned loads = 0;
 	int running = 0;
 
 	if (!jobs) {
@@ -287,8 +288,11 @@ int collector__start_all(struct collector *cs, unsigned n, const struct sonde_co
 			jobs[i].err = timed(&cs[i], lifecycle_prepare);
 	}
 	/* The kernel's verifier is most of a start, and the objects are
-	 * independent: they load side by side. */
+	 * independent: they load side by side. One loads here (a thread's
+	 * malloc arena would only add to the peak RSS). */
 	for (unsigned i = 0; i < n; i++)
+		loads += !jobs[i].skip && !jobs[i].err;
+	for (unsigned i = 0; loads > 1 && i < n; i++)
 		if (!jobs[i].skip && !jobs[i].err)
 			jobs[i].threaded = !pthread_create(&jobs[i].tid, NULL, load_worker, &jobs[i]);
 	for (unsigned i = 0; i < n; i++) {
