@@ -23,6 +23,7 @@ struct jsonl {
 	int keep;
 	size_t buf_max;
 	struct strbuf pending;	/* whole lines only */
+	uint64_t pending_lines;	/* events in pending */
 	struct strbuf line;
 	int failing;		/* the write error last logged, -EAGAIN for a slow reader; 0 */
 	bool gone;		/* the reader closed: no write will succeed */
@@ -149,15 +150,20 @@ static int jsonl_flush(struct sink *s)
 	if (err && j->regular)
 		off = unwind_partial(j, off);
 	if (off) {
-		s->emitted += count_lines(j->pending.buf, off);
+		/* Usually all of it went: no need to count the lines. */
+		uint64_t out = off == j->pending.len ? j->pending_lines : count_lines(j->pending.buf, off);
+
+		s->emitted += out;
+		j->pending_lines -= out;
 		memmove(j->pending.buf, j->pending.buf + off, j->pending.len - off);
 		j->pending.len -= off;
 		j->pending.buf[j->pending.len] = '\0';
 	}
 	if (sink_drop__reason(err) == SINK_DROP_GONE) {
 		/* Nothing will ever take it: drop what waits, and all to come. */
-		sink__drop(s, err, count_lines(j->pending.buf, j->pending.len));
+		sink__drop(s, err, j->pending_lines);
 		j->pending.len = 0;
+		j->pending_lines = 0;
 		j->gone = true;
 	}
 	if (err || off)
@@ -218,6 +224,7 @@ static int jsonl_emit(struct sink *s, const struct event *ev)
 		rotate(j);
 	if (sb__append(&j->pending, j->line.buf, j->line.len))
 		return -ENOMEM;
+	j->pending_lines++;
 	/* Flush when a pipe-sized chunk is ready (for a file, 64 KiB: fewer
 	 * writes, and fewer page-cache folios zeroed around partial writes);
 	 * the loop's tick flushes the rest. */
@@ -240,7 +247,7 @@ static void jsonl_close(struct sink *s)
 
 		close(j->fd);
 		if (j->pending.len)	/* still not out at exit */
-			sink__drop(s, err ?: -ENOBUFS, count_lines(j->pending.buf, j->pending.len));
+			sink__drop(s, err ?: -ENOBUFS, j->pending_lines);
 	}
 	sb__free(&j->pending);
 	sb__free(&j->line);
