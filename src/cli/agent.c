@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "cli/cli.h"
+#include "cli/netapi.h"
 #include "cli/session.h"
 #include "collectors/registry.h"
 #include "core/bus.h"
@@ -36,6 +37,7 @@ struct agent {
 	char **argv;
 	struct http_server *http;
 	struct sse *sse;
+	struct netapi *net;
 	struct sink *jsonl;
 	struct loop_timer *tick;
 	struct collector cs[MAX_COLLECTORS];
@@ -111,6 +113,7 @@ static void serve_metrics(void *ctx, const struct http_request *req, struct http
 			pr_warn("collector %s: reading its maps failed", a->cs[i].ops->name);
 	if (a->s.ids)
 		identity__collect(a->s.ids, &pw.mw);
+	netapi__collect(a->net, &pw.mw);
 	self__collect(&si, &pw.mw);
 }
 
@@ -155,6 +158,10 @@ static int start_http(struct agent *a)
 	    http_server__route(a->http, "GET", "/", serve_asset, (void *)asset__find("/index.html"));
 	for (const struct asset *as = assets; !e && as->path; as++)
 		e = http_server__route(a->http, "GET", as->path, serve_asset, (void *)as);
+	if (!e) {
+		a->net = netapi__open(a->s.rt.bus, a->http, &a->s.cfg, a->cs, &a->ncs);
+		e = a->net ? 0 : -errno;
+	}
 	if (!e && a->s.cfg.events_http) {
 		a->sse = sse__open(a->s.rt.bus, a->http, "/api/events");
 		e = a->sse ? 0 : -errno;
@@ -172,6 +179,8 @@ static void stop_http(struct agent *a)
 	/* The event stream's clients go with the server. */
 	sse__close(a->sse);
 	a->sse = NULL;
+	netapi__close(a->net);
+	a->net = NULL;
 	http_server__free(a->http);
 	a->http = NULL;
 }

@@ -7,20 +7,24 @@
 extern const struct collector_ops syscalls_collector;
 extern const struct collector_ops proc_collector;
 extern const struct collector_ops files_collector;
+extern const struct collector_ops tcp_collector;
 
 const struct collector_ops *const collector_registry[] = {
 	&syscalls_collector,
 	&proc_collector,
 	&files_collector,
+	&tcp_collector,
 	NULL,
 };
 
-int registry__init(void)
+int registry__init(const struct config_section *const *extra, int nextra)
 {
 	const struct config_section *secs[CONFIG_SECTIONS_MAX];
 	int n = 0;
 
 	secs[n++] = &identity_config_section;
+	for (int i = 0; i < nextra && n < CONFIG_SECTIONS_MAX; i++)
+		secs[n++] = extra[i];
 	for (int i = 0; collector_registry[i]; i++) {
 		const struct collector_ops *ops = collector_registry[i];
 

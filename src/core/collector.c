@@ -348,7 +348,8 @@ void collector__emit(struct collector *c, const struct sonde_task *t,
 {
 	struct event ev = {
 		.time_ns = t->ts_ns + c->mono_to_real, .kind = collector__kind(c, t->kind - 1),
-		.task = t, .change = change, .payload = payload,
+		.task = t->pid ? t : NULL,	/* pid 0: no process (a socket's owner unknown) */
+		.change = change, .payload = payload,
 	};
 
 	bus__emit(c->rt->bus, &ev);

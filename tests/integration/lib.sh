@@ -17,6 +17,7 @@ t_skip() { SKIP=$((SKIP + 1)); echo "SKIP: $*"; }
 
 finish() {
 	stop_agent
+	netns_teardown
 	rm -rf "$T"
 	echo "$(basename "$0"): $PASS passed, $FAIL failed, $SKIP skipped"
 	[ "$FAIL" -eq 0 ]
@@ -115,4 +116,29 @@ relay() {
 		*) echo "$line" ;;
 		esac
 	done < <("$@" 2>&1)
+}
+
+# netns_pair: namespaces $NS_A and $NS_B joined by a veth pair ($VETH_A,
+# $VETH_B) with $IP_A/$IP_B and $IP6_A/$IP6_B; traffic stays between them.
+# Removed on exit, whatever happens (finish).
+NS_A= NS_B=
+netns_pair() {
+	NS_A=sonde-a-$$ NS_B=sonde-b-$$ VETH_A=sa$$ VETH_B=sb$$
+	IP_A=10.231.0.1 IP_B=10.231.0.2 IP6_A=fd00:231::1 IP6_B=fd00:231::2
+	ip netns add "$NS_A" && ip netns add "$NS_B" &&
+		ip link add "$VETH_A" netns "$NS_A" type veth peer name "$VETH_B" netns "$NS_B" &&
+		ip -n "$NS_A" addr add $IP_A/24 dev "$VETH_A" && ip -n "$NS_B" addr add $IP_B/24 dev "$VETH_B" &&
+		ip -n "$NS_A" -6 addr add $IP6_A/64 dev "$VETH_A" nodad &&
+		ip -n "$NS_B" -6 addr add $IP6_B/64 dev "$VETH_B" nodad &&
+		ip -n "$NS_A" link set lo up && ip -n "$NS_B" link set lo up &&
+		ip -n "$NS_A" link set "$VETH_A" up && ip -n "$NS_B" link set "$VETH_B" up
+}
+netns_teardown() {
+	[ -n "$NS_A" ] || return 0
+	# Processes left in the namespaces go first, or the netns stays.
+	for ns in "$NS_A" "$NS_B"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	NS_A= NS_B=
 }

@@ -20,7 +20,7 @@
  * sections as users do, by key, not by struct. */
 static inline const void *opt_field(const struct sonde_config *c, const char *key)
 {
-	assert_int_equal(registry__init(), 0);
+	assert_int_equal(registry__init(NULL, 0), 0);
 	for (const struct opt *o = config__opts(); o->key; o++)
 		if (!strcmp(o->key, key))
 			return (const char *)c + o->off;
@@ -74,7 +74,7 @@ static inline const char *capture_end(void)
 
 static inline void defaults(struct sonde_config *c)
 {
-	assert_int_equal(registry__init(), 0);
+	assert_int_equal(registry__init(NULL, 0), 0);
 	memset(c, 0x5a, sizeof(*c));	/* anything the defaults miss shows */
 	assert_int_equal(opts__defaults(config__opts(), c), 0);
 }

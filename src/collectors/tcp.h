@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What the tcp collector offers the rest of the agent beyond its ops. */
+#ifndef SONDE_COLLECTORS_TCP_H
+#define SONDE_COLLECTORS_TCP_H
+#include <stddef.h>
+#include "sonde/tcp.h"
+
+struct collector;
+
+const char *tcp__state_name(unsigned state);
+const char *tcp__role_name(unsigned role);
+
+struct strbuf;
+/* /api/connections: established sockets with their owner and, with
+ * tcp.rtt, the RTT and cwnd sock_ops last saw; at most max of them. */
+int tcp__connections_json(const struct collector *c, struct strbuf *sb, unsigned max);
+
+/* A loopback connection of this process with known bytes each way. */
+int tcp__selftest(struct collector *c, char *msg, size_t msg_sz);
+#endif
