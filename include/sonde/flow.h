@@ -16,7 +16,7 @@ struct flow_key {
 	__u32 ifindex;
 };
 
-struct flow_stats {
+struct flow_count {
 	__u64 packets, bytes;
 	__u64 first_ns, last_ns;	/* CLOCK_MONOTONIC */
 };
@@ -27,6 +27,7 @@ struct sonde_flow_event {
 	struct flow_key k;
 	__u64 packets, bytes;
 	__u64 first_ns, last_ns;
+	char ifname[16];	/* as configured */
 };
 
 enum flow_counter {

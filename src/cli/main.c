@@ -19,6 +19,7 @@ static const struct {
 	{ "selftest", "run every collector on every hook flavour here against a known workload", cmd_selftest },
 	{ "status", "ask the running agent for its collectors, programs, maps and drops", cmd_status },
 	{ "trace", "live events for people: trace exec (like execsnoop), fork, exit", cmd_trace },
+	{ "xdp", "change the running agent's XDP drop list: xdp drop add|del CIDR, xdp drop list", cmd_xdp },
 	{ "verify", "load BPF programs without attaching and explain the verifier's verdict", cmd_verify },
 };
 

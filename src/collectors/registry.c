@@ -8,12 +8,16 @@ extern const struct collector_ops syscalls_collector;
 extern const struct collector_ops proc_collector;
 extern const struct collector_ops files_collector;
 extern const struct collector_ops tcp_collector;
+extern const struct collector_ops flows_collector;
+extern const struct collector_ops xdp_collector;
 
 const struct collector_ops *const collector_registry[] = {
 	&syscalls_collector,
 	&proc_collector,
 	&files_collector,
 	&tcp_collector,
+	&flows_collector,
+	&xdp_collector,
 	NULL,
 };
 

@@ -63,10 +63,12 @@ static void describe(struct attach *a)
 			 (unsigned long long)s->perf.sample, s->perf.cpu < 0 ? "every CPU" : "one CPU");
 		break;
 	case ATTACH_TC:
-		snprintf(a->target, n, "tc ifindex %d %s", s->tc.ifindex, s->tc.egress ? "egress" : "ingress");
+		snprintf(a->target, n, "tc ifindex %d %s%s%s", s->tc.ifindex, s->tc.egress ? "egress" : "ingress",
+			 s->tc.netns ? " in " : "", s->tc.netns ?: "");
 		break;
 	case ATTACH_XDP:
-		snprintf(a->target, n, "xdp ifindex %d", s->xdp.ifindex);
+		snprintf(a->target, n, "xdp ifindex %d%s%s", s->xdp.ifindex, s->xdp.netns ? " in " : "",
+			 s->xdp.netns ?: "");
 		break;
 	case ATTACH_CGROUP:
 		snprintf(a->target, n, "cgroup %s (attach type %d)", s->cgroup.path, s->cgroup.type);
@@ -100,6 +102,12 @@ static int own_strings(struct attach *a)
 		break;
 	case ATTACH_CGROUP:
 		p[0] = &a->spec.cgroup.path;
+		break;
+	case ATTACH_TC:
+		p[0] = &a->spec.tc.netns;
+		break;
+	case ATTACH_XDP:
+		p[0] = &a->spec.xdp.netns;
 		break;
 	default:
 		break;

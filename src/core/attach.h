@@ -59,8 +59,10 @@ struct attach_spec {
 			int cpu;			/* -1: every online CPU */
 			pid_t pid;			/* -1: every process */
 		} perf;
-		struct { int ifindex; bool egress; } tc;
-		struct { int ifindex; uint32_t flags; } xdp;	/* XDP_FLAGS_{SKB,DRV}_MODE, 0: best */
+		/* netns: the namespace the interface is in (a path:
+		 * /run/netns/NAME, /proc/PID/ns/net); NULL: this one. */
+		struct { int ifindex; bool egress; const char *netns; } tc;
+		struct { int ifindex; uint32_t flags; const char *netns; } xdp;	/* XDP_FLAGS_{SKB,DRV}_MODE, 0: best */
 		struct {
 			const char *path;		/* cgroup v2 directory */
 			int type;			/* enum bpf_attach_type */

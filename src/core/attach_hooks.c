@@ -14,10 +14,12 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "core/attach_priv.h"
 #include "core/features.h"
+#include "core/host.h"
 #include "lib/elfsym.h"
 
 static long perf_open(struct perf_event_attr *a, pid_t pid, int cpu)
@@ -306,7 +308,52 @@ static int attach_cgroup(struct attach *a)
 	return alloc_fds(a, 1) ?: (a->fds[0] = lfd, 0);
 }
 
+/* XDP: which mode the kernel chose (flags 0 lets it pick native where the
+ * driver has it), said in the target for `sonde status`. */
+static int attach_xdp(struct attach *a)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, o, .flags = a->spec.xdp.flags);
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	size_t n = strlen(a->target);
+	int fd;
+
+	fd = bpf_link_create(a->prog_fd, a->spec.xdp.ifindex, BPF_XDP, &o);
+	if (fd < 0)
+		return -errno;
+	if (!bpf_xdp_query(a->spec.xdp.ifindex, 0, &q) && n < sizeof(a->target) && !strstr(a->target, "("))
+		snprintf(a->target + n, sizeof(a->target) - n, " (%s)",
+			 q.attach_mode == XDP_ATTACHED_DRV ? "native" : q.attach_mode == XDP_ATTACHED_SKB ?
+			 "generic" : q.attach_mode == XDP_ATTACHED_HW ? "offloaded" : "multi");
+	return alloc_fds(a, 1) ?: (a->fds[0] = fd, 0);
+}
+
+/* Runs the attach in the interface's network namespace (this thread only:
+ * setns is per thread). */
+static const char *hook_netns(const struct attach *a)
+{
+	return a->spec.kind == ATTACH_TC ? a->spec.tc.netns : a->spec.kind == ATTACH_XDP ? a->spec.xdp.netns : NULL;
+}
+
+static int hook_attach_here(struct attach *a);
+
 int hook__attach(struct attach *a)
+{
+	const char *ns = hook_netns(a);
+	int saved, err;
+
+	if (!ns)
+		return hook_attach_here(a);
+	saved = host__netns_enter(ns);
+	if (saved < 0) {
+		snprintf(a->why, sizeof(a->why), "network namespace %s: %s", ns, strerror(-saved));
+		return saved;
+	}
+	err = hook_attach_here(a);
+	host__netns_leave(saved);
+	return err;
+}
+
+static int hook_attach_here(struct attach *a)
 {
 	const struct attach_spec *s = &a->spec;
 	int fd;
@@ -328,14 +375,8 @@ int hook__attach(struct attach *a)
 		return attach_perf_event(a);
 	case ATTACH_TC:
 		return attach_tc(a);
-	case ATTACH_XDP: {
-		LIBBPF_OPTS(bpf_link_create_opts, o, .flags = s->xdp.flags);
-
-		fd = bpf_link_create(a->prog_fd, s->xdp.ifindex, BPF_XDP, &o);
-		if (fd < 0)
-			return -errno;
-		return alloc_fds(a, 1) ?: (a->fds[0] = fd, 0);
-	}
+	case ATTACH_XDP:
+		return attach_xdp(a);
 	case ATTACH_CGROUP:
 		return attach_cgroup(a);
 	case ATTACH_SOCKET_FILTER:
@@ -351,8 +392,12 @@ void hook__detach(struct attach *a)
 {
 	if (a->spec.kind == ATTACH_SOCKET_FILTER && a->state == ATTACH_ON)
 		setsockopt(a->spec.sock.fd, SOL_SOCKET, SO_DETACH_BPF, &a->prog_fd, sizeof(a->prog_fd));
-	if (a->tc_netlink)
+	if (a->tc_netlink) {
+		int saved = a->spec.tc.netns ? host__netns_enter(a->spec.tc.netns) : -1;
+
 		detach_tc_netlink(a);
+		host__netns_leave(saved);
+	}
 	bpf_link__destroy(a->link);
 	a->link = NULL;
 	/* Links first, then the events they hold. */

@@ -19,7 +19,7 @@ struct filter_config {
 	char cgroup[256];	/* cgroup v2 directory; "": all */
 };
 
-#define CONFIG_SECTIONS_BYTES 8192
+#define CONFIG_SECTIONS_BYTES 16384
 #define CONFIG_SECTIONS_MAX 32
 
 struct sonde_config {

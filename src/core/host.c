@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <linux/capability.h>
 #include <stdbool.h>
 #include <sys/syscall.h>
@@ -119,4 +121,31 @@ int host__cgroup2_root(char *buf, size_t sz)
 		}
 	}
 	return -ENOENT;
+}
+
+int host__netns_enter(const char *path)
+{
+	int saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), fd, err;
+
+	if (saved < 0)
+		return -errno;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET)) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		close(saved);
+		return err;
+	}
+	close(fd);
+	return saved;
+}
+
+void host__netns_leave(int saved)
+{
+	if (saved < 0)
+		return;
+	if (setns(saved, CLONE_NEWNET))
+		pr_warn("could not return to the agent's network namespace: %s", strerror(errno));
+	close(saved);
 }

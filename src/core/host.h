@@ -17,4 +17,10 @@ int host__check_privileges(char *why, size_t why_sz);
 /* Where the cgroup v2 hierarchy is mounted: /sys/fs/cgroup/unified on
  * hybrid systems, /sys/fs/cgroup on most. 0, or -ENOENT when nowhere. */
 int host__cgroup2_root(char *buf, size_t sz);
+/* Moves this thread into the network namespace at path (/run/netns/NAME,
+ * /proc/PID/ns/net); returns the fd of the one it was in, for
+ * host__netns_leave, or a negative errno. */
+int host__netns_enter(const char *path);
+/* Back to the namespace saved (closes it); saved < 0: nothing to do. */
+void host__netns_leave(int saved);
 #endif
