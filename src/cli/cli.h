@@ -10,4 +10,5 @@ int cmd_status(int argc, char **argv);
 int cmd_selftest(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_xdp(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
 #endif

@@ -14,6 +14,7 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 } commands[] = {
 	{ "agent", "run the collectors and serve /metrics (the long-running agent)", cmd_agent },
+	{ "capture", "capture packets with a BPF socket filter into pcapng: capture -i IFACE [-w FILE] [FILTER]", cmd_capture },
 	{ "check", "show which hooks and collectors this kernel supports, and why not", cmd_check },
 	{ "syscalls", "live top syscalls and processes, like syscount", cmd_syscalls },
 	{ "selftest", "run every collector on every hook flavour here against a known workload", cmd_selftest },
