@@ -11,4 +11,5 @@ int cmd_selftest(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_xdp(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
+int cmd_observe(int argc, char **argv);
 #endif

@@ -17,6 +17,7 @@ static const struct {
 	{ "capture", "capture packets with a BPF socket filter into pcapng: capture -i IFACE [-w FILE] [FILTER]", cmd_capture },
 	{ "check", "show which hooks and collectors this kernel supports, and why not", cmd_check },
 	{ "syscalls", "live top syscalls and processes, like syscount", cmd_syscalls },
+	{ "observe", "network flows as they happen, like hubble observe (--ip, --port, --protocol, --pid, --direction)", cmd_observe },
 	{ "selftest", "run every collector on every hook flavour here against a known workload", cmd_selftest },
 	{ "status", "ask the running agent for its collectors, programs, maps and drops", cmd_status },
 	{ "trace", "live events for people: trace exec (like execsnoop), fork, exit", cmd_trace },
