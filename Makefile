@@ -175,10 +175,15 @@ bench-events: deps all
 bench-maps: deps all
 	bench/maps.sh
 
+# The network collectors between two namespaces: iperf3, sockperf, XDP drops
+# against xdp-filter, and 10 against 10,000 drop rules.
+bench-net: deps all
+	bench/net.sh
+
 clean:
 	rm -rf build
 
-.PHONY: all deps run test tests test-unit test-kernels bench bench-events bench-maps budgets clean
+.PHONY: all deps run test tests test-unit test-kernels bench bench-events bench-maps bench-net budgets clean
 # Kept between runs: make would delete them as intermediates and rebuild
 # them (and all that depends on them) the next time.
 .SECONDARY:

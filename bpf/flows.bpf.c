@@ -45,32 +45,57 @@ static __always_inline void count(__u32 i)
 }
 
 /* The transport ports at off (TCP, UDP and SCTP start with them). */
-static __always_inline void ports(struct __sk_buff *skb, __u32 off, struct flow_key *k)
+/* The packet's linear part, read from the context once (clang would
+ * otherwise reload skb->data through a moved pointer, which the verifier
+ * refuses). */
+struct pkt {
+	void *data, *end;
+};
+
+static __always_inline void ports(struct __sk_buff *skb, const struct pkt *pk, __u32 off, struct flow_key *k)
 {
+	void *data = pk->data, *end = pk->end;
 	__u16 p[2];
 
 	if (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP && k->proto != IPPROTO_SCTP)
 		return;
-	if (bpf_skb_load_bytes(skb, off, p, sizeof(p)))
+	off &= 0xff;	/* at most 14 + 4 + 60: a bound the verifier keeps */
+	if (data + off + 4 <= end)
+		__builtin_memcpy(p, data + off, 4);
+	else if (bpf_skb_load_bytes(skb, off, p, sizeof(p)))
 		return;
 	k->sport = bpf_ntohs(p[0]);
 	k->dport = bpf_ntohs(p[1]);
+}
+
+/* Headers by direct access where they are in the linear part (always, for
+ * what the stack builds), by bpf_skb_load_bytes otherwise. */
+static __always_inline int load(struct __sk_buff *skb, const struct pkt *pk, __u32 off, void *to, __u32 len)
+{
+	void *data = pk->data, *end = pk->end;
+
+	off &= 0x1f;	/* 14 or 18 */
+	if (data + off + 40 <= end) {
+		__builtin_memcpy(to, data + off, 40);
+		return 0;
+	}
+	return bpf_skb_load_bytes(skb, off, to, len);
 }
 
 static __always_inline int account(struct __sk_buff *skb, bool egress)
 {
 	struct flow_key k = {};
 	struct flow_count *st, fresh = {};
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now = sonde_coarse_ns();
 	__u32 off = 14;
 	__u16 proto = bpf_ntohs(skb->protocol);
+	struct pkt pk = { (void *)(long)skb->data, (void *)(long)skb->data_end };
 	__u8 b[40];
 
-	count(FLOW_C_PACKETS);
 	if (proto == ETH_P_8021Q || proto == ETH_P_8021AD)
 		off += 4;	/* skb->protocol is the inner one once the VLAN is parsed */
 	if (proto == ETH_P_IP) {
-		if (bpf_skb_load_bytes(skb, off, b, 20))
+		if (load(skb, &pk, off, b, 20))
 			return TC_NEXT;
 		k.family = AF_INET;
 		k.proto = b[9];
@@ -78,15 +103,15 @@ static __always_inline int account(struct __sk_buff *skb, bool egress)
 		__builtin_memcpy(k.daddr, b + 16, 4);
 		/* Fragments after the first carry no ports. */
 		if (!(bpf_ntohs(*(__u16 *)(b + 6)) & 0x1fff))
-			ports(skb, off + (b[0] & 0xf) * 4, &k);
+			ports(skb, &pk, off + (b[0] & 0xf) * 4, &k);
 	} else if (proto == ETH_P_IPV6) {
-		if (bpf_skb_load_bytes(skb, off, b, 40))
+		if (load(skb, &pk, off, b, 40))
 			return TC_NEXT;
 		k.family = AF_INET6;
 		k.proto = b[6];	/* extension headers are not walked: their flows have no ports */
 		__builtin_memcpy(k.saddr, b + 8, 16);
 		__builtin_memcpy(k.daddr, b + 24, 16);
-		ports(skb, off + 40, &k);
+		ports(skb, &pk, off + 40, &k);
 	} else {
 		count(FLOW_C_NOT_IP);
 		return TC_NEXT;

@@ -117,5 +117,15 @@ static __always_inline bool have_task_btf(void)
 	return bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf);
 }
 
+/* CLOCK_MONOTONIC at tick resolution: what per-packet paths can afford
+ * (a clock read costs ~100 ns on some VMs). 5.11+; the precise clock
+ * before that. */
+static __always_inline __u64 sonde_coarse_ns(void)
+{
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_ktime_get_coarse_ns))
+		return bpf_ktime_get_coarse_ns();
+	return bpf_ktime_get_ns();
+}
+
 char LICENSE[] SEC("license") = "GPL";
 #endif

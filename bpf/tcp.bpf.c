@@ -48,14 +48,14 @@ struct {
 	__type(value, struct tcp_conn);
 } listeners SEC(".maps");
 
-/* Per-socket RTT from sock_ops, by tuple; read and removed at close. An
- * LRU: sock_ops cannot name the struct sock, so a socket the close hook
- * never saw (opened before sonde) would otherwise stay for good. */
+/* Per-socket RTT from sock_ops, by socket cookie; read and removed at
+ * close. An LRU: an entry whose close the tracepoint missed (a cookie
+ * never read back) would otherwise stay for good. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);	/* set from config */
-	__type(key, struct tcp_tuple);
-	__type(value, struct tcp_rtt);
+	__type(key, __u64);
+	__type(value, struct tcp_rtt_entry);
 } rtts SEC(".maps");
 
 /* Smoothed RTT samples by log2(microseconds). */
@@ -86,7 +86,9 @@ struct {
 	__type(value, struct connect_call);
 } calls SEC(".maps");
 
-const volatile bool connect_calls = true;
+/* accept() names server connections' owners (tcp.accept_owner). */
+const volatile bool accept_owner = false;
+
 
 static __always_inline void count(__u32 i)
 {
@@ -188,9 +190,9 @@ static __always_inline void on_close(const struct sock *sk, int oldstate, __u64 
 {
 	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
 	struct sonde_tcp_event *e;
-	struct tcp_rtt *rtt;
+	struct tcp_rtt_entry *rtt;
 	struct tcp_conn *c;
-	__u64 key = (__u64)sk;
+	__u64 key = (__u64)sk, cookie;
 	bool skip;
 
 	c = owner(sk, &skip);
@@ -224,11 +226,13 @@ static __always_inline void on_close(const struct sock *sk, int oldstate, __u64 
 		e->bytes_received--;
 	e->total_retrans = BPF_CORE_READ(tp, total_retrans);
 	e->err = BPF_CORE_READ(sk, sk_err) ?: BPF_CORE_READ(sk, sk_err_soft);
-	rtt = bpf_map_lookup_elem(&rtts, &e->t);
+	/* The cookie sock_ops generated (0: it never ran for this socket). */
+	cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	rtt = cookie ? bpf_map_lookup_elem(&rtts, &cookie) : NULL;
 	if (rtt) {
-		e->rtt = *rtt;
+		e->rtt = rtt->r;
 		e->flags |= TCP_F_RTT;
-		bpf_map_delete_elem(&rtts, &e->t);
+		bpf_map_delete_elem(&rtts, &cookie);
 	}
 	e->rtt.srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
 	e->rtt.cwnd = BPF_CORE_READ(tp, snd_cwnd);
@@ -307,6 +311,11 @@ int BPF_PROG(tcp_state, const struct sock *sk, const int oldstate, const int new
 	sk_tuple(sk, &c.t);
 	c.netns = lk.netns;
 	own(sk, &c);
+	if (accept_owner || (p ? c.skip : filtering()))
+		return 0;	/* with accept_owner, accept() emits the event */
+	e = reserve(sk, TCP_EV_ACCEPT, &c);
+	if (e)
+		submit(e);
 	return 0;
 }
 
@@ -477,37 +486,37 @@ static __always_inline void ops_tuple(struct bpf_sock_ops *skops, struct tcp_tup
 	d[0] = skops->remote_ip4;
 }
 
-/* srtt8: the kernel's smoothed RTT, in 1/8 microseconds. */
+/* srtt8: the kernel's smoothed RTT, in 1/8 microseconds. Keyed by the
+ * socket's cookie: an 8-byte hash key, and the tuple is read from the
+ * context once, when the socket is established, not at every sample. */
 static __always_inline void rtt_sample(struct bpf_sock_ops *skops, __u32 srtt8, bool first)
 {
 	__u32 srtt = srtt8 >> 3, slot = sonde_log2_ceil(srtt);
-	struct tcp_tuple t;
-	struct tcp_rtt *r, fresh = {};
-	__u64 *h;
+	__u64 cookie = bpf_get_socket_cookie(skops), *h;
+	struct tcp_rtt_entry *r, fresh = {};
 
-	ops_tuple(skops, &t);
-	r = bpf_map_lookup_elem(&rtts, &t);
-	if (!r || first) {
-		fresh.min_us = srtt;
-		bpf_map_update_elem(&rtts, &t, &fresh, BPF_ANY);
-		r = bpf_map_lookup_elem(&rtts, &t);
+	r = first ? NULL : bpf_map_lookup_elem(&rtts, &cookie);
+	if (!r) {
+		ops_tuple(skops, &fresh.t);
+		fresh.r.min_us = srtt;
+		bpf_map_update_elem(&rtts, &cookie, &fresh, BPF_ANY);
+		r = bpf_map_lookup_elem(&rtts, &cookie);
 		if (!r)
 			return;
 	}
-	r->srtt_us = srtt;
-	r->cwnd = skops->snd_cwnd;
-	if (srtt < r->min_us || !r->samples)
-		r->min_us = srtt;
-	if (srtt > r->max_us)
-		r->max_us = srtt;
-	r->samples++;
-	r->updated_ns = bpf_ktime_get_ns();
+	r->r.srtt_us = srtt;
+	r->r.cwnd = skops->snd_cwnd;
+	if (srtt < r->r.min_us)
+		r->r.min_us = srtt;
+	if (srtt > r->r.max_us)
+		r->r.max_us = srtt;
+	r->r.samples++;
+	r->r.updated_ns = sonde_coarse_ns();
 	if (slot >= TCP_RTT_SLOTS)
 		slot = TCP_RTT_SLOTS - 1;
-	h = bpf_map_lookup_elem(&rtt_hist, &slot);
+	h = bpf_map_lookup_elem(&rtt_hist, &slot);	/* its sum is the sample count */
 	if (h)
 		(*h)++;
-	count(TCP_C_RTT_SAMPLES);
 }
 
 SEC("sockops")
@@ -539,39 +548,82 @@ int tcp_sockops(struct bpf_sock_ops *skops)
 
 /* ---- connect(): the destination asked for ---- */
 
-static __always_inline int on_connect(struct bpf_sock_addr *ctx, bool v6)
+static __always_inline void dest_of(struct bpf_sock_addr *ctx, bool v6, struct tcp_tuple *t)
+{
+	t->dport = bpf_ntohs(ctx->user_port);
+	if (v6) {
+		__u32 *d = (__u32 *)t->daddr;
+
+		t->family = AF_INET6;
+		d[0] = ctx->user_ip6[0]; d[1] = ctx->user_ip6[1];
+		d[2] = ctx->user_ip6[2]; d[3] = ctx->user_ip6[3];
+	} else {
+		t->family = AF_INET;
+		*(__u32 *)t->daddr = ctx->user_ip4;
+	}
+}
+
+/* Where the kernel lets a sock_addr program name its task (6.0+: the
+ * helper is in the base set), the event goes out from the hook: nothing
+ * on the syscall path. */
+static __always_inline int connect_now(struct bpf_sock_addr *ctx, bool v6)
+{
+	struct sonde_tcp_event *e;
+
+	if (!filter_pass(bpf_get_current_pid_tgid()))
+		return 1;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		drop(TCP_DROP_RINGBUF_FULL);
+		return 1;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	sonde_task_fill(&e->task, (struct task_struct *)bpf_get_current_task(), TCP_EV_CONNECT_CALL);
+	dest_of(ctx, v6, &e->t);
+	e->proto = ctx->protocol;
+	e->role = TCP_ROLE_CLIENT;
+	e->flags = TCP_F_NO_RESULT;
+	submit(e);
+	return 1;	/* allow: deny is the enforcement issue's */
+}
+
+/* Elsewhere the destination waits for sys_exit_connect, which has the task
+ * (and the call's result), at the price of a syscall tracepoint. */
+static __always_inline int connect_later(struct bpf_sock_addr *ctx, bool v6)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct connect_call call = {};
 
-	if (!connect_calls || !filter_pass(id))
+	if (!filter_pass(id))
 		return 1;
 	call.proto = ctx->protocol;
-	call.t.dport = bpf_ntohs(ctx->user_port);
-	if (v6) {
-		__u32 *d = (__u32 *)call.t.daddr;
-
-		call.t.family = AF_INET6;
-		d[0] = ctx->user_ip6[0]; d[1] = ctx->user_ip6[1];
-		d[2] = ctx->user_ip6[2]; d[3] = ctx->user_ip6[3];
-	} else {
-		call.t.family = AF_INET;
-		*(__u32 *)call.t.daddr = ctx->user_ip4;
-	}
+	dest_of(ctx, v6, &call.t);
 	bpf_map_update_elem(&calls, &id, &call, BPF_ANY);
-	return 1;	/* allow: deny is the enforcement issue's */
+	return 1;
 }
 
 SEC("cgroup/connect4")
 int tcp_connect4(struct bpf_sock_addr *ctx)
 {
-	return on_connect(ctx, false);
+	return connect_now(ctx, false);
 }
 
 SEC("cgroup/connect6")
 int tcp_connect6(struct bpf_sock_addr *ctx)
 {
-	return on_connect(ctx, true);
+	return connect_now(ctx, true);
+}
+
+SEC("cgroup/connect4")
+int tcp_connect4_saved(struct bpf_sock_addr *ctx)
+{
+	return connect_later(ctx, false);
+}
+
+SEC("cgroup/connect6")
+int tcp_connect6_saved(struct bpf_sock_addr *ctx)
+{
+	return connect_later(ctx, true);
 }
 
 /* The call's result, in the caller's context: the event has its task. */

@@ -26,6 +26,7 @@ enum tcp_ev_flags {
 	TCP_F_RESET_TX	= 1 << 2,	/* reset: sent (else received) */
 	TCP_F_NO_SOCKET	= 1 << 3,	/* reset: sent for a segment no socket took */
 	TCP_F_RTT	= 1 << 4,	/* the rtt fields come from sock_ops samples */
+	TCP_F_NO_RESULT	= 1 << 5,	/* connect call: taken at the hook, before its result */
 };
 
 /* Addresses in network order (IPv4 in the first 4 bytes), ports in host order. */
@@ -37,14 +38,19 @@ struct tcp_tuple {
 	__u16 pad;
 };
 
-/* Per-socket RTT from the sock_ops program, keyed by the tuple (local as
- * saddr). */
+/* Per-socket RTT from the sock_ops program. */
 struct tcp_rtt {
 	__u32 srtt_us;		/* the kernel's smoothed RTT at the last sample */
 	__u32 min_us, max_us;	/* of the smoothed RTT over the samples */
 	__u32 cwnd;		/* congestion window (segments) at the last sample */
 	__u64 samples;
 	__u64 updated_ns;
+};
+
+/* An entry of the sock_ops RTT table, by socket cookie. */
+struct tcp_rtt_entry {
+	struct tcp_rtt r;
+	struct tcp_tuple t;	/* local end as saddr */
 };
 
 struct sonde_tcp_event {
@@ -86,7 +92,6 @@ enum tcp_counter {
 	TCP_C_RETRANS,		/* every retransmit, with or without an event */
 	TCP_C_RESET_TX,
 	TCP_C_RESET_RX,
-	TCP_C_RTT_SAMPLES,
 	TCP_C_MAX,
 };
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
+#include <linux/bpf.h>
 #include "core/attach.h"
 #include "core/bpfmap.h"
 #include "core/collector.h"
@@ -33,6 +34,7 @@ struct tcp_config {
 	long max_connections;
 	bool rtt;
 	bool connect_calls;
+	bool accept_owner;
 	char cgroup[256];
 };
 
@@ -46,6 +48,9 @@ static const struct opt tcp_opts[] = {
 	  "RTT and cwnd per socket from a sock_ops program on the cgroup v2 root" },
 	{ "tcp.connect_calls", "tcp-connect-calls", 0, OPT_BOOL, F(connect_calls), 0, 0, NULL, "true",
 	  NULL, "connect() destinations from the cgroup connect4/connect6 hooks (before any NAT)" },
+	{ "tcp.accept_owner", "tcp-accept-owner", 0, OPT_BOOL, F(accept_owner), 0, 0, NULL, "false", NULL,
+	  "name a server connection's owner from the task whose accept() returned it (syscall tracepoints: "
+	  "every syscall on the host then takes the kernel's tracing path)" },
 	{ "tcp.cgroup", "tcp-cgroup", 0, OPT_STR, F(cgroup), 0, 0, NULL, "", "DIR",
 	  "cgroup v2 directory for sock_ops and connect hooks (default: the root, found at run time)" },
 	{ 0 }
@@ -84,7 +89,7 @@ struct tcp_priv {
 	char cgroup[256];			/* where sock_ops and connect hooks sit */
 };
 
-static void tuple_fields(const struct sonde_tcp_event *e, struct field_writer *w)
+void tcp__tuple_fields(const struct sonde_tcp_event *e, struct field_writer *w)
 {
 	char a[NETADDR_STRLEN];
 
@@ -99,7 +104,7 @@ static void tuple_fields(const struct sonde_tcp_event *e, struct field_writer *w
 		fw__u64(w, "netns", e->netns);
 }
 
-static void rtt_fields(const struct sonde_tcp_event *e, struct field_writer *w)
+void tcp__rtt_fields(const struct sonde_tcp_event *e, struct field_writer *w)
 {
 	fw__u64(w, "srtt_us", e->rtt.srtt_us);
 	fw__u64(w, "cwnd", e->rtt.cwnd);
@@ -115,7 +120,7 @@ static void tcp_fields(const struct event *ev, struct field_writer *w)
 	const struct sonde_tcp_event *e = ev->payload;
 	char buf[32];
 
-	tuple_fields(e, w);
+	tcp__tuple_fields(e, w);
 	if (e->task.kind != TCP_EV_CONNECT_CALL)
 		fw__str(w, "role", tcp__role_name(e->role));
 	if (e->flags & TCP_F_NO_OWNER)
@@ -133,7 +138,7 @@ static void tcp_fields(const struct event *ev, struct field_writer *w)
 		fw__u64(w, "retransmits", e->total_retrans);
 		if (e->err)
 			fw__str(w, "error", errname(e->err, buf, sizeof(buf)));
-		rtt_fields(e, w);
+		tcp__rtt_fields(e, w);
 		break;
 	case TCP_EV_CONNECT:
 		if (e->latency_ns)
@@ -156,6 +161,8 @@ static void tcp_fields(const struct event *ev, struct field_writer *w)
 		break;
 	case TCP_EV_CONNECT_CALL:
 		fw__str(w, "protocol", e->proto == IPPROTO_UDP ? "udp" : e->proto == IPPROTO_TCP ? "tcp" : "other");
+		if (e->flags & TCP_F_NO_RESULT)
+			break;
 		fw__i64(w, "ret", e->err);
 		if (e->err < 0)
 			fw__str(w, "error", errname(-e->err, buf, sizeof(buf)));
@@ -201,7 +208,7 @@ static void tcp_text(const struct event *ev, struct strbuf *sb)
 	case TCP_EV_CONNECT_CALL:
 		sb__printf(sb, "%-21s %s %s", netaddr__str_port(e->t.family, e->t.daddr, e->t.dport, a, sizeof(a)),
 			   e->proto == IPPROTO_UDP ? "udp" : "tcp",
-			   e->err < 0 ? errname(-e->err, buf, sizeof(buf)) : "ok");
+			   e->flags & TCP_F_NO_RESULT ? "-" : e->err < 0 ? errname(-e->err, buf, sizeof(buf)) : "ok");
 		break;
 	}
 }
@@ -243,12 +250,36 @@ static int tcp_probe(struct features *feat, char *why, size_t why_sz)
 	       features__require(feat, FEAT_RINGBUF, why, why_sz);
 }
 
+/* Whether a cgroup sock_addr program may call bpf_get_current_task (6.0+,
+ * in the base helpers): then connect events leave from the hook itself,
+ * and no syscall tracepoint slows every syscall on the host. */
+static bool sock_addr_names_task(void)
+{
+	static int known = -1;
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_current_task },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_CGROUP_INET4_CONNECT);
+	int fd;
+
+	if (known < 0) {
+		fd = bpf_prog_load(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, "sonde_probe", "GPL", insns, 3, &o);
+		known = fd >= 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	return known;
+}
+
 static int tcp_configure(struct collector *c)
 {
 	const struct tcp_config *cfg = c->cfg;
 	struct tcp_bpf *skel = c->skel;
 	struct tcp_priv *tp = calloc(1, sizeof(*tp));
-	bool cgroup_hooks = cfg->rtt || cfg->connect_calls;
+	bool cgroup_hooks = cfg->rtt || cfg->connect_calls, now;
+	struct bpf_program *p;
 
 	if (!tp)
 		return -ENOMEM;
@@ -257,7 +288,6 @@ static int tcp_configure(struct collector *c)
 	collector__size_ringbuf(c, cfg->ringbuf_bytes);
 	bpf_map__set_max_entries(skel->maps.conns, cfg->max_connections);
 	bpf_map__set_max_entries(skel->maps.rtts, cfg->max_connections);
-	skel->rodata->connect_calls = cfg->connect_calls;
 	if (cgroup_hooks) {
 		if (cfg->cgroup[0])
 			snprintf(tp->cgroup, sizeof(tp->cgroup), "%s", cfg->cgroup);
@@ -269,13 +299,22 @@ static int tcp_configure(struct collector *c)
 		}
 	}
 	/* The cgroup programs need their directory: started attaches them. */
-	bpf_program__set_autoattach(skel->progs.tcp_sockops, false);
-	bpf_program__set_autoattach(skel->progs.tcp_connect4, false);
-	bpf_program__set_autoattach(skel->progs.tcp_connect6, false);
+	now = cfg->connect_calls && sock_addr_names_task();
+	bpf_object__for_each_program(p, c->obj) {
+		const char *n = bpf_program__name(p);
+
+		if (!strncmp(n, "tcp_connect", 11) || !strcmp(n, "tcp_sockops"))
+			bpf_program__set_autoattach(p, false);
+	}
 	bpf_program__set_autoload(skel->progs.tcp_sockops, cfg->rtt);
-	bpf_program__set_autoload(skel->progs.tcp_connect4, cfg->connect_calls);
-	bpf_program__set_autoload(skel->progs.tcp_connect6, cfg->connect_calls);
-	bpf_program__set_autoload(skel->progs.tcp_connect_exit, cfg->connect_calls);
+	bpf_program__set_autoload(skel->progs.tcp_connect4, now);
+	bpf_program__set_autoload(skel->progs.tcp_connect6, now);
+	bpf_program__set_autoload(skel->progs.tcp_connect4_saved, cfg->connect_calls && !now);
+	bpf_program__set_autoload(skel->progs.tcp_connect6_saved, cfg->connect_calls && !now);
+	bpf_program__set_autoload(skel->progs.tcp_connect_exit, cfg->connect_calls && !now);
+	skel->rodata->accept_owner = cfg->accept_owner;
+	bpf_program__set_autoload(skel->progs.tcp_accept_exit, cfg->accept_owner);
+	bpf_program__set_autoload(skel->progs.tcp_accept4_exit, cfg->accept_owner);
 	return 0;
 }
 
@@ -304,7 +343,9 @@ static int tcp_started(struct collector *c)
 
 	return attach_cgroup(c, skel->progs.tcp_sockops, BPF_CGROUP_SOCK_OPS) ?:
 	       attach_cgroup(c, skel->progs.tcp_connect4, BPF_CGROUP_INET4_CONNECT) ?:
-	       attach_cgroup(c, skel->progs.tcp_connect6, BPF_CGROUP_INET6_CONNECT);
+	       attach_cgroup(c, skel->progs.tcp_connect6, BPF_CGROUP_INET6_CONNECT) ?:
+	       attach_cgroup(c, skel->progs.tcp_connect4_saved, BPF_CGROUP_INET4_CONNECT) ?:
+	       attach_cgroup(c, skel->progs.tcp_connect6_saved, BPF_CGROUP_INET6_CONNECT);
 }
 
 static void tcp_stop(struct collector *c)
@@ -370,72 +411,6 @@ static int tcp_collect(struct collector *c, struct metrics_writer *w)
 		mw__sample(w, "sonde_tcp_connections_open", NO_LABELS, bpfmap__count(&m));
 	}
 	return 0;
-}
-
-struct conn_walk {
-	struct json_writer *jw;
-	struct json_fields jf;
-	int rtt_fd;
-	uint64_t now;
-	unsigned n, max;
-};
-
-static int conn_json(void *ctx, const void *key, const uint64_t *val, size_t nwords)
-{
-	struct conn_walk *w = ctx;
-	const struct tcp_conn *c = (const struct tcp_conn *)val;
-	struct sonde_tcp_event e = { .t = c->t, .netns = c->netns, .role = c->role };
-	struct tcp_rtt r;
-
-	if (!c->est_ns || c->skip)
-		return 0;	/* still connecting, or left out by the filters */
-	if (w->n++ >= w->max)
-		return 1;
-	jw__obj_begin(w->jw);
-	jw__key(w->jw, "pid");
-	jw__u64(w->jw, c->task.pid);
-	jw__key(w->jw, "comm");
-	jw__strn(w->jw, c->task.comm, strnlen(c->task.comm, sizeof(c->task.comm)));
-	tuple_fields(&e, &w->jf.fw);
-	fw__str(&w->jf.fw, "role", tcp__role_name(c->role));
-	fw__u64(&w->jf.fw, "age_ns", w->now > c->open_ns ? w->now - c->open_ns : 0);
-	if (w->rtt_fd >= 0 && !bpf_map_lookup_elem(w->rtt_fd, &c->t, &r)) {
-		e.rtt = r;
-		e.flags = TCP_F_RTT;
-		rtt_fields(&e, &w->jf.fw);
-		fw__u64(&w->jf.fw, "rtt_age_ns", w->now > r.updated_ns ? w->now - r.updated_ns : 0);
-	}
-	jw__obj_end(w->jw);
-	return 0;
-}
-
-int tcp__connections_json(const struct collector *c, struct strbuf *sb, unsigned max)
-{
-	const struct tcp_bpf *skel = c->skel;
-	struct json_writer jw;
-	struct conn_walk w = { .jw = &jw, .max = max, .rtt_fd = bpf_map__fd(skel->maps.rtts) };
-	struct timespec ts;
-	struct bpfmap m;
-	int err;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	w.now = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-	if (bpf_program__fd(skel->progs.tcp_sockops) < 0)
-		w.rtt_fd = -1;
-	err = bpfmap__from(&m, skel->maps.conns);
-	if (err)
-		return err;
-	jw__init(&jw, sb);
-	json_fields__init(&w.jf, &jw);
-	jw__obj_begin(&jw);
-	jw__key(&jw, "connections");
-	jw__arr_begin(&jw);
-	err = bpfmap__for_each(&m, conn_json, &w);
-	jw__arr_end(&jw);
-	jw__key(&jw, "truncated");
-	jw__bool(&jw, err == 1);
-	jw__obj_end(&jw);
-	return err < 0 ? err : 0;
 }
 
 static void *tcp_open(void) { return tcp_bpf__open(); }

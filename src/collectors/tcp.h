@@ -10,7 +10,11 @@ struct collector;
 const char *tcp__state_name(unsigned state);
 const char *tcp__role_name(unsigned role);
 
+struct field_writer;
 struct strbuf;
+/* An event's addresses and its RTT fields, as its JSON writes them. */
+void tcp__tuple_fields(const struct sonde_tcp_event *e, struct field_writer *w);
+void tcp__rtt_fields(const struct sonde_tcp_event *e, struct field_writer *w);
 /* /api/connections: established sockets with their owner and, with
  * tcp.rtt, the RTT and cwnd sock_ops last saw; at most max of them. */
 int tcp__connections_json(const struct collector *c, struct strbuf *sb, unsigned max);

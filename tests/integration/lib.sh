@@ -105,9 +105,12 @@ d = json.load(sys.stdin)
 sys.exit(0 if any(h["name"] == sys.argv[1] and h["available"] for h in d["hooks"]) else 1)' "$1"
 }
 
-# relay COMMAND...: a helper's ok:/FAIL:/SKIP: lines as this test's own.
+# relay COMMAND...: a helper's ok:/FAIL:/SKIP: lines as this test's own;
+# a helper that dies (a traceback) is a failure too, never a quiet pass.
 relay() {
-	local line
+	local line out rc
+	out=$("$@" 2>&1)
+	rc=$?
 	while IFS= read -r line; do
 		case $line in
 		"ok: "*) t_ok "${line#ok: }" ;;
@@ -115,7 +118,8 @@ relay() {
 		"SKIP: "*) t_skip "${line#SKIP: }" ;;
 		*) echo "$line" ;;
 		esac
-	done < <("$@" 2>&1)
+	done <<<"$out"
+	[ $rc -eq 0 ] || t_fail "$(basename "$1") ${2:-} exited with status $rc"
 }
 
 # netns_pair: namespaces $NS_A and $NS_B joined by a veth pair ($VETH_A,
@@ -141,4 +145,17 @@ netns_teardown() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	NS_A= NS_B=
+}
+
+# require_collector NAME: skips the test (exit 0) with the kernel's reason
+# when `sonde check` says NAME cannot run here; fails when the build has no
+# such collector.
+require_collector() {
+	local why
+	why=$("$SONDE" check --json 2>/dev/null | $PY -c '
+import json, sys
+c = [c for c in json.load(sys.stdin)["collectors"] if c["name"] == sys.argv[1]][0]
+print("" if c["available"] else c.get("reason", "unavailable"))' "$1") ||
+		{ t_fail "sonde check --json has no $1 collector"; exit 1; }
+	[ -z "$why" ] || { t_skip "$1 collector unavailable on this kernel ($(uname -r)): $why"; exit 0; }
 }

@@ -8,12 +8,7 @@
 
 # Per `sonde check --json`: unavailable here (no syscall tracepoints or ring
 # buffer) is a skip with its reason; a build without the collector fails.
-why=$("$SONDE" check --json 2>/dev/null | $PY -c '
-import json, sys
-d = json.load(sys.stdin)
-c = [c for c in d["collectors"] if c["name"] == "files"][0]
-print("" if c["available"] else c.get("reason", "unavailable"))') || { t_fail "sonde check --json has no files collector"; exit 1; }
-[ -z "$why" ] || { t_skip "files collector unavailable on this kernel ($(uname -r)): $why"; exit 0; }
+require_collector files
 
 # The workload's directory: root-owned, 0755, with "exists", "a" and a
 # root-only "secret"; its parents must be searchable by uid 65534.

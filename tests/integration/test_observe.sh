@@ -8,11 +8,7 @@
 PEER=tests/integration/tcp_peer.py
 UDP=tests/integration/udp_peer.py
 
-why=$("$SONDE" check --json 2>/dev/null | $PY -c '
-import json, sys
-c = [c for c in json.load(sys.stdin)["collectors"] if c["name"] == "tcp"][0]
-print("" if c["available"] else c.get("reason", "unavailable"))')
-[ -z "$why" ] || { t_skip "tcp collector unavailable on this kernel ($(uname -r)): $why"; exit 0; }
+require_collector tcp
 netns_pair || { t_fail "could not create the test namespaces"; exit 1; }
 
 VIEWS=()

@@ -8,11 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 UDP=tests/integration/udp_peer.py
 
-why=$("$SONDE" check --json 2>/dev/null | $PY -c '
-import json, sys
-c = [c for c in json.load(sys.stdin)["collectors"] if c["name"] == "xdp"][0]
-print("" if c["available"] else c.get("reason", "unavailable"))') || { t_fail "sonde check --json has no xdp collector"; exit 1; }
-[ -z "$why" ] || { t_skip "xdp collector unavailable on this kernel ($(uname -r)): $why"; exit 0; }
+require_collector xdp
 netns_pair || { t_fail "could not create the test namespaces"; exit 1; }
 # A second source address in A, never listed: its packets must all pass.
 IP_A2=10.231.0.3
