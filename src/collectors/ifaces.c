@@ -98,8 +98,17 @@ int ifaces__attach_tc(const struct iface *ifc, struct attach_set *as, const stru
 		.kind = ATTACH_TC,
 		.tc = { .ifindex = ifc->ifindex, .egress = egress, .netns = ifc->netns[0] ? ifc->netns : NULL },
 	};
+	int err = add(as, prog, &spec, ifc, why, why_sz);
 
-	return add(as, prog, &spec, ifc, why, why_sz);
+	/* Before tcx (6.6) tc needs the clsact qdisc, which netlink names
+	 * ENOENT when the kernel has no sch_ingress (a module not loaded, or
+	 * not built): a missing hook, not a failure. */
+	if (err == -ENOENT || err == -EOPNOTSUPP) {
+		snprintf(why, why_sz, "tc on %s: this kernel has neither tcx links (6.6+) nor the clsact qdisc "
+			 "(CONFIG_NET_SCH_INGRESS; modprobe sch_ingress)", ifc->name);
+		return -EOPNOTSUPP;
+	}
+	return err;
 }
 
 int ifaces__attach_xdp(const struct iface *ifc, struct attach_set *as, const struct bpf_program *prog,
