@@ -32,7 +32,6 @@ struct sonde_flow_event {
 
 enum flow_counter {
 	FLOW_C_NEW,		/* flows inserted into the table */
-	FLOW_C_PACKETS,		/* packets counted */
 	FLOW_C_NOT_IP,		/* packets neither IPv4 nor IPv6 (ARP, ...) */
 	FLOW_C_MAX,
 };

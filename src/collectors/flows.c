@@ -267,9 +267,11 @@ static int flows_collect(struct collector *c, struct metrics_writer *w)
 	if (!bpfmap__from(&m, skel->maps.counters))
 		for (uint32_t i = 0; i < FLOW_C_MAX; i++)
 			bpfmap__lookup(&m, &i, &ctr[i], 1);
-	mw__family(w, "sonde_flow_packets_seen_total", METRIC_COUNTER,
-		   "Packets the tc programs saw on the flow interfaces (both directions).");
-	mw__sample_u64(w, "sonde_flow_packets_seen_total", NO_LABELS, ctr[FLOW_C_PACKETS]);
+	/* From the records, not a per-packet counter: the tc programs keep
+	 * to one map update per packet. */
+	mw__family(w, "sonde_flow_packets_total", METRIC_COUNTER,
+		   "Packets of the flow records emitted (both directions, IPv4 and IPv6).");
+	mw__sample_u64(w, "sonde_flow_packets_total", NO_LABELS, fp->packets);
 	mw__family(w, "sonde_flow_packets_not_ip_total", METRIC_COUNTER,
 		   "Packets that were neither IPv4 nor IPv6 (ARP, ...), not in any flow.");
 	mw__sample_u64(w, "sonde_flow_packets_not_ip_total", NO_LABELS, ctr[FLOW_C_NOT_IP]);

@@ -19,11 +19,11 @@ FILTERS=("" "tcp port 8080" "udp" "udp and dst port 9999 and src host 10.231.0.3
 caps=()
 for i in "${!FILTERS[@]}"; do
 	# shellcheck disable=SC2086
-	"$SONDE" capture -i "$IF" -w "$T/cap$i.pcapng" -t 5 ${FILTERS[$i]} 2>"$T/cap$i.err" &
+	"$SONDE" capture -i "$IF" -w "$T/cap$i.pcapng" -t 30 ${FILTERS[$i]} 2>"$T/cap$i.err" &
 	caps+=($!)
 done
 "$SONDE" capture -i "$IF" -w "$T/snap.pcapng" -s 64 -c 10 udp 2>"$T/snap.err" &
-caps+=($!)
+SNAP=$!
 for _ in $(seq 100); do
 	[ "$(grep -l listening "$T"/cap*.err "$T/snap.err" 2>/dev/null | wc -l)" = $((${#FILTERS[@]} + 1)) ] && break
 	sleep 0.05
@@ -39,7 +39,12 @@ ip netns exec "$NS_A" $PY $UDP send $IP_A $IP_B 9999 30
 ip netns exec "$NS_A" $PY $UDP send 10.231.0.3 $IP_B 9999 20
 ip netns exec "$NS_A" $PY $UDP send 10.231.0.3 $IP_B 7777 10
 ip netns exec "$NS_A" $PY $UDP send $IP6_A $IP6_B 9999 15
-wait "${caps[@]}"
+# All captures stop together, so a stray packet (neighbour discovery) at
+# the end is in all of them or none. IPv6 datagrams wait for neighbour
+# discovery first: give them 2 s.
+sleep 2
+kill -INT "${caps[@]}"
+wait "${caps[@]}" $SNAP
 
 # tshark reads them, with the packets sent.
 fields() { tshark -r "$1" -T fields -e ip.src -e ipv6.src -e udp.dstport -e tcp.dstport -e frame.len "${@:2}" 2>/dev/null; }

@@ -124,6 +124,10 @@ fi
 
 # ---- tc flow records of the same traffic (flows collector on B) ----
 sleep 1.2	# one drain
+scrape
+# The flows collector saw every datagram XDP passed into B (2300 from A2, 100 from A:
+# see below) and a few neighbour discovery packets.
+expect_range sonde_flow_packets_total "$(metric sonde_flow_packets_total)" 2400 2600
 stop_agent
 relay $PY - "$T/events.jsonl" $IP_A $IP_A2 $IP_B <<'EOF'
 import json, sys
