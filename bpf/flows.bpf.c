@@ -4,6 +4,7 @@
  * that user space drains with batch reads. The programs only count: they
  * pass every packet on (TC_ACT_UNSPEC / TCX_NEXT), so other filters still
  * see it. */
+#define SONDE_TICK_CLOCK
 #include "sonde.bpf.h"
 #include <bpf/bpf_endian.h>
 #include "sonde/flow.h"
@@ -86,7 +87,7 @@ static __always_inline int account(struct __sk_buff *skb, bool egress)
 {
 	struct flow_key k = {};
 	struct flow_count *st, fresh = {};
-	__u64 now = sonde_coarse_ns();
+	__u64 now = sonde_tick_ns();
 	__u32 off = 14;
 	__u16 proto = bpf_ntohs(skb->protocol);
 	struct pkt pk = { (void *)(long)skb->data, (void *)(long)skb->data_end };

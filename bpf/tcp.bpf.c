@@ -9,6 +9,7 @@
  * on whatever task the CPU interrupted. A client's owner is the task in
  * connect() (CLOSE -> SYN_SENT runs in its context); a server's is the
  * task that called listen() on the port (CLOSE -> LISTEN likewise). */
+#define SONDE_TICK_CLOCK
 #include "sonde.bpf.h"
 #include <bpf/bpf_endian.h>
 #include "sonde/tcp.h"
@@ -511,7 +512,7 @@ static __always_inline void rtt_sample(struct bpf_sock_ops *skops, __u32 srtt8, 
 	if (srtt > r->r.max_us)
 		r->r.max_us = srtt;
 	r->r.samples++;
-	r->r.updated_ns = sonde_coarse_ns();
+	r->r.updated_ns = sonde_tick_ns();
 	if (slot >= TCP_RTT_SLOTS)
 		slot = TCP_RTT_SLOTS - 1;
 	h = bpf_map_lookup_elem(&rtt_hist, &slot);	/* its sum is the sample count */
