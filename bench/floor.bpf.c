@@ -24,3 +24,22 @@ int empty_btf_enter(void *ctx) { return 0; }
 
 SEC("tp_btf/sys_exit")
 int empty_btf_exit(void *ctx) { return 0; }
+
+/* The network floor: empty programs on the hooks of sonde's tcp and flows
+ * collectors. The sock_ops one asks for the RTT and state callbacks as
+ * sonde's does, so the kernel makes the same calls per round trip. */
+SEC("tc")
+int empty_tc_ingress(struct __sk_buff *skb) { return -1; /* TCX_NEXT */ }
+
+SEC("tc")
+int empty_tc_egress(struct __sk_buff *skb) { return -1; }
+
+SEC("sockops")
+int empty_sockops(struct bpf_sock_ops *skops)
+{
+	if (skops->op == BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB ||
+	    skops->op == BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB)
+		bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags |
+					  BPF_SOCK_OPS_RTT_CB_FLAG | BPF_SOCK_OPS_STATE_CB_FLAG);
+	return 1;
+}

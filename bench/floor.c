@@ -7,19 +7,75 @@
  *   tp2   classic tracepoints raw_syscalls:sys_enter + sys_exit
  *   btf2  tp_btf sys_enter + sys_exit (the program type sonde prefers:
  *         same hook as raw2, but a tracing program)
+ *   net IF[@NETNS],...  tcx ingress + egress on each interface, and a
+ *         sock_ops program on the cgroup v2 root that asks for the RTT and
+ *         state callbacks: the hooks of sonde's tcp and flows collectors
  * --attach-only exits right after attaching (to time start-up).
  * Prints "ready" on stderr once attached. */
+#define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
 #include <sys/mount.h>
+#include <bpf/bpf.h>
 #include "floor.skel.h"
 
 #define TRACEFS "/sys/kernel/tracing"
 
+#define MAX_LINKS 32
+#define TCX_INGRESS 46	/* enum bpf_attach_type, 6.6+; libbpf 1.1 has no tcx helpers */
+#define TCX_EGRESS 47
+
+/* Attach the empty tc programs to each IF[@NETNS] of list, and the empty
+ * sock_ops to the cgroup v2 root; links[] gets what to destroy. */
+static int attach_net(struct floor *skel, char *list, int *fds, struct bpf_link **links, int *n)
+{
+	static const char *const roots[] = { "/sys/fs/cgroup/unified", "/sys/fs/cgroup" };
+	int self = open("/proc/self/ns/net", O_RDONLY), cg = -1;
+
+	for (char *tok = strtok(list, ","); tok && *n + 2 <= MAX_LINKS; tok = strtok(NULL, ",")) {
+		char *ns = strchr(tok, '@'), path[256];
+		int fd = -1, ifindex;
+
+		if (ns) {
+			*ns++ = 0;
+			snprintf(path, sizeof(path), "/run/netns/%s", ns);
+			if ((fd = open(path, O_RDONLY)) < 0 || setns(fd, CLONE_NEWNET)) {
+				perror(path);
+				return -1;
+			}
+			close(fd);
+		}
+		ifindex = if_nametoindex(tok);
+		fds[(*n)++] = ifindex ? bpf_link_create(bpf_program__fd(skel->progs.empty_tc_ingress), ifindex,
+							TCX_INGRESS, NULL) : -1;
+		if (fds[*n - 1] >= 0)
+			fds[(*n)++] = bpf_link_create(bpf_program__fd(skel->progs.empty_tc_egress), ifindex,
+						      TCX_EGRESS, NULL);
+		setns(self, CLONE_NEWNET);
+		if (fds[*n - 1] < 0) {
+			fprintf(stderr, "floor: cannot attach tcx to %s\n", tok);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < sizeof(roots) / sizeof(*roots) && cg < 0; i++)
+		cg = open(roots[i], O_RDONLY | O_DIRECTORY);
+	links[0] = cg < 0 ? NULL : bpf_program__attach_cgroup(skel->progs.empty_sockops, cg);
+	if (!links[0]) {
+		fprintf(stderr, "floor: cannot attach sock_ops to the cgroup v2 root\n");
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	struct bpf_link *links[1] = {};
+	int fds[MAX_LINKS], nfds = 0, net;
 	const char *mode = argc > 1 ? argv[1] : "raw2";
 	int attach_only = argc > 2 && !strcmp(argv[2], "--attach-only");
 	int raw, btf = 0, both;
@@ -32,11 +88,14 @@ int main(int argc, char **argv)
 		raw = 0;
 	else if (!strcmp(mode, "btf2"))
 		raw = 0, btf = 1;
+	else if (!strcmp(mode, "net") && argc > 2)
+		raw = 0, btf = 1;	/* no tracefs needed */
 	else {
-		fprintf(stderr, "usage: floor raw|raw2|tp|tp2|btf2 [--attach-only]\n");
+		fprintf(stderr, "usage: floor raw|raw2|tp|tp2|btf2 [--attach-only] | floor net IF[@NETNS],...\n");
 		return 2;
 	}
 	both = mode[strlen(mode) - 1] == '2';
+	net = !strcmp(mode, "net");
 
 	/* libbpf finds a classic tracepoint's id under tracefs, which a
 	 * minimal system may not have mounted. */
@@ -63,9 +122,14 @@ int main(int argc, char **argv)
 	bpf_program__set_autoload(skel->progs.empty_raw_exit, raw && both);
 	bpf_program__set_autoload(skel->progs.empty_tp_enter, !raw && !btf);
 	bpf_program__set_autoload(skel->progs.empty_tp_exit, !raw && !btf && both);
-	bpf_program__set_autoload(skel->progs.empty_btf_enter, btf);
-	bpf_program__set_autoload(skel->progs.empty_btf_exit, btf);
-	if (floor__load(skel) || floor__attach(skel)) {
+	bpf_program__set_autoload(skel->progs.empty_btf_enter, btf && !net);
+	bpf_program__set_autoload(skel->progs.empty_btf_exit, btf && !net);
+	bpf_program__set_autoload(skel->progs.empty_tc_ingress, net);
+	bpf_program__set_autoload(skel->progs.empty_tc_egress, net);
+	bpf_program__set_autoload(skel->progs.empty_sockops, net);
+	bpf_program__set_expected_attach_type(skel->progs.empty_tc_ingress, TCX_INGRESS);
+	bpf_program__set_expected_attach_type(skel->progs.empty_tc_egress, TCX_EGRESS);
+	if (floor__load(skel) || (net ? attach_net(skel, argv[2], fds, links, &nfds) : floor__attach(skel))) {
 		fprintf(stderr, "floor: load/attach failed (root? BPF enabled?)\n");
 		goto out;
 	}
@@ -74,6 +138,9 @@ int main(int argc, char **argv)
 		sigwait(&sigs, &sig);
 	err = 0;
 out:
+	while (nfds--)
+		close(fds[nfds]);
+	bpf_link__destroy(links[0]);
 	floor__destroy(skel);
 	return err;
 }

@@ -5,9 +5,11 @@
 # VM's drift falls on every row alike; ratios come from one run.
 #
 #   1. TCP throughput (iperf3) and request/response latency (sockperf
-#      ping-pong), without and with sonde's network collectors (tcp, flows
-#      on both veth ends, xdp on B's). Targets: < 2% throughput loss,
-#      < 5% added round-trip latency.
+#      ping-pong, the median round trip of each run), without and with
+#      sonde's network collectors (tcp, flows on both veth ends, xdp on
+#      B's), and with the floor probe's empty programs on the same hooks
+#      (tcx on both veth ends, sock_ops asking for the same callbacks).
+#      Targets: < 2% throughput loss, < 5% added round-trip latency.
 #   2. XDP drop rate: UDP flooded from a source of A listed in
 #      sonde's drop list, and in xdp-filter's (Debian xdp-tools); packets
 #      dropped per second by each. Target: at least xdp-filter's rate.
@@ -27,6 +29,7 @@ T=$(mktemp -d /tmp/sonde-netbench.XXXXXX)
 NS_A=snb-a-$$ NS_B=snb-b-$$ VA=nba$$ VB=nbb$$ IP_A=10.232.0.1 IP_B=10.232.0.2
 FLOOD_IP=10.232.0.3	# the listed source: iperf3's own connections stay unlisted
 FLOOD=${BENCH_OUT:-build/bench}/udpflood
+FLOOR=
 AGENT=
 
 say() { echo "net.sh: $*" >&2; }
@@ -56,6 +59,7 @@ ip netns add $NS_A && ip netns add $NS_B &&
 	ip -n $NS_A addr add $FLOOD_IP/24 dev $VA || die "could not create the namespaces"
 mkdir -p "$(dirname "$FLOOD")"
 [ "$FLOOD" -nt bench/udpflood.c ] || cc -O2 -o "$FLOOD" bench/udpflood.c || die "cannot build $FLOOD"
+FLOOR=$(bench/build-floor.sh "$(dirname "$FLOOD")") || die "cannot build the floor probe"
 A() { ip netns exec $NS_A "$@"; }
 B() { ip netns exec $NS_B "$@"; }
 # xdp-filter pins its maps in bpffs, which `ip netns exec` hides (it mounts
@@ -75,6 +79,17 @@ agent() {
 	die "agent did not start"
 }
 agent_stop() { kill $AGENT; wait $AGENT 2>/dev/null; AGENT=; }
+floor() {
+	"$FLOOR" net "$VA@$NS_A,$VB@$NS_B" 2>"$T/floor.err" &
+	AGENT=$!
+	for _ in $(seq 100); do
+		grep -q "ready" "$T/floor.err" && return 0
+		kill -0 $AGENT 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$T/floor.err" >&2
+	die "the floor probe did not attach"
+}
 # The observability set: tcp (sock_ops, connect hooks) and flows at tc on
 # both ends. XDP is measured apart: a veth with an XDP program takes every
 # packet through it one page at a time, so TCP loses its 64 KiB GSO
@@ -92,11 +107,16 @@ sleep 0.5
 # does not decide the figure.
 iperf() { B iperf3 -s -D -1 >/dev/null 2>&1; sleep 0.2; A iperf3 -A 0,1 -c $IP_B -t "$SECS" -J 2>/dev/null |
 	python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9)'; }
-pingpong() { A taskset -c 0 sockperf pp --tcp -i $IP_B -p 11111 -t "$SECS" 2>&1 | awk '/avg-latency=/ { sub(/.*avg-latency=/, ""); print $1 + 0 }' | head -1; }
+# The median round trip: a VM's stalls put the mean at the mercy of a few.
+pingpong() { A taskset -c 0 sockperf pp --tcp -i $IP_B -p 11111 -t "$SECS" 2>&1 | awk '/percentile 50.000 =/ { print $NF + 0 }' | head -1; }
 for r in $(seq "$ROUNDS"); do
 	say "round $r/$ROUNDS: throughput and latency"
 	iperf >>"$T/gbps.base"
 	pingpong >>"$T/lat.base"
+	floor
+	iperf >>"$T/gbps.floor"
+	pingpong >>"$T/lat.floor"
+	agent_stop
 	agent "${NETARGS[@]}"
 	iperf >>"$T/gbps.sonde"
 	pingpong >>"$T/lat.sonde"
@@ -155,6 +175,7 @@ done
 
 g0=$(median <"$T/gbps.base") g1=$(median <"$T/gbps.sonde")
 l0=$(median <"$T/lat.base") l1=$(median <"$T/lat.sonde")
+gF=$(median <"$T/gbps.floor") lF=$(median <"$T/lat.floor")
 gx=$(median <"$T/gbps.xdp") gf=$(median <"$T/gbps.xdpfilter") lx=$(median <"$T/lat.xdp") lf=$(median <"$T/lat.xdpfilter")
 p0=$(median <"$T/pps.xdpfilter") p1=$(median <"$T/pps.sonde")
 c10=$(median <"$T/cost.10") c10k=$(median <"$T/cost.10000")
@@ -165,14 +186,16 @@ cat <<EOF
 | measure | without sonde / xdp-filter / 10 rules | with sonde / sonde / 10,000 rules | ratio | target |
 |---|---|---|---|---|
 | TCP throughput, iperf3 (Gbit/s) | $(printf %.2f "$g0") | $(printf %.2f "$g1") | $(r "$g1" "$g0") | > 0.98 |
-| TCP ping-pong latency, sockperf (us) | $(printf %.2f "$l0") | $(printf %.2f "$l1") | $(r "$l1" "$l0") | < 1.05 |
+| TCP ping-pong latency, sockperf median (us) | $(printf %.2f "$l0") | $(printf %.2f "$l1") | $(r "$l1" "$l0") | < 1.05 |
+| floor, empty programs on the same hooks: throughput / latency | $(printf %.2f "$gF") | $(printf %.2f "$lF") | $(r "$gF" "$g0") / $(r "$lF" "$l0") | |
 | TCP throughput with XDP on B's veth (Gbit/s): xdp-filter vs sonde's xdp | $(printf %.2f "$gf") | $(printf %.2f "$gx") | $(r "$gx" "$gf") | >= 1.00 |
 | TCP ping-pong latency with XDP on B's veth (us): xdp-filter vs sonde's xdp | $(printf %.2f "$lf") | $(printf %.2f "$lx") | $(r "$lx" "$lf") | <= 1.00 |
 | XDP drop rate (Mpps): xdp-filter vs sonde | $(printf %.3f "$(r "$p0" 1000000)") | $(printf %.3f "$(r "$p1" 1000000)") | $(r "$p1" "$p0") | >= 1.00 |
 | XDP program cost per packet (ns): 10 vs 10,000 CIDRs | $(printf %.1f "$c10") | $(printf %.1f "$c10k") | $(r "$c10k" "$c10") | <= 1.10 |
 
 With sonde: the tcp collector (sock_ops RTT on the cgroup root, connect
-hooks) and flows at tc on both veth ends. XDP rows: sonde's xdp collector
+hooks) and flows at tc on both veth ends; added round trip $(echo "($l1 - $l0) * 1000" | bc -l | xargs printf %.0f) ns,
+the floor's $(echo "($lF - $l0) * 1000" | bc -l | xargs printf %.0f) ns. XDP rows: sonde's xdp collector
 or xdp-filter on B's veth (native mode), each alone; a veth with any XDP
 program passes TCP one page at a time instead of in 64 KiB GSO segments,
 so those rows compare the two programs, not XDP against none. Drop rates are

@@ -60,24 +60,7 @@ if stale "$OUT/sysloop" bench/sysloop.c; then
 	say "building $OUT/sysloop"
 	cc -O2 -Wall -o "$OUT/sysloop" bench/sysloop.c || die "building sysloop failed"
 fi
-# Reuse the agent's vmlinux.h if its build made one; else make our own.
-if [ -f build/vmlinux.h ]; then
-	VDIR=build
-else
-	VDIR=$OUT
-	if [ ! -s "$OUT/vmlinux.h" ]; then
-		say "generating $OUT/vmlinux.h"
-		bpftool btf dump file /sys/kernel/btf/vmlinux format c >"$OUT/vmlinux.h.tmp" &&
-			mv "$OUT/vmlinux.h.tmp" "$OUT/vmlinux.h" || die "generating vmlinux.h failed"
-	fi
-fi
-if stale "$OUT/floor" bench/floor.c bench/floor.bpf.c "$VDIR/vmlinux.h"; then
-	say "building $OUT/floor"
-	clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$VDIR" -idirafter /usr/include/x86_64-linux-gnu \
-		-c bench/floor.bpf.c -o "$OUT/floor.bpf.o" || die "building floor.bpf.o failed"
-	bpftool gen skeleton "$OUT/floor.bpf.o" name floor >"$OUT/floor.skel.h" || die "bpftool gen skeleton failed"
-	cc -O2 -Wall -I"$OUT" -o "$OUT/floor" bench/floor.c "$LIBBPF_A" -lelf -lz || die "building floor failed"
-fi
+FLOOR=$(bench/build-floor.sh "$OUT") || die "building the floor probe failed"
 
 # ---- tracers -------------------------------------------------------------
 # Parallel arrays: LABEL (table row), CMD (shell words, run via bash -c "exec ..."
@@ -92,7 +75,7 @@ cmd_status() { # why a command cannot run, or nothing
 is_sonde() { case "${1%% *}" in sonde | */sonde) return 0 ;; esac; return 1; }
 
 add "no tracer" "" ""
-add "floor: empty raw_tp sys_enter + sys_exit (\`floor raw2\`)" "$OUT/floor raw2" ""
+add "floor: empty raw_tp sys_enter + sys_exit (\`floor raw2\`)" "$FLOOR raw2" ""
 add "bpftrace $(bpftrace --version 2>/dev/null | awk '{print $2}') \`@[pid] = count()\` on tracepoint sys_enter" "bpftrace -e '$BPFTRACE_PROG'" "$(cmd_status bpftrace)"
 add "sonde \`--collectors syscalls\`" "$SONDE_CMD" "$(cmd_status "$SONDE_CMD")"
 FLOOR_I=1 BPFTRACE_I=2 SONDE_I=3
@@ -206,8 +189,8 @@ ready_ms() {
 }
 say "timing start to attached"
 BT_READY="bpftrace -e 'tracepoint:raw_syscalls:sys_enter { @[pid] = count(); } BEGIN { printf(\"ready\\n\"); exit(); }'"
-R_FLOOR=$(ready_ms "$OUT/floor raw2 --attach-only")
-S_FLOOR=$(start_ms "$OUT/floor raw2 --attach-only")
+R_FLOOR=$(ready_ms "$FLOOR raw2 --attach-only")
+S_FLOOR=$(start_ms "$FLOOR raw2 --attach-only")
 S_BPFTRACE=${STATUS[BPFTRACE_I]:-} R_BPFTRACE=${STATUS[BPFTRACE_I]:-}
 if [ "$S_BPFTRACE" != "not installed" ]; then
 	R_BPFTRACE=$(ready_ms "$BT_READY")
