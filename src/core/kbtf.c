@@ -10,7 +10,9 @@
  *   - the file is mmapped (kernels >= 6.16 allow it) and btf__new() makes
  *     the only copy; older kernels fall back to libbpf's own loader;
  *   - the parsed btf is kept until kbtf__drop(), which the agent calls once
- *     its collectors are loaded, and libbpf's btf__free() of it is ignored.
+ *     its collectors are loaded, and libbpf's btf__free() of it only counts
+ *     a user gone: a load still running on another thread (the identity
+ *     seeder's) keeps it until its own free.
  * libbpf only reads obj->btf_vmlinux, so sharing it between objects is safe.
  */
 #include <errno.h>
@@ -39,6 +41,8 @@ void __wrap_btf__free(struct btf *btf);
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct btf *shared;
+static unsigned users;		/* loads holding shared: libbpf frees it at the end of each */
+static bool dropped;		/* kbtf__drop() came while users held it */
 static struct kbtf_stats stats;
 
 static struct btf *parse_mmapped(void)
@@ -77,6 +81,7 @@ struct btf *__wrap_btf__load_vmlinux_btf(void)
 	if (shared) {
 		stats.reused++;
 		btf = shared;
+		users++;
 		goto out;
 	}
 	btf = parse_mmapped();
@@ -85,6 +90,8 @@ struct btf *__wrap_btf__load_vmlinux_btf(void)
 	if (btf) {
 		stats.parsed++;
 		shared = btf;
+		users = 1;
+		dropped = false;
 	}
 out:
 	pthread_mutex_unlock(&lock);
@@ -97,6 +104,12 @@ void __wrap_btf__free(struct btf *btf)
 
 	pthread_mutex_lock(&lock);
 	keep = btf && btf == shared;
+	if (keep && users)
+		users--;
+	if (keep && dropped && !users) {
+		shared = NULL;
+		keep = false;
+	}
 	pthread_mutex_unlock(&lock);
 	if (!keep)
 		__real_btf__free(btf);
@@ -105,8 +118,12 @@ void __wrap_btf__free(struct btf *btf)
 void kbtf__drop(void)
 {
 	pthread_mutex_lock(&lock);
-	__real_btf__free(shared);
-	shared = NULL;
+	if (users) {
+		dropped = true;	/* the last user's btf__free() frees it */
+	} else {
+		__real_btf__free(shared);
+		shared = NULL;
+	}
 	pthread_mutex_unlock(&lock);
 }
 
