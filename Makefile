@@ -44,7 +44,7 @@ SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
 # One library of every layer below the CLI (lib <- core <- identity, verifier
 # <- server, sinks, collectors); the CLI links it.
-LAYERS    := lib core identity verifier server sinks collectors
+LAYERS    := lib core identity verifier symbolize server sinks collectors
 LIB_SRCS  := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
 CLI_SRCS  := $(wildcard src/cli/*.c)
 ASSETS    := $(wildcard src/server/assets/*)
@@ -122,6 +122,18 @@ $(BUILD)/tests/sonde-attach: tests/integration/sonde-attach.c $(BUILD)/tests/att
 $(BUILD)/tests/sonde-maps $(BUILD)/tests/sonde-http: $(BUILD)/tests/%: tests/integration/%.c $(BUILD)/libsonde.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(LDFLAGS) $(LINK_LIBS)
 
+# The profiler's workload: frame pointers, a PIE with a shared library of
+# its own, and a stripped copy.
+PROFILE_HELPERS := $(BUILD)/tests/sonde-spin $(BUILD)/tests/sonde-spin-stripped $(BUILD)/tests/libsonde-spin.so
+SPIN_CFLAGS := -O1 -g -fno-omit-frame-pointer -Wall
+$(BUILD)/tests/libsonde-spin.so: tests/integration/profile/spinlib.c
+	@mkdir -p $(@D)
+	$(CC) $(SPIN_CFLAGS) -shared -fPIC -o $@ $<
+$(BUILD)/tests/sonde-spin: tests/integration/profile/spin.c $(BUILD)/tests/libsonde-spin.so
+	$(CC) $(SPIN_CFLAGS) -pie -fPIE -o $@ $< -L$(BUILD)/tests -lsonde-spin -Wl,-rpath,'$$ORIGIN'
+$(BUILD)/tests/sonde-spin-stripped: $(BUILD)/tests/sonde-spin
+	strip -o $@ $<
+
 $(BUILD)/tests/%: tests/integration/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -O1 -g -Wall -o $@ $<
@@ -135,7 +147,7 @@ $(BUILD)/.dir: scripts/check-build.sh
 deps:
 	@scripts/deps.sh
 
-tests: $(UNIT_BINS) $(HELPERS) $(VERIFIER_OBJS) $(BUILD)/sonde
+tests: $(UNIT_BINS) $(HELPERS) $(PROFILE_HELPERS) $(VERIFIER_OBJS) $(BUILD)/sonde
 
 run: deps
 	$(MAKE) all

@@ -9,6 +9,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_selftest(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 int cmd_xdp(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 int cmd_observe(int argc, char **argv);

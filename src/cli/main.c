@@ -18,6 +18,7 @@ static const struct {
 	{ "check", "show which hooks and collectors this kernel supports, and why not", cmd_check },
 	{ "syscalls", "live top syscalls and processes, like syscount", cmd_syscalls },
 	{ "observe", "network flows as they happen, like hubble observe (--ip, --port, --protocol, --pid, --direction)", cmd_observe },
+	{ "profile", "CPU profile with symbols, as pprof or folded stacks: profile -d SECONDS [-p PID] -o FILE", cmd_profile },
 	{ "selftest", "run every collector on every hook flavour here against a known workload", cmd_selftest },
 	{ "status", "ask the running agent for its collectors, programs, maps and drops", cmd_status },
 	{ "trace", "live events for people: trace exec (like execsnoop), fork, exit", cmd_trace },

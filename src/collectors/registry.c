@@ -10,6 +10,7 @@ extern const struct collector_ops files_collector;
 extern const struct collector_ops tcp_collector;
 extern const struct collector_ops flows_collector;
 extern const struct collector_ops xdp_collector;
+extern const struct collector_ops profile_collector;
 
 const struct collector_ops *const collector_registry[] = {
 	&syscalls_collector,
@@ -18,6 +19,7 @@ const struct collector_ops *const collector_registry[] = {
 	&tcp_collector,
 	&flows_collector,
 	&xdp_collector,
+	&profile_collector,
 	NULL,
 };
 

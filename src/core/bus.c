@@ -72,6 +72,12 @@ void bus__unsubscribe(struct bus *b, struct bus_sub *s)
 	}
 }
 
+void bus__resolve(struct bus *b, struct event *ev)
+{
+	if (ev->task && !ev->id && b->resolve)
+		b->resolve(b->resolve_ctx, ev);
+}
+
 void bus__set_resolver(struct bus *b, bus_resolve_fn fn, void *ctx)
 {
 	b->resolve = fn;

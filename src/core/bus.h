@@ -25,6 +25,9 @@ void bus__unsubscribe(struct bus *b, struct bus_sub *s);
 /* Fills ev->id from ev->task; called once per event that a sink wants. */
 typedef void (*bus_resolve_fn)(void *ctx, struct event *ev);
 void bus__set_resolver(struct bus *b, bus_resolve_fn fn, void *ctx);
+/* Resolves ev->id now, for a collector that labels what it aggregates
+ * (profiles) rather than emit events; ev->id stays NULL without a resolver. */
+void bus__resolve(struct bus *b, struct event *ev);
 
 /* A source holds events of kinds not delivered yet (a ring buffer):
  * bus__sync drains the sources of some kinds, for a service that must see

@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: Apache-2.0
+/* CPU profiles: a perf_event program on every online CPU (cycles where
+ * there is a PMU, cpu-clock otherwise) counts stacks in the kernel; a
+ * timer drains them as deltas into a stackprof (addresses, merged by
+ * stack and process image). A worker thread owns the symbolizer and reads
+ * each new process's mappings as the kernel reports it, so the loop never
+ * waits on ELF files. User side of bpf/profile.bpf.c. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/perf_event.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "collectors/profile.h"
+#include "core/attach.h"
+#include "core/bpfmap.h"
+#include "core/bus.h"
+#include "core/collector.h"
+#include "core/event.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "identity/identity.h"
+#include "lib/metrics.h"
+#include "lib/vec.h"
+#include "symbolize/stackprof.h"
+#include "symbolize/symbolizer.h"
+#include "sonde/profile.h"
+#include "profile.skel.h"
+
+struct profile_config {
+	long frequency;
+	long interval;
+	long max_stacks;
+	long max_counts;
+	long symbol_budget;	/* MiB */
+	int event;
+};
+
+enum { EV_AUTO, EV_CYCLES, EV_CPU_CLOCK };
+static const char *const event_names[] = { "auto", "cycles", "cpu-clock", NULL };
+
+#define F(f) OPT_FIELD(struct profile_config, f)
+static const struct opt profile_opts[] = {
+	{ "profile.frequency", "profile-frequency", 0, OPT_INT, F(frequency), 1, 10000, NULL, "19", "HZ",
+	  "samples per second on each CPU" },
+	{ "profile.event", "profile-event", 0, OPT_ENUM, F(event), 0, 0, event_names, "auto", "EVENT",
+	  "what drives sampling: cycles (a hardware PMU), cpu-clock, or auto (cycles where there is a PMU)" },
+	{ "profile.interval", "profile-interval", 0, OPT_INT, F(interval), 1, 3600, NULL, "1", "SECONDS",
+	  "how often the kernel's counts are drained (they are held twice this long at most)" },
+	{ "profile.max_stacks", "profile-max-stacks", 0, OPT_INT, F(max_stacks), 64, 1 << 20, NULL, "8192", "N",
+	  "distinct stacks held between drains (two buffers of ~1 KiB each)" },
+	{ "profile.max_counts", "profile-max-counts", 0, OPT_INT, F(max_counts), 64, 1 << 22, NULL, "16384", "N",
+	  "distinct (process, stack) counts held between drains" },
+	{ "profile.symbol_budget", "profile-symbol-budget", 0, OPT_INT, F(symbol_budget), 1, 1 << 16, NULL, "64",
+	  "MIB", "memory for parsed symbol tables; least recently used files are evicted past it" },
+	{ 0 }
+};
+#undef F
+
+static const struct config_section profile_section = {
+	.name = "profile", .opts = profile_opts, .size = sizeof(struct profile_config),
+};
+
+static const char *const counter_names[PROF_C_MAX] = {
+	[PROF_C_SAMPLES] = "samples", [PROF_C_IDLE] = "idle",
+	[PROF_C_KERNEL_USER_MODE] = "user_mode", [PROF_C_NO_USER] = "kernel_thread",
+	[PROF_C_USTACK_FAULT] = "user_stack_fault", [PROF_C_COLLISION] = "stack_collision",
+	[PROF_C_STACKS_FULL] = "stack_map_full", [PROF_C_COUNTS_FULL] = "count_map_full",
+	[PROF_C_PROCS_LOST] = "process_notes_lost",
+};
+
+#define DRAIN_BATCH 1024
+
+struct note_queue {
+	struct profile_proc *v;
+	size_t n, cap;
+};
+
+struct profile_priv {
+	struct stackprof prof;
+	struct loop_timer *timer;
+	uint64_t *ips;			/* one stack's frames */
+	struct profile_key *keys;	/* drain batches */
+	uint64_t *vals;
+	bool *cpu_attached;
+	int ncpus;
+	uint64_t lost_stacks;		/* counts whose stack was gone at the drain */
+	uint64_t drains;
+	/* The worker: proc notes in, symbolizer owned. */
+	pthread_t worker;
+	bool worker_on, quit;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct note_queue q;
+	struct symbolizer *sym;
+	struct symbolizer_stats symst;	/* a copy the worker refreshes, under mu */
+};
+
+static void *worker_main(void *arg)
+{
+	struct profile_priv *pp = arg;
+	struct note_queue batch = {};
+
+	pthread_mutex_lock(&pp->mu);
+	for (;;) {
+		while (!pp->q.n && !pp->quit)
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		if (!pp->q.n && pp->quit)
+			break;
+		batch = pp->q;
+		pp->q = (struct note_queue){ .v = NULL };
+		pthread_mutex_unlock(&pp->mu);
+		for (size_t i = 0; i < batch.n; i++)
+			symbolizer__note_proc(pp->sym, batch.v[i].pid, batch.v[i].start_ns, batch.v[i].exec_seq);
+		free(batch.v);
+		pthread_mutex_lock(&pp->mu);
+		symbolizer__stats(pp->sym, &pp->symst);
+	}
+	pthread_mutex_unlock(&pp->mu);
+	return NULL;
+}
+
+static void worker_stop(struct profile_priv *pp)
+{
+	if (!pp->worker_on)
+		return;
+	pthread_mutex_lock(&pp->mu);
+	pp->quit = true;
+	pthread_cond_signal(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+	pthread_join(pp->worker, NULL);
+	pp->worker_on = false;
+}
+
+/* A process image the kernel saw for the first time: its mappings are
+ * read by the worker, now, while it runs. */
+static int profile_record(struct collector *c, void *data, size_t size)
+{
+	struct profile_priv *pp = c->priv;
+	struct profile_proc p;
+	int err;
+
+	if (size < sizeof(p)) {
+		c->malformed++;
+		return 0;
+	}
+	memcpy(&p, data, sizeof(p));
+	pthread_mutex_lock(&pp->mu);
+	err = pp->worker_on ? VEC_PUSH(pp->q.v, pp->q.n, pp->q.cap, p) : 0;
+	pthread_cond_signal(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+	return err == -ENOMEM ? 0 : 0;
+}
+
+/* Frames of stack id in map fd into ips; 0 when the id is an error. */
+static unsigned read_stack(struct profile_priv *pp, int fd, int32_t id, bool *lost)
+{
+	unsigned n = 0;
+
+	if (id < 0)
+		return 0;
+	if (bpf_map_lookup_elem(fd, &id, pp->ips)) {
+		*lost = true;
+		return 0;
+	}
+	while (n < PROFILE_MAX_DEPTH && pp->ips[n])
+		n++;
+	return n;
+}
+
+/* exec_id and container of a new image, from the identity service. */
+static void label_image(struct collector *c, struct stackprof_image *im, const struct profile_key *k)
+{
+	struct sonde_task t = { .pid = k->pid, .tid = k->pid, .start_ns = k->start_ns, .exec_seq = k->exec_seq };
+	struct event ev = { .task = &t };
+
+	memcpy(t.comm, k->comm, sizeof(t.comm));
+	bus__resolve(c->rt->bus, &ev);
+	if (!ev.id)
+		return;
+	snprintf(im->exec_id, sizeof(im->exec_id), "%s", ev.id->self.exec_id);
+	if (ev.id->container == 1)
+		snprintf(im->container, sizeof(im->container), "%s", ev.id->ref.id);
+}
+
+/* One drained count: its stacks into the profile. */
+static void add_count(struct collector *c, int sfd, const struct profile_key *k, uint64_t n)
+{
+	struct profile_priv *pp = c->priv;
+	uint64_t kips[PROFILE_MAX_DEPTH];
+	unsigned nk, nu;
+	bool lost = false;
+	long im;
+	int added;
+
+	nk = read_stack(pp, sfd, k->kstack, &lost);
+	memcpy(kips, pp->ips, nk * sizeof(*kips));
+	nu = read_stack(pp, sfd, k->ustack, &lost);
+	if (lost || (!nk && !nu)) {
+		pp->lost_stacks += n;
+		return;
+	}
+	im = stackprof__image(&pp->prof, k->pid, k->start_ns, k->exec_seq, &added);
+	if (im < 0)
+		return;
+	if (added)
+		label_image(c, &pp->prof.images[im], k);
+	stackprof__add(&pp->prof, im, k->comm, kips, nk, pp->ips, nu, n);
+}
+
+/* Takes every count out of buffer g (batches where the kernel has them,
+ * key by key else), with its stacks, into the profile; then empties g's
+ * stack map. */
+static void drain_buffer(struct collector *c, unsigned g)
+{
+	const struct profile_bpf *skel = c->skel;
+	struct profile_priv *pp = c->priv;
+	int cfd = bpf_map__fd(g ? skel->maps.counts1 : skel->maps.counts0);
+	int sfd = bpf_map__fd(g ? skel->maps.stacks1 : skel->maps.stacks0);
+	struct profile_key k, next;
+	uint32_t count, out = 0, id;
+	void *in = NULL;
+	uint64_t n;
+	int err;
+
+	do {
+		count = DRAIN_BATCH;
+		err = bpf_map_lookup_and_delete_batch(cfd, in, &out, pp->keys, pp->vals, &count, NULL);
+		if (err && errno != ENOENT)
+			break;
+		for (uint32_t i = 0; i < count; i++)
+			add_count(c, sfd, &pp->keys[i], pp->vals[i]);
+		in = &out;
+	} while (!err);
+	if (err && errno != ENOENT) {
+		/* No batch operations here: key by key, from the start each
+		 * time, since the key just read is gone. */
+		while (!bpf_map_get_next_key(cfd, NULL, &next)) {
+			k = next;
+			if (bpf_map_lookup_elem(cfd, &k, &n) || bpf_map_delete_elem(cfd, &k))
+				break;
+			add_count(c, sfd, &k, n);
+		}
+	}
+	while (!bpf_map_get_next_key(sfd, NULL, &id))
+		if (bpf_map_delete_elem(sfd, &id))
+			break;
+}
+
+static struct timespec now_real(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts;
+}
+
+static int attach_cpus(struct collector *c);
+
+/* The buffer written since the last tick stops being written; the other
+ * one, drained a whole interval after it stopped, takes over. */
+static void profile_drain(struct collector *c)
+{
+	struct profile_bpf *skel = c->skel;
+	struct profile_priv *pp = c->priv;
+	unsigned active = skel->bss->gen & 1;
+	struct timespec ts = now_real();
+
+	drain_buffer(c, !active);
+	__atomic_store_n(&skel->bss->gen, !active, __ATOMIC_RELEASE);
+	pp->prof.end_ns = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	pp->drains++;
+}
+
+static void on_timer(void *ctx, uint32_t events)
+{
+	profile_drain(ctx);
+	attach_cpus(ctx);	/* CPUs that came online since */
+}
+
+static int profile_probe(struct features *feat, char *why, size_t why_sz)
+{
+	return features__require(feat, FEAT_PERF_SW, why, why_sz);
+}
+
+static int profile_configure(struct collector *c)
+{
+	const struct profile_config *cfg = c->cfg;
+	struct profile_bpf *skel = c->skel;
+	struct profile_priv *pp = calloc(1, sizeof(*pp));
+	struct timespec ts = now_real();
+
+	if (!pp)
+		return -ENOMEM;
+	c->priv = pp;
+	c->hook = "perf_event";
+	pthread_mutex_init(&pp->mu, NULL);
+	pthread_cond_init(&pp->cv, NULL);
+	stackprof__init(&pp->prof, 1000000000LL / cfg->frequency);
+	pp->prof.start_ns = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	bpf_map__set_max_entries(skel->maps.stacks0, cfg->max_stacks);
+	bpf_map__set_max_entries(skel->maps.stacks1, cfg->max_stacks);
+	bpf_map__set_max_entries(skel->maps.counts0, cfg->max_counts);
+	bpf_map__set_max_entries(skel->maps.counts1, cfg->max_counts);
+	bpf_program__set_autoattach(skel->progs.profile_sample, false);
+	pp->ncpus = libbpf_num_possible_cpus();
+	pp->ips = calloc(PROFILE_MAX_DEPTH, sizeof(*pp->ips));
+	pp->keys = calloc(DRAIN_BATCH, sizeof(*pp->keys));
+	pp->vals = calloc(DRAIN_BATCH, sizeof(*pp->vals));
+	pp->cpu_attached = calloc(pp->ncpus > 0 ? pp->ncpus : 1, sizeof(bool));
+	pp->sym = symbolizer__new((size_t)cfg->symbol_budget << 20);
+	if (!pp->ips || !pp->keys || !pp->vals || !pp->cpu_attached || !pp->sym)
+		return -ENOMEM;
+	return 0;
+}
+
+/* One perf event per CPU, each its own entry, so that a CPU coming online
+ * later is one more attach. */
+static int attach_cpus(struct collector *c)
+{
+	const struct profile_config *cfg = c->cfg;
+	const struct profile_bpf *skel = c->skel;
+	struct profile_priv *pp = c->priv;
+	bool hw = cfg->event == EV_CYCLES || (cfg->event == EV_AUTO && features__has(c->rt->feat, FEAT_PERF_HW) == 1);
+	char buf[1024] = "";
+	FILE *f = fopen("/sys/devices/system/cpu/online", "re");
+	int err = 0, attached = 0;
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	for (char *p = buf; *p && *p != '\n';) {
+		char *end;
+		long lo = strtol(p, &end, 10), hi = lo;
+
+		if (end == p)
+			break;
+		if (*end == '-')
+			hi = strtol(end + 1, &end, 10);
+		for (long cpu = lo; cpu <= hi && cpu < pp->ncpus; cpu++) {
+			struct attach_spec spec = { .kind = ATTACH_PERF_EVENT };
+			struct attach *a;
+
+			if (pp->cpu_attached[cpu])
+				continue;
+			spec.perf.type = hw ? PERF_TYPE_HARDWARE : PERF_TYPE_SOFTWARE;
+			spec.perf.config = hw ? PERF_COUNT_HW_CPU_CYCLES : PERF_COUNT_SW_CPU_CLOCK;
+			spec.perf.sample = cfg->frequency;
+			spec.perf.freq = true;
+			spec.perf.cpu = cpu;
+			spec.perf.pid = -1;
+			a = attach_set__add(c->as, skel->progs.profile_sample, -1, NULL, &spec);
+			if (!a)
+				return -ENOMEM;
+			if (attach__state(a) == ATTACH_FAILED) {
+				err = attach__err(a);
+				snprintf(c->why, sizeof(c->why), "perf_event on CPU %ld: %s", cpu, attach__why(a));
+				continue;
+			}
+			pp->cpu_attached[cpu] = true;
+			attached++;
+		}
+		p = *end == ',' ? end + 1 : end;
+	}
+	if (attached && pp->drains)
+		log__msg(LOG_INFO, "profile: sampling %d more CPU(s) that came online", attached);
+	return err;
+}
+
+static int profile_started(struct collector *c)
+{
+	const struct profile_config *cfg = c->cfg;
+	struct profile_priv *pp = c->priv;
+	int err = attach_cpus(c);
+
+	if (err)
+		return err;
+	if (pthread_create(&pp->worker, NULL, worker_main, pp))
+		return -EAGAIN;
+	pp->worker_on = true;
+	pp->timer = loop__timer_new(c->rt->loop, on_timer, c);
+	if (!pp->timer)
+		return -ENOMEM;
+	return loop_timer__arm(pp->timer, cfg->interval * 1000, cfg->interval * 1000);
+}
+
+int profile__finish(struct collector *c, struct stackprof **prof, struct symbolizer **sym)
+{
+	struct profile_bpf *skel = c->skel;
+	struct profile_priv *pp = c->priv;
+	unsigned active;
+
+	if (!pp || c->state != COLLECTOR_RUNNING)
+		return -EINVAL;
+	loop_timer__free(pp->timer);
+	pp->timer = NULL;
+	/* Both buffers: the active one after a moment in which programs
+	 * already running can finish with it. */
+	active = skel->bss->gen & 1;
+	drain_buffer(c, !active);
+	__atomic_store_n(&skel->bss->gen, !active, __ATOMIC_RELEASE);
+	usleep(10000);
+	drain_buffer(c, active);
+	profile_drain(c);
+	collector__drain(c);	/* the last process notes */
+	worker_stop(pp);
+	*prof = &pp->prof;
+	*sym = pp->sym;
+	return 0;
+}
+
+static void profile_stop(struct collector *c)
+{
+	struct profile_priv *pp = c->priv;
+
+	if (!pp)
+		return;
+	loop_timer__free(pp->timer);
+	worker_stop(pp);
+	stackprof__free(&pp->prof);
+	symbolizer__free(pp->sym);
+	free(pp->q.v);
+	free(pp->ips);
+	free(pp->keys);
+	free(pp->vals);
+	free(pp->cpu_attached);
+	pthread_mutex_destroy(&pp->mu);
+	pthread_cond_destroy(&pp->cv);
+	free(pp);
+	c->priv = NULL;
+}
+
+static int profile_collect(struct collector *c, struct metrics_writer *w)
+{
+	const struct profile_bpf *skel = c->skel;
+	struct profile_priv *pp = c->priv;
+	struct symbolizer_stats st;
+	struct bpfmap m;
+	uint64_t ctr[PROF_C_MAX] = {};
+
+	if (!bpfmap__from(&m, skel->maps.counters))
+		for (uint32_t i = 0; i < PROF_C_MAX; i++)
+			bpfmap__lookup(&m, &i, &ctr[i], 1);
+	mw__family(w, "sonde_profile_samples_total", METRIC_COUNTER,
+		   "CPU samples by what became of them: kept (samples), idle (not kept), user_mode (no kernel "
+		   "stack), kernel_thread (no user stack), and the losses: user_stack_fault, stack_collision, "
+		   "stack_map_full, count_map_full, process_notes_lost, stack_gone.");
+	for (unsigned i = 0; i < PROF_C_MAX; i++)
+		mw__sample_u64(w, "sonde_profile_samples_total", LABELS({ "outcome", counter_names[i] }), ctr[i]);
+	mw__sample_u64(w, "sonde_profile_samples_total", LABELS({ "outcome", "stack_gone" }), pp->lost_stacks);
+	pthread_mutex_lock(&pp->mu);
+	st = pp->symst;
+	pthread_mutex_unlock(&pp->mu);
+	mw__family(w, "sonde_profile_symbol_cache_bytes", METRIC_GAUGE,
+		   "Memory held by parsed symbol tables (the budget is profile.symbol_budget).");
+	mw__sample_u64(w, "sonde_profile_symbol_cache_bytes", NO_LABELS, st.cache_bytes);
+	mw__family(w, "sonde_profile_symbol_files_total", METRIC_COUNTER, "ELF files parsed for symbols.");
+	mw__sample_u64(w, "sonde_profile_symbol_files_total", NO_LABELS, st.files);
+	mw__family(w, "sonde_profile_symbol_evictions_total", METRIC_COUNTER,
+		   "Symbol tables evicted to stay within the budget.");
+	mw__sample_u64(w, "sonde_profile_symbol_evictions_total", NO_LABELS, st.evictions);
+	return 0;
+}
+
+static void *profile_open(void) { return profile_bpf__open(); }
+
+const struct collector_ops profile_collector = {
+	.name = "profile",
+	.summary = "CPU profile: kernel and user stacks sampled on every CPU, aggregated in the kernel",
+	.config = &profile_section,
+	.open = profile_open,
+	.elf_bytes = profile_bpf__elf_bytes,
+	.ringbuf = "procs",
+	.on_record = profile_record,
+	.probe = profile_probe,
+	.configure = profile_configure,
+	.started = profile_started,
+	.collect = profile_collect,
+	.stop = profile_stop,
+};
