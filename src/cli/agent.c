@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include "cli/cli.h"
 #include "cli/netapi.h"
+#include "cli/profapi.h"
 #include "cli/session.h"
 #include "collectors/registry.h"
 #include "core/bus.h"
@@ -162,6 +163,7 @@ static int start_http(struct agent *a)
 		a->net = netapi__open(a->s.rt.bus, a->http, &a->s.cfg, a->cs, &a->ncs);
 		e = a->net ? 0 : -errno;
 	}
+	e = e ?: profapi__register(a->http, a->cs, &a->ncs);
 	if (!e && a->s.cfg.events_http) {
 		a->sse = sse__open(a->s.rt.bus, a->http, "/api/events");
 		e = a->sse ? 0 : -errno;

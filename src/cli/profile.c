@@ -131,7 +131,9 @@ int cmd_profile(int argc, char **argv)
 	config__defaults(&s.cfg);
 	s.cfg.filter = o.filter;
 	snprintf(val, sizeof(val), "%ld", o.frequency);
-	if (config__set(&s.cfg, "profile.frequency", val, err, sizeof(err))) {
+	/* One profile for the whole run: no rolling windows. */
+	if (config__set(&s.cfg, "profile.window", "0", err, sizeof(err)) ||
+	    config__set(&s.cfg, "profile.frequency", val, err, sizeof(err))) {
 		fprintf(stderr, "sonde profile: -F: %s\n", err);
 		return 2;
 	}

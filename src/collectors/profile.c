@@ -23,9 +23,11 @@
 #include "core/event.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "collectors/profile_worker.h"
 #include "identity/identity.h"
 #include "lib/metrics.h"
 #include "lib/vec.h"
+#include "server/http_server.h"
 #include "symbolize/stackprof.h"
 #include "symbolize/symbolizer.h"
 #include "sonde/profile.h"
@@ -38,6 +40,9 @@ struct profile_config {
 	long max_counts;
 	long symbol_budget;	/* MiB */
 	int event;
+	long window;		/* seconds; 0: one profile for the whole run (sonde profile) */
+	long windows;
+	char push_url[256];
 };
 
 enum { EV_AUTO, EV_CYCLES, EV_CPU_CLOCK };
@@ -57,6 +62,12 @@ static const struct opt profile_opts[] = {
 	  "distinct (process, stack) counts held between drains" },
 	{ "profile.symbol_budget", "profile-symbol-budget", 0, OPT_INT, F(symbol_budget), 1, 1 << 16, NULL, "64",
 	  "MIB", "memory for parsed symbol tables; least recently used files are evicted past it" },
+	{ "profile.window", "profile-window", 0, OPT_INT, F(window), 0, 3600, NULL, "10", "SECONDS",
+	  "length of each rolling profile the agent keeps (and pushes)" },
+	{ "profile.windows", "profile-windows", 0, OPT_INT, F(windows), 1, 1000, NULL, "6", "N",
+	  "rolling profiles kept in memory for /api/profiles" },
+	{ "profile.push_url", "profile-push-url", 0, OPT_STR, F(push_url), 0, 0, NULL, "", "URL",
+	  "http://HOST:PORT/PATH to POST each finished profile to (gzipped pprof)" },
 	{ 0 }
 };
 #undef F
@@ -75,13 +86,28 @@ static const char *const counter_names[PROF_C_MAX] = {
 
 #define DRAIN_BATCH 1024
 
-struct note_queue {
-	struct profile_proc *v;
-	size_t n, cap;
+struct prof_window {
+	int64_t start_ns, end_ns;	/* CLOCK_REALTIME */
+	uint64_t samples;
+	struct strbuf pprof;		/* gzipped; empty until rendered */
+	int err;
+};
+
+/* A /debug/pprof/profile?seconds=N waiting for its N seconds. Its stream
+ * owns it: freed in on_close, or after rendering once the stream is gone. */
+struct prof_req {
+	struct profile_priv *owner;	/* NULL once the collector stopped */
+	struct stackprof acc;
+	/* Drains to skip (one: its buffer was written before the request),
+	 * then to take: a drain brings one interval's samples. */
+	unsigned skip, remaining;
+	struct http_stream *st;		/* NULL once the client left */
+	bool rendering;
+	struct prof_req *next;
 };
 
 struct profile_priv {
-	struct stackprof prof;
+	struct stackprof prof;		/* the current window (or the whole run) */
 	struct loop_timer *timer;
 	uint64_t *ips;			/* one stack's frames */
 	struct profile_key *keys;	/* drain batches */
@@ -90,51 +116,12 @@ struct profile_priv {
 	int ncpus;
 	uint64_t lost_stacks;		/* counts whose stack was gone at the drain */
 	uint64_t drains;
-	/* The worker: proc notes in, symbolizer owned. */
-	pthread_t worker;
-	bool worker_on, quit;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct note_queue q;
-	struct symbolizer *sym;
-	struct symbolizer_stats symst;	/* a copy the worker refreshes, under mu */
+	struct prof_worker w;
+	struct prof_window *win;	/* ring of cfg->windows */
+	unsigned nwin, next_win;
+	unsigned pending_win;		/* windows being rendered */
+	struct prof_req *reqs;
 };
-
-static void *worker_main(void *arg)
-{
-	struct profile_priv *pp = arg;
-	struct note_queue batch = {};
-
-	pthread_mutex_lock(&pp->mu);
-	for (;;) {
-		while (!pp->q.n && !pp->quit)
-			pthread_cond_wait(&pp->cv, &pp->mu);
-		if (!pp->q.n && pp->quit)
-			break;
-		batch = pp->q;
-		pp->q = (struct note_queue){ .v = NULL };
-		pthread_mutex_unlock(&pp->mu);
-		for (size_t i = 0; i < batch.n; i++)
-			symbolizer__note_proc(pp->sym, batch.v[i].pid, batch.v[i].start_ns, batch.v[i].exec_seq);
-		free(batch.v);
-		pthread_mutex_lock(&pp->mu);
-		symbolizer__stats(pp->sym, &pp->symst);
-	}
-	pthread_mutex_unlock(&pp->mu);
-	return NULL;
-}
-
-static void worker_stop(struct profile_priv *pp)
-{
-	if (!pp->worker_on)
-		return;
-	pthread_mutex_lock(&pp->mu);
-	pp->quit = true;
-	pthread_cond_signal(&pp->cv);
-	pthread_mutex_unlock(&pp->mu);
-	pthread_join(pp->worker, NULL);
-	pp->worker_on = false;
-}
 
 /* A process image the kernel saw for the first time: its mappings are
  * read by the worker, now, while it runs. */
@@ -142,18 +129,14 @@ static int profile_record(struct collector *c, void *data, size_t size)
 {
 	struct profile_priv *pp = c->priv;
 	struct profile_proc p;
-	int err;
 
 	if (size < sizeof(p)) {
 		c->malformed++;
 		return 0;
 	}
 	memcpy(&p, data, sizeof(p));
-	pthread_mutex_lock(&pp->mu);
-	err = pp->worker_on ? VEC_PUSH(pp->q.v, pp->q.n, pp->q.cap, p) : 0;
-	pthread_cond_signal(&pp->cv);
-	pthread_mutex_unlock(&pp->mu);
-	return err == -ENOMEM ? 0 : 0;
+	prof_worker__note(&pp->w, &p);
+	return 0;
 }
 
 /* Frames of stack id in map fd into ips; 0 when the id is an error. */
@@ -187,15 +170,27 @@ static void label_image(struct collector *c, struct stackprof_image *im, const s
 		snprintf(im->container, sizeof(im->container), "%s", ev.id->ref.id);
 }
 
-/* One drained count: its stacks into the profile. */
+static void add_to(struct collector *c, struct stackprof *sp, const struct profile_key *k, const uint64_t *kips,
+		   unsigned nk, const uint64_t *uips, unsigned nu, uint64_t n)
+{
+	int added;
+	long im = stackprof__image(sp, k->pid, k->start_ns, k->exec_seq, &added);
+
+	if (im < 0)
+		return;
+	if (added)
+		label_image(c, &sp->images[im], k);
+	stackprof__add(sp, im, k->comm, kips, nk, uips, nu, n);
+}
+
+/* One drained count: its stacks into the profile, and into each waiting
+ * request's. */
 static void add_count(struct collector *c, int sfd, const struct profile_key *k, uint64_t n)
 {
 	struct profile_priv *pp = c->priv;
 	uint64_t kips[PROFILE_MAX_DEPTH];
 	unsigned nk, nu;
 	bool lost = false;
-	long im;
-	int added;
 
 	nk = read_stack(pp, sfd, k->kstack, &lost);
 	memcpy(kips, pp->ips, nk * sizeof(*kips));
@@ -204,12 +199,10 @@ static void add_count(struct collector *c, int sfd, const struct profile_key *k,
 		pp->lost_stacks += n;
 		return;
 	}
-	im = stackprof__image(&pp->prof, k->pid, k->start_ns, k->exec_seq, &added);
-	if (im < 0)
-		return;
-	if (added)
-		label_image(c, &pp->prof.images[im], k);
-	stackprof__add(&pp->prof, im, k->comm, kips, nk, pp->ips, nu, n);
+	add_to(c, &pp->prof, k, kips, nk, pp->ips, nu, n);
+	for (struct prof_req *r = pp->reqs; r; r = r->next)
+		if (!r->skip && r->remaining)
+			add_to(c, &r->acc, k, kips, nk, pp->ips, nu, n);
 }
 
 /* Takes every count out of buffer g (batches where the kernel has them,
@@ -273,12 +266,110 @@ static void profile_drain(struct collector *c)
 	drain_buffer(c, !active);
 	__atomic_store_n(&skel->bss->gen, !active, __ATOMIC_RELEASE);
 	pp->prof.end_ns = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	for (struct prof_req *r = pp->reqs; r; r = r->next)
+		if (r->skip)
+			r->skip--;
+		else if (r->remaining)
+			r->remaining--;
 	pp->drains++;
+}
+
+/* A window rendered: into the ring (the oldest goes). */
+static void window_done(struct prof_job *j)
+{
+	struct profile_priv *pp = j->ctx;
+	struct prof_window *w = &pp->win[pp->next_win];
+
+	pp->pending_win--;
+	sb__free(&w->pprof);
+	*w = (struct prof_window){ j->prof->start_ns, j->prof->end_ns, j->prof->samples, j->out, j->err };
+	j->out = (struct strbuf){ 0 };	/* the ring has it now */
+	pp->next_win = (pp->next_win + 1) % pp->nwin;
+}
+
+static void req_free(struct prof_req *r)
+{
+	stackprof__free(&r->acc);
+	free(r);
+}
+
+/* A request's profile rendered: to its client, if still there. */
+static void req_done(struct prof_job *j)
+{
+	struct prof_req *r = j->ctx;
+	struct http_stream *st = r->st;
+
+	r->rendering = false;
+	if (!st) {	/* the client left meanwhile */
+		req_free(r);
+		return;
+	}
+	if (j->err)
+		log__msg(LOG_WARN, "profile: rendering a requested profile: %s", strerror(-j->err));
+	else
+		http_stream__write(st, j->out.buf, j->out.len, j->out.len + 1);
+	http_stream__end(st);	/* its on_close frees r, maybe right here */
+}
+
+/* Moves a stackprof into a fresh heap copy for the worker. */
+static struct stackprof *take(struct stackprof *from)
+{
+	struct stackprof *p = malloc(sizeof(*p));
+
+	if (p) {
+		*p = *from;
+		stackprof__init(from, p->period_ns);
+	}
+	return p;
+}
+
+static void rotate(struct collector *c)
+{
+	const struct profile_config *cfg = c->cfg;
+	struct profile_priv *pp = c->priv;
+	struct stackprof *done;
+	int64_t end = pp->prof.end_ns;
+
+	if (!cfg->window || end - pp->prof.start_ns < cfg->window * 1000000000LL)
+		return;
+	done = take(&pp->prof);
+	pp->prof.start_ns = end;
+	if (!done)
+		return;
+	pp->pending_win++;
+	if (prof_worker__render(&pp->w, done, true, window_done, pp))
+		pp->pending_win--;
+}
+
+static void serve_due(struct collector *c)
+{
+	struct profile_priv *pp = c->priv;
+
+	for (struct prof_req **rp = &pp->reqs; *rp;) {
+		struct prof_req *r = *rp;
+		struct stackprof *acc;
+
+		if (r->remaining) {
+			rp = &r->next;
+			continue;
+		}
+		*rp = r->next;
+		r->owner = NULL;
+		acc = take(&r->acc);
+		r->rendering = acc != NULL;
+		if (!acc || prof_worker__render(&pp->w, acc, false, req_done, r)) {
+			r->rendering = false;
+			if (r->st)
+				http_stream__end(r->st);
+		}
+	}
 }
 
 static void on_timer(void *ctx, uint32_t events)
 {
 	profile_drain(ctx);
+	rotate(ctx);
+	serve_due(ctx);
 	attach_cpus(ctx);	/* CPUs that came online since */
 }
 
@@ -298,8 +389,6 @@ static int profile_configure(struct collector *c)
 		return -ENOMEM;
 	c->priv = pp;
 	c->hook = "perf_event";
-	pthread_mutex_init(&pp->mu, NULL);
-	pthread_cond_init(&pp->cv, NULL);
 	stackprof__init(&pp->prof, 1000000000LL / cfg->frequency);
 	pp->prof.start_ns = ts.tv_sec * 1000000000LL + ts.tv_nsec;
 	bpf_map__set_max_entries(skel->maps.stacks0, cfg->max_stacks);
@@ -312,8 +401,9 @@ static int profile_configure(struct collector *c)
 	pp->keys = calloc(DRAIN_BATCH, sizeof(*pp->keys));
 	pp->vals = calloc(DRAIN_BATCH, sizeof(*pp->vals));
 	pp->cpu_attached = calloc(pp->ncpus > 0 ? pp->ncpus : 1, sizeof(bool));
-	pp->sym = symbolizer__new((size_t)cfg->symbol_budget << 20);
-	if (!pp->ips || !pp->keys || !pp->vals || !pp->cpu_attached || !pp->sym)
+	pp->nwin = cfg->windows;
+	pp->win = calloc(pp->nwin, sizeof(*pp->win));
+	if (!pp->ips || !pp->keys || !pp->vals || !pp->cpu_attached || !pp->win)
 		return -ENOMEM;
 	return 0;
 }
@@ -381,9 +471,10 @@ static int profile_started(struct collector *c)
 
 	if (err)
 		return err;
-	if (pthread_create(&pp->worker, NULL, worker_main, pp))
-		return -EAGAIN;
-	pp->worker_on = true;
+	err = prof_worker__start(&pp->w, c->rt->loop, (size_t)cfg->symbol_budget << 20, cfg->push_url, c->why,
+				 sizeof(c->why));
+	if (err)
+		return err;
 	pp->timer = loop__timer_new(c->rt->loop, on_timer, c);
 	if (!pp->timer)
 		return -ENOMEM;
@@ -409,9 +500,9 @@ int profile__finish(struct collector *c, struct stackprof **prof, struct symboli
 	drain_buffer(c, active);
 	profile_drain(c);
 	collector__drain(c);	/* the last process notes */
-	worker_stop(pp);
+	prof_worker__stop(&pp->w);
 	*prof = &pp->prof;
-	*sym = pp->sym;
+	*sym = pp->w.sym;
 	return 0;
 }
 
@@ -422,16 +513,24 @@ static void profile_stop(struct collector *c)
 	if (!pp)
 		return;
 	loop_timer__free(pp->timer);
-	worker_stop(pp);
+	prof_worker__stop(&pp->w);	/* delivers what it rendered */
+	/* Requests still waiting: their streams end; each frees its own on
+	 * close, when the server lets the client go. */
+	for (struct prof_req *r = pp->reqs, *next; r; r = next) {
+		next = r->next;
+		r->owner = NULL;
+		if (r->st)
+			http_stream__end(r->st);
+	}
 	stackprof__free(&pp->prof);
-	symbolizer__free(pp->sym);
-	free(pp->q.v);
+	symbolizer__free(pp->w.sym);
+	for (unsigned i = 0; i < pp->nwin; i++)
+		sb__free(&pp->win[i].pprof);
+	free(pp->win);
 	free(pp->ips);
 	free(pp->keys);
 	free(pp->vals);
 	free(pp->cpu_attached);
-	pthread_mutex_destroy(&pp->mu);
-	pthread_cond_destroy(&pp->cv);
 	free(pp);
 	c->priv = NULL;
 }
@@ -454,9 +553,19 @@ static int profile_collect(struct collector *c, struct metrics_writer *w)
 	for (unsigned i = 0; i < PROF_C_MAX; i++)
 		mw__sample_u64(w, "sonde_profile_samples_total", LABELS({ "outcome", counter_names[i] }), ctr[i]);
 	mw__sample_u64(w, "sonde_profile_samples_total", LABELS({ "outcome", "stack_gone" }), pp->lost_stacks);
-	pthread_mutex_lock(&pp->mu);
-	st = pp->symst;
-	pthread_mutex_unlock(&pp->mu);
+	uint64_t pushed, push_errors;
+
+	if (pp->w.on) {
+		pthread_mutex_lock(&pp->w.mu);
+		st = pp->w.st;
+		pushed = pp->w.pushed;
+		push_errors = pp->w.push_errors;
+		pthread_mutex_unlock(&pp->w.mu);
+	} else {
+		symbolizer__stats(pp->w.sym, &st);
+		pushed = pp->w.pushed;
+		push_errors = pp->w.push_errors;
+	}
 	mw__family(w, "sonde_profile_symbol_cache_bytes", METRIC_GAUGE,
 		   "Memory held by parsed symbol tables (the budget is profile.symbol_budget).");
 	mw__sample_u64(w, "sonde_profile_symbol_cache_bytes", NO_LABELS, st.cache_bytes);
@@ -465,6 +574,89 @@ static int profile_collect(struct collector *c, struct metrics_writer *w)
 	mw__family(w, "sonde_profile_symbol_evictions_total", METRIC_COUNTER,
 		   "Symbol tables evicted to stay within the budget.");
 	mw__sample_u64(w, "sonde_profile_symbol_evictions_total", NO_LABELS, st.evictions);
+	mw__family(w, "sonde_profile_pushes_total", METRIC_COUNTER,
+		   "Finished profiles POSTed to profile.push_url, by result (ok, error).");
+	mw__sample_u64(w, "sonde_profile_pushes_total", LABELS({ "result", "ok" }), pushed);
+	mw__sample_u64(w, "sonde_profile_pushes_total", LABELS({ "result", "error" }), push_errors);
+	return 0;
+}
+
+/* ---- what the agent serves ---- */
+
+int profile__windows_json(const struct collector *c, struct strbuf *out)
+{
+	const struct profile_priv *pp = c->priv;
+	bool first = true;
+
+	sb__puts(out, "{\"windows\":[");
+	/* Newest first: the ring backwards from the last one written. */
+	for (unsigned k = 1; pp && k <= pp->nwin; k++) {
+		const struct prof_window *w = &pp->win[(pp->next_win + pp->nwin - k) % pp->nwin];
+
+		if (!w->end_ns)
+			continue;
+		sb__printf(out, "%s{\"index\":%u,\"start_ns\":%lld,\"end_ns\":%lld,\"samples\":%llu,\"bytes\":%zu%s}",
+			   first ? "" : ",", k - 1, (long long)w->start_ns, (long long)w->end_ns,
+			   (unsigned long long)w->samples, w->pprof.len, w->err ? ",\"error\":\"rendering failed\"" : "");
+		first = false;
+	}
+	sb__printf(out, "],\"current\":{\"start_ns\":%lld,\"samples\":%llu}}\n",
+		   pp ? (long long)pp->prof.start_ns : 0LL, pp ? (unsigned long long)pp->prof.samples : 0ULL);
+	return out->err;
+}
+
+int profile__window_pprof(const struct collector *c, unsigned index, struct strbuf *out)
+{
+	const struct profile_priv *pp = c->priv;
+	const struct prof_window *w;
+
+	if (!pp || index >= pp->nwin)
+		return -ENOENT;
+	w = &pp->win[(pp->next_win + pp->nwin - 1 - index) % pp->nwin];
+	if (!w->end_ns || !w->pprof.len)
+		return -ENOENT;
+	return sb__append(out, w->pprof.buf, w->pprof.len);
+}
+
+static void req_closed(void *ctx)
+{
+	struct prof_req *r = ctx;
+
+	r->st = NULL;
+	if (r->rendering)
+		return;	/* req_done frees it */
+	if (r->owner) {	/* still waiting: out of the collector's list */
+		for (struct prof_req **rp = &r->owner->reqs; *rp; rp = &(*rp)->next)
+			if (*rp == r) {
+				*rp = r->next;
+				break;
+			}
+	}
+	req_free(r);
+}
+
+int profile__request(struct collector *c, unsigned seconds, struct http_response *resp)
+{
+	const struct profile_config *cfg = c->cfg;
+	struct profile_priv *pp = c->priv;
+	struct prof_req *r = calloc(1, sizeof(*r));
+	struct timespec ts = now_real();
+
+	if (!r)
+		return -ENOMEM;
+	stackprof__init(&r->acc, 1000000000LL / cfg->frequency);
+	r->acc.start_ns = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	r->acc.end_ns = r->acc.start_ns + (int64_t)seconds * 1000000000LL;
+	r->skip = 1;
+	r->remaining = (seconds + cfg->interval - 1) / cfg->interval;
+	r->st = http_response__stream(resp, "application/octet-stream", req_closed, r);
+	if (!r->st) {
+		req_free(r);
+		return -EBUSY;
+	}
+	r->owner = pp;
+	r->next = pp->reqs;
+	pp->reqs = r;
 	return 0;
 }
 

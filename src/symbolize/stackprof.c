@@ -200,18 +200,42 @@ static void hex(const uint8_t *b, unsigned n, char *out)
 	out[2 * n] = '\0';
 }
 
+static uint64_t user_mapping(struct pprof *pp, const struct sym_mapping *m)
+{
+	char bid[41] = "";
+
+	if (m->build_id)
+		hex(m->build_id, m->build_id_len, bid);
+	return pprof__mapping(pp, m->start, m->end, m->off, m->path, bid);
+}
+
 int stackprof__write_pprof(struct stackprof *p, struct symbolizer *sym, struct strbuf *out)
 {
 	static const char *const types[] = { "samples", "cpu" }, *const units[] = { "count", "nanoseconds" };
 	struct pprof *pp = pprof__new(types, units, 2, p->period_ns);
-	uint64_t kmap, locs[512];
+	uint64_t kmap = 0, locs[512];
+	const struct stackprof_row *top = NULL;
 	int err = pp ? 0 : -ENOMEM;
 
 	if (err)
 		return err;
 	pprof__set_time(pp, p->start_ns, p->end_ns - p->start_ns);
-	kmap = pprof__mapping(pp, 0, UINT64_MAX, 0, "[kernel.kallsyms]", NULL);
 	mark_truncated(p, sym);
+	/* pprof names a profile after its first mapping: the executable of
+	 * the busiest user stack (its outermost frame that is not in a shared
+	 * object: libc's start code is below main), then the rest as they come. */
+	for (size_t ri = 0; ri < p->nrows; ri++)
+		if (p->rows[ri].nu && (!top || p->rows[ri].count > top->count))
+			top = &p->rows[ri];
+	for (unsigned i = top ? top->nk + top->nu : 0; i-- > (top ? top->nk : 0);) {
+		struct sym_frame f;
+
+		frame(sym, p, top, i, &f);
+		if (f.map && !strstr(f.map->path, ".so")) {
+			user_mapping(pp, f.map);
+			break;
+		}
+	}
 	for (size_t ri = 0; ri < p->nrows && !err; ri++) {
 		const struct stackprof_row *r = &p->rows[ri];
 		struct stackprof_image *im = &p->images[r->image];
@@ -227,18 +251,15 @@ int stackprof__write_pprof(struct stackprof *p, struct symbolizer *sym, struct s
 			labels[nl++] = (struct pprof_label){ "truncated", "true", 0 };
 		for (unsigned i = 0; i < n; i++) {
 			struct sym_frame f;
-			uint64_t map = kmap, fn = 0;
+			uint64_t map = 0, fn = 0;
 
 			frame(sym, p, r, i, &f);
-			if (!f.kernel && f.map) {
-				char bid[41] = "";
-
-				if (f.map->build_id)
-					hex(f.map->build_id, f.map->build_id_len, bid);
-				map = pprof__mapping(pp, f.map->start, f.map->end, f.map->off, f.map->path, bid);
-			} else if (!f.kernel) {
-				map = 0;
-			}
+			if (f.kernel && !kmap)
+				kmap = pprof__mapping(pp, 0, UINT64_MAX, 0, "[kernel.kallsyms]", NULL);
+			if (f.kernel)
+				map = kmap;
+			else if (f.map)
+				map = user_mapping(pp, f.map);
 			if (f.func)
 				fn = pprof__function(pp, f.func, f.kernel ? (*f.module ? f.module : "[kernel]")
 									  : f.map ? f.map->path : "");

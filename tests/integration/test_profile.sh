@@ -131,19 +131,63 @@ within spin_lib "$g" 20 8 && t_ok "stripped: the library's spin_lib still named 
 kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
 
 # ---- the whole host: a process that exits before the drain, kernel frames ----
+# Under a name of its own (comm is the name it was run by), so that no
+# other sonde-spin on the host counts.
+GONE=spin-gone-$$
+ln -s "$(realpath "$SPIN")" "$T/$GONE"
 "$SONDE" profile -d 4 -F 99 -o "$T/h.folded" 2>"$T/h.err" &
 PROF=$!
 sleep 1
-"$SPIN" 1 >/dev/null
+"$T/$GONE" 1 >/dev/null
 dd if=/dev/zero of=/dev/null bs=1 count=300000 2>/dev/null
 wait $PROF || t_fail "host profile: $(cat "$T/h.err")"
-grep '^sonde-spin;' "$T/h.folded" | awk '{ s += $NF } END { print s + 0 }' >"$T/gone"
-expect_range "samples of a sonde-spin that exited before the profile ended" "$(cat "$T/gone")" 40 140
-grep '^sonde-spin;' "$T/h.folded" | grep -q ";spin_a" && t_ok "and its frames are named (spin_a)" ||
-	t_fail "exited process unnamed: $(grep -m2 '^sonde-spin;' "$T/h.folded")"
+grep "^${GONE:0:15};" "$T/h.folded" | awk '{ s += $NF } END { print s + 0 }' >"$T/gone"
+expect_range "samples of a sonde-spin that ran 1 s and exited before the profile ended" "$(cat "$T/gone")" 40 140
+grep "^${GONE:0:15};" "$T/h.folded" | grep -q ";spin_a" && t_ok "and its frames are named (spin_a)" ||
+	t_fail "exited process unnamed: $(grep -m2 "^${GONE:0:15};" "$T/h.folded")"
 grep '^dd;' "$T/h.folded" | grep -Eq ';[a-z_0-9]*(read|write)[a-z_0-9]*_\[k\]' &&
 	t_ok "kernel frames named: $(grep '^dd;' "$T/h.folded" | grep -oE '[a-z_0-9]*(read|write)[a-z_0-9]*_\[k\]' | head -1)" ||
 	t_fail "no named read/write kernel frame for dd: $(grep -m2 '^dd;' "$T/h.folded")"
+
+# ---- the agent: /debug/pprof/profile, rolling profiles, push ----
+mkdir -p "$T/pushed"
+$PY tests/integration/pprof_sink.py "$T/sink.port" "$T/pushed" &
+SINK=$!
+for _ in $(seq 50); do [ -s "$T/sink.port" ] && break; sleep 0.1; done
+spin "$SPIN" 30 || exit 1
+start_agent -C profile --profile-window 2 --profile-push-url "http://127.0.0.1:$(cat "$T/sink.port")/ingest" ||
+	{ t_fail "agent with the profiler did not start"; exit 1; }
+if go tool pprof -top "http://127.0.0.1:$PORT/debug/pprof/profile?seconds=3" >"$T/ahttp" 2>&1; then
+	grep -q "Duration: 3s" "$T/ahttp" && grep -qw spin_a "$T/ahttp" &&
+		t_ok "go tool pprof http://.../debug/pprof/profile?seconds=3: $(grep -m1 Duration "$T/ahttp" | tr -s ' ')" ||
+		t_fail "go tool pprof on the endpoint: $(head -12 "$T/ahttp")"
+else
+	t_fail "go tool pprof on /debug/pprof/profile: $(cat "$T/ahttp")"
+fi
+sleep 2.5
+curl -s "http://127.0.0.1:$PORT/api/profiles" >"$T/list"
+nw=$($PY -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["windows"]))' "$T/list" 2>/dev/null)
+expect_range "rolling 2 s profiles kept after ~6 s" "${nw:-0}" 2 6
+curl -s -o "$T/w0.pb.gz" "http://127.0.0.1:$PORT/api/profiles/pprof?index=0"
+go tool pprof -top "$T/w0.pb.gz" 2>/dev/null | grep -qw spin_a && t_ok "/api/profiles/pprof?index=0 is a pprof with spin_a" ||
+	t_fail "/api/profiles/pprof?index=0: $(head -c 200 "$T/w0.pb.gz" | od -c | head -3)"
+np=$(ls "$T/pushed" | wc -l)
+expect_range "profiles pushed to the receiver" "$np" 2 6
+go tool pprof -top "$T/pushed/0.pb.gz" 2>/dev/null | grep -qw spin_a && t_ok "a pushed profile reads back with spin_a" ||
+	t_fail "the pushed profile does not read back"
+scrape
+expect_range "sonde_profile_pushes_total{result=\"ok\"}" "$(metric 'sonde_profile_pushes_total{result="ok"}')" 2 6
+code=$(curl -s -o "$T/bad" -w '%{http_code}' "http://127.0.0.1:$PORT/debug/pprof/profile?seconds=abc")
+[ "$code" = 400 ] && grep -q "whole number" "$T/bad" && t_ok "seconds=abc is refused: $(cat "$T/bad")" ||
+	t_fail "seconds=abc: $code $(cat "$T/bad")"
+# A client that leaves before its profile is ready costs nothing later.
+curl -s -m 1 "http://127.0.0.1:$PORT/debug/pprof/profile?seconds=2" >/dev/null
+sleep 3
+kill -0 "$AGENT_PID" && curl -sf "http://127.0.0.1:$PORT/api/profiles" >/dev/null &&
+	t_ok "a client gone before its profile was ready: the agent carries on" || t_fail "the agent after a client left"
+stop_agent
+[ "$AGENT_RC" = 0 ] && t_ok "the agent stops cleanly" || t_fail "agent exit code $AGENT_RC"
+kill "$SINK" "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
 
 # ---- bad usage ----
 "$SONDE" profile -d 1 -o "$T/x.txt" 2>"$T/bad.err"; rc=$?
