@@ -581,6 +581,62 @@ static int profile_collect(struct collector *c, struct metrics_writer *w)
 	return 0;
 }
 
+/* ---- selftest: this process spins in a function of its own ---- */
+
+static volatile unsigned long st_sink;
+
+__attribute__((noinline)) static void st_spin(long ns)
+{
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	do {
+		for (int i = 0; i < 100000; i++)
+			st_sink++;
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	} while ((b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec) < ns);
+}
+
+static void st_spin_end(void) {}
+
+static int profile_selftest(struct collector *c, char *msg, size_t sz)
+{
+	const struct profile_config *cfg = c->cfg;
+	struct profile_bpf *skel = c->skel;
+	struct profile_priv *pp = c->priv;
+	uintptr_t lo = (uintptr_t)st_spin, hi = (uintptr_t)st_spin_end;
+	uint64_t in_fn = 0, mine = 0, want = cfg->frequency / 2;
+	unsigned active;
+
+	if (hi <= lo || hi - lo > 4096)
+		hi = lo + 256;	/* the compiler placed them apart: the function's first bytes */
+	st_spin(1000000000L);
+	/* Both buffers now, as profile__finish does. */
+	active = skel->bss->gen & 1;
+	drain_buffer(c, !active);
+	__atomic_store_n(&skel->bss->gen, !active, __ATOMIC_RELEASE);
+	usleep(10000);
+	drain_buffer(c, active);
+	for (size_t i = 0; i < pp->prof.nrows; i++) {
+		const struct stackprof_row *r = &pp->prof.rows[i];
+
+		if (pp->prof.images[r->image].pid != (uint32_t)getpid())
+			continue;
+		mine += r->count;
+		if (r->nu && r->ips[r->nk] >= lo && r->ips[r->nk] < hi)
+			in_fn += r->count;
+	}
+	if (in_fn < want) {
+		snprintf(msg, sz, "1 s spinning at %ld Hz: %llu samples of this process, %llu in the spinning function "
+			 "(want >= %llu)", cfg->frequency, (unsigned long long)mine, (unsigned long long)in_fn,
+			 (unsigned long long)want);
+		return -EBADMSG;
+	}
+	snprintf(msg, sz, "1 s spinning at %ld Hz: %llu samples with the spinning function as the user leaf", cfg->frequency,
+		 (unsigned long long)in_fn);
+	return 0;
+}
+
 /* ---- what the agent serves ---- */
 
 int profile__windows_json(const struct collector *c, struct strbuf *out)
@@ -675,4 +731,5 @@ const struct collector_ops profile_collector = {
 	.started = profile_started,
 	.collect = profile_collect,
 	.stop = profile_stop,
+	.selftest = profile_selftest,
 };
