@@ -277,8 +277,10 @@ static void put_frame(struct strbuf *sb, const struct sym_frame *f)
 	const char *base;
 
 	sb__putc(sb, ';');
-	if (f->func)
-		sb__puts(sb, f->func);
+	if (f->func) {	/* a ';' or newline would split the frame: names are anyone's */
+		for (const char *c = f->func; *c; c++)
+			sb__putc(sb, *c == ';' ? ':' : *c == '\n' ? ' ' : *c);
+	}
 	else if (f->map && (base = strrchr(f->map->path, '/')))
 		sb__printf(sb, "[%s+0x%llx]", base + 1, (unsigned long long)(f->addr - f->map->start + f->map->off));
 	else

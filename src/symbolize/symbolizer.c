@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include "symbolize/demangle.h"
 #include "symbolize/elftab.h"
 #include "symbolize/kallsyms.h"
 #include "symbolize/symbolizer.h"
@@ -48,6 +49,7 @@ struct symbolizer {
 	struct sym_file *files;
 	size_t nfiles, files_cap;
 	size_t budget, bytes;
+	struct demangler *dm;
 	uint64_t tick;
 	struct symbolizer_stats st;
 };
@@ -56,8 +58,10 @@ struct symbolizer *symbolizer__new(size_t budget_bytes)
 {
 	struct symbolizer *s = calloc(1, sizeof(*s));
 
-	if (s)
+	if (s) {
 		s->budget = budget_bytes;
+		s->dm = demangler__new(65536);
+	}
 	return s;
 }
 
@@ -83,6 +87,7 @@ void symbolizer__free(struct symbolizer *s)
 	free(s->procs);
 	free(s->files);
 	kallsyms__free(&s->ks);
+	demangler__free(s->dm);
 	free(s);
 }
 
@@ -279,7 +284,7 @@ void symbolizer__user(struct symbolizer *s, uint32_t pid, uint64_t start_ns, uin
 				else if (addr - j->start >= j->size)
 					lo = mid + 1;
 				else {
-					f->func = j->name;
+					f->func = demangler__name(s->dm, j->name);
 					f->func_off = addr - j->start;
 					break;
 				}
@@ -291,7 +296,7 @@ void symbolizer__user(struct symbolizer *s, uint32_t pid, uint64_t start_ns, uin
 		file->used = s->tick;
 		if (!elftab__vaddr(&file->tab, addr - m->start + m->off, &vaddr) &&
 		    (fn = elftab__find(&file->tab, vaddr, &off))) {
-			f->func = elftab__name(&file->tab, fn);
+			f->func = demangler__name(s->dm, elftab__name(&file->tab, fn));
 			f->func_off = off;
 		}
 		return;
@@ -350,7 +355,7 @@ void symbolizer__trim(struct symbolizer *s)
 void symbolizer__stats(const struct symbolizer *s, struct symbolizer_stats *st)
 {
 	*st = s->st;
-	st->cache_bytes = s->bytes;
+	st->cache_bytes = s->bytes + demangler__bytes(s->dm);
 	st->budget = s->budget;
 }
 

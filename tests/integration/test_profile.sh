@@ -130,6 +130,14 @@ within spin_lib "$g" 20 8 && t_ok "stripped: the library's spin_lib still named 
 	t_fail "stripped: spin_lib $g%"
 kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
 
+# ---- C++: demangled names ----
+spin "$BUILD/tests/sonde-spin-cpp" 6 || exit 1
+"$SONDE" profile -d 2 -p "$SPID" -o "$T/cpp.folded" 2>"$T/cpp.err" || t_fail "C++: $(cat "$T/cpp.err")"
+grep -q ';sonde_test::Spinner<int>::spin(long) [0-9]*$' "$T/cpp.folded" &&
+	t_ok "C++: demangled ($(grep -o 'sonde_test::Spinner<int>::spin(long)' "$T/cpp.folded" | head -1))" ||
+	t_fail "C++ names: $(cat "$T/cpp.folded")"
+kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+
 # ---- the whole host: a process that exits before the drain, kernel frames ----
 # Under a name of its own (comm is the name it was run by), so that no
 # other sonde-spin on the host counts.
