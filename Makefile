@@ -125,7 +125,7 @@ $(BUILD)/tests/sonde-maps $(BUILD)/tests/sonde-http: $(BUILD)/tests/%: tests/int
 # The profiler's workload: frame pointers, a PIE with a shared library of
 # its own, and a stripped copy.
 PROFILE_HELPERS := $(BUILD)/tests/sonde-spin $(BUILD)/tests/sonde-spin-stripped $(BUILD)/tests/libsonde-spin.so \
-		   $(BUILD)/tests/sonde-spin-cpp
+		   $(BUILD)/tests/sonde-spin-cpp $(BUILD)/tests/sonde-sleep
 SPIN_CFLAGS := -O1 -g -fno-omit-frame-pointer -Wall
 $(BUILD)/tests/libsonde-spin.so: tests/integration/profile/spinlib.c
 	@mkdir -p $(@D)
@@ -134,6 +134,9 @@ $(BUILD)/tests/sonde-spin: tests/integration/profile/spin.c $(BUILD)/tests/libso
 	$(CC) $(SPIN_CFLAGS) -pie -fPIE -o $@ $< -L$(BUILD)/tests -lsonde-spin -Wl,-rpath,'$$ORIGIN'
 $(BUILD)/tests/sonde-spin-stripped: $(BUILD)/tests/sonde-spin
 	strip -o $@ $<
+$(BUILD)/tests/sonde-sleep: tests/integration/profile/sleep.c
+	@mkdir -p $(@D)
+	$(CC) $(SPIN_CFLAGS) -o $@ $<
 $(BUILD)/tests/sonde-spin-cpp: tests/integration/profile/spin.cc
 	@mkdir -p $(@D)
 	g++ $(SPIN_CFLAGS) -o $@ $<

@@ -30,6 +30,15 @@ struct counts {
 
 struct stacks stacks0 SEC(".maps"), stacks1 SEC(".maps");
 struct counts counts0 SEC(".maps"), counts1 SEC(".maps");
+struct counts offcpu0 SEC(".maps"), offcpu1 SEC(".maps");	/* ns off the CPU */
+
+/* Threads switched out while blocked (off-CPU). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);	/* set from config */
+	__type(key, __u32);	/* tid */
+	__type(value, struct offcpu_start);
+} blocked SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -52,6 +61,7 @@ struct {
 } procs SEC(".maps");
 
 __u32 gen;	/* the buffer being written: user space flips it */
+const volatile __u64 offcpu_min_ns = 0;	/* shorter blocks are not counted */
 
 static __always_inline void count(__u32 i, __u64 n)
 {
@@ -84,27 +94,29 @@ static __always_inline void key_task(struct profile_key *k, struct task_struct *
  * while it still runs. */
 static __always_inline void note_proc(const struct profile_key *k)
 {
-	struct profile_proc p = { .pid = k->pid, .exec_seq = k->exec_seq, .start_ns = k->start_ns };
+	struct profile_rec_proc r = {
+		.type = PROF_R_PROC, .p = { .pid = k->pid, .exec_seq = k->exec_seq, .start_ns = k->start_ns },
+	};
 	__u8 one = 1;
 
-	if (bpf_map_lookup_elem(&seen, &p))
+	if (bpf_map_lookup_elem(&seen, &r.p))
 		return;
-	bpf_map_update_elem(&seen, &p, &one, BPF_ANY);
-	if (bpf_ringbuf_output(&procs, &p, sizeof(p), 0))
+	bpf_map_update_elem(&seen, &r.p, &one, BPF_ANY);
+	if (bpf_ringbuf_output(&procs, &r, sizeof(r), 0))
 		count(PROF_C_PROCS_LOST, 1);
 }
 
-/* Stacks of the current task into buffer g's map; false when the sample
- * has neither. */
-static __always_inline bool take_stacks(void *ctx, struct profile_key *k, __u32 g, bool kthread)
+/* Stacks of the current task into buffer g's map, the kernel's without
+ * its innermost kskip frames; false when the sample has neither. */
+static __always_inline bool take_stacks(void *ctx, struct profile_key *k, __u32 g, bool kthread, __u64 kskip)
 {
 	long ks, us;
 
 	if (g) {
-		ks = bpf_get_stackid(ctx, &stacks1, 0);
+		ks = bpf_get_stackid(ctx, &stacks1, kskip & BPF_F_SKIP_FIELD_MASK);
 		us = kthread ? -EFAULT : bpf_get_stackid(ctx, &stacks1, BPF_F_USER_STACK);
 	} else {
-		ks = bpf_get_stackid(ctx, &stacks0, 0);
+		ks = bpf_get_stackid(ctx, &stacks0, kskip & BPF_F_SKIP_FIELD_MASK);
 		us = kthread ? -EFAULT : bpf_get_stackid(ctx, &stacks0, BPF_F_USER_STACK);
 	}
 	if (ks < 0 && ks != -EFAULT)
@@ -116,21 +128,22 @@ static __always_inline bool take_stacks(void *ctx, struct profile_key *k, __u32 
 	return ks >= 0 || us >= 0;
 }
 
-static __always_inline void add(void *counts, const struct profile_key *k)
+/* n more for k; false when the table is full. */
+static __always_inline bool add(void *counts, const struct profile_key *k, __u64 n)
 {
-	__u64 one = 1, *v = bpf_map_lookup_elem(counts, k);
+	__u64 *v = bpf_map_lookup_elem(counts, k);
 
 	if (v) {
-		__sync_fetch_and_add(v, 1);
-		return;
+		__sync_fetch_and_add(v, n);
+		return true;
 	}
-	if (bpf_map_update_elem(counts, k, &one, BPF_NOEXIST)) {
+	if (bpf_map_update_elem(counts, k, &n, BPF_NOEXIST)) {
 		v = bpf_map_lookup_elem(counts, k);	/* another CPU made it meanwhile */
-		if (v)
-			__sync_fetch_and_add(v, 1);
-		else
-			count(PROF_C_COUNTS_FULL, 1);
+		if (!v)
+			return false;
+		__sync_fetch_and_add(v, n);
 	}
+	return true;
 }
 
 SEC("perf_event")
@@ -153,12 +166,71 @@ int profile_sample(struct bpf_perf_event_data *ctx)
 	kthread = !BPF_CORE_READ(t, mm);
 	if (kthread)
 		count(PROF_C_NO_USER, 1);
-	if (!take_stacks(ctx, &k, g, kthread))
+	if (!take_stacks(ctx, &k, g, kthread, 0))
 		return 0;
 	if (k.kstack == -EFAULT && !kthread)
 		count(PROF_C_KERNEL_USER_MODE, 1);
 	if (!kthread)
 		note_proc(&k);
-	add(g ? (void *)&counts1 : (void *)&counts0, &k);
+	if (!add(g ? (void *)&counts1 : (void *)&counts0, &k, 1))
+		count(PROF_C_COUNTS_FULL, 1);
+	return 0;
+}
+
+/* task->__state (5.14+), ->state before. */
+struct task_struct___old {
+	long state;
+} __attribute__((preserve_access_index));
+
+static __always_inline long task_state(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->__state))
+		return BPF_CORE_READ(t, __state);
+	return BPF_CORE_READ((struct task_struct___old *)t, state);
+}
+
+/* Off-CPU, from the scheduler: at switch-out (in prev's context, so its
+ * stacks are the current ones) a blocked thread's stacks go into the
+ * buffer being written; when it runs again the time since is added to
+ * them there, or, if user space has saved them meanwhile (it does before
+ * clearing a buffer's stack map), sent to it through the ring. Loaded only
+ * when off-CPU profiling is asked for. */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(profile_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	__u64 now = bpf_ktime_get_ns(), pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = BPF_CORE_READ(next, pid), g = gen & 1;
+	struct offcpu_start *s;
+
+	if (!preempt && (__u32)pid_tgid && filter_pass(pid_tgid) && task_state(prev)) {
+		struct offcpu_start st = { .ts_ns = now, .tag = g };
+
+		key_task(&st.k, prev);
+		/* The two innermost kernel frames are this program and the
+		 * tracepoint's dispatch (bpf_trace_run4), not the thread's. */
+		if (take_stacks(ctx, &st.k, g, !BPF_CORE_READ(prev, mm), 2) &&
+		    bpf_map_update_elem(&blocked, &(__u32){ (__u32)pid_tgid }, &st, BPF_ANY))
+			count(PROF_C_OFFCPU_LOST, 1);
+	}
+	if (!tid)
+		return 0;
+	s = bpf_map_lookup_elem(&blocked, &tid);
+	if (!s)
+		return 0;
+	if (now - s->ts_ns >= offcpu_min_ns) {
+		bool ok;
+
+		if (s->tag == OFFCPU_SAVED) {
+			struct profile_rec_offcpu r = { PROF_R_OFFCPU, tid, s->ts_ns, now - s->ts_ns };
+
+			ok = !bpf_ringbuf_output(&procs, &r, sizeof(r), 0);
+		} else {
+			if (s->k.pid)
+				note_proc(&s->k);
+			ok = add(s->tag ? (void *)&offcpu1 : (void *)&offcpu0, &s->k, now - s->ts_ns);
+		}
+		count(ok ? PROF_C_OFFCPU_BLOCKS : PROF_C_OFFCPU_LOST, 1);
+	}
+	bpf_map_delete_elem(&blocked, &tid);
 	return 0;
 }

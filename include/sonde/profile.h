@@ -19,11 +19,38 @@ struct profile_key {
 	char comm[SONDE_COMM_LEN];	/* the thread's */
 };
 
-/* A process image the profile saw for the first time (ring "procs"): its
- * mappings are read at once, while it still runs. */
+/* Records of ring "procs". */
+enum { PROF_R_PROC = 1, PROF_R_OFFCPU = 2 };
+
+/* A process image the profile saw for the first time: its mappings are
+ * read at once, while it still runs. */
 struct profile_proc {
 	__u32 pid, exec_seq;
 	__u64 start_ns;
+};
+
+struct profile_rec_proc {
+	__u32 type;		/* PROF_R_PROC */
+	__u32 pad;
+	struct profile_proc p;
+};
+
+/* Off-CPU: a thread switched out while blocked, and where. tag: the
+ * buffer its stack ids are in, or OFFCPU_SAVED once user space has copied
+ * its stacks out (before clearing that buffer's stack map). */
+#define OFFCPU_SAVED 2
+struct offcpu_start {
+	__u64 ts_ns;
+	__u32 tag, pad;
+	struct profile_key k;
+};
+
+/* A thread whose stacks user space saved ran again (PROF_R_OFFCPU). */
+struct profile_rec_offcpu {
+	__u32 type;		/* PROF_R_OFFCPU */
+	__u32 tid;
+	__u64 ts_ns;		/* its switch-out, as in offcpu_start */
+	__u64 ns;		/* how long it was off the CPU */
 };
 
 /* Counters (per-CPU array "counters"). */
@@ -37,6 +64,8 @@ enum {
 	PROF_C_STACKS_FULL,	/* the stack map had no free entry (-ENOMEM) */
 	PROF_C_COUNTS_FULL,	/* the count table had no room: the sample is lost */
 	PROF_C_PROCS_LOST,	/* new-process notes the ring had no room for */
+	PROF_C_OFFCPU_BLOCKS,	/* off-CPU: blocked threads that ran again, counted */
+	PROF_C_OFFCPU_LOST,	/* off-CPU: blocks lost to a full table or ring */
 	PROF_C_MAX,
 };
 

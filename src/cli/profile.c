@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-/* sonde profile -d SECONDS [-p PID] [-F HZ] -o FILE: a CPU profile of the
- * host (or one process) for a while, symbolized here, written as pprof
- * (.pb.gz), folded stacks (.folded) or by the extension's format. */
+/* sonde profile -d SECONDS [-p PID] [-F HZ] [--off-cpu] -o FILE: a CPU
+ * (or off-CPU) profile of the host or of some processes for a while,
+ * symbolized here, written as pprof (.pb.gz), folded stacks (.folded) or a
+ * flame graph (.svg), by the extension. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 struct profile_opts {
 	struct filter_config filter;
 	long duration, frequency;
+	bool off_cpu;
 	char output[512];
 };
 
@@ -32,6 +34,8 @@ static const struct opt profile_cli_opts[] = {
 	{ "duration", "duration", 'd', OPT_INT, F(duration), 1, 86400, NULL, "10", "SECONDS", "how long to sample" },
 	{ "frequency", "frequency", 'F', OPT_INT, F(frequency), 1, 10000, NULL, "99", "HZ",
 	  "samples per second on each CPU" },
+	{ "off-cpu", "off-cpu", 0, OPT_BOOL, F(off_cpu), 0, 0, NULL, "false", NULL,
+	  "time blocked off the CPU instead, by the stack that blocked (nanoseconds as the value)" },
 	{ "output", "output", 'o', OPT_STR, F(output), 0, 0, NULL, "", "FILE",
 	  "where to write: FILE.pb.gz (pprof), FILE.folded (folded stacks), FILE.svg (flame graph)" },
 	{ 0 }
@@ -99,7 +103,7 @@ int cmd_profile(int argc, char **argv)
 	struct session s = {};
 	struct profile_opts o;
 	struct collector c = { .ops = registry__find("profile") };
-	struct stackprof *prof;
+	struct stackprof *prof, *off;
 	struct symbolizer *sym;
 	struct strbuf out = {};
 	struct loop_timer *tick = NULL;
@@ -111,7 +115,7 @@ int cmd_profile(int argc, char **argv)
 
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: sonde profile [-d SECONDS] [-p PID] [-F HZ] -o FILE\n\n");
+			printf("usage: sonde profile [-d SECONDS] [-p PID] [-F HZ] [--off-cpu] -o FILE\n\n");
 			opts__usage(profile_cli_opts, stdout);
 			return 0;
 		}
@@ -133,7 +137,8 @@ int cmd_profile(int argc, char **argv)
 	snprintf(val, sizeof(val), "%ld", o.frequency);
 	/* One profile for the whole run: no rolling windows. */
 	if (config__set(&s.cfg, "profile.window", "0", err, sizeof(err)) ||
-	    config__set(&s.cfg, "profile.frequency", val, err, sizeof(err))) {
+	    config__set(&s.cfg, "profile.frequency", val, err, sizeof(err)) ||
+	    (o.off_cpu && config__set(&s.cfg, "profile.off_cpu", "true", err, sizeof(err)))) {
 		fprintf(stderr, "sonde profile: -F: %s\n", err);
 		return 2;
 	}
@@ -149,17 +154,19 @@ int cmd_profile(int argc, char **argv)
 	tick = loop__timer_new(s.rt.loop, on_tick, &r);
 	if (!tick || loop_timer__arm(tick, 1000, 1000))
 		goto out;
-	fprintf(stderr, "sonde profile: sampling %s at %ld Hz for %ld s (cpu-clock%s)\n",
-		o.filter.pid ? "one process" : "every CPU", o.frequency, o.duration,
-		features__has(&s.feat, FEAT_PERF_HW) == 1 ? " or cycles" : "");
+	fprintf(stderr, "sonde profile: %s %s at %ld Hz for %ld s (cpu-clock%s)\n",
+		o.off_cpu ? "off-CPU time, and sampling" : "sampling", o.filter.pid ? "one process" : "every CPU",
+		o.frequency, o.duration, features__has(&s.feat, FEAT_PERF_HW) == 1 ? " or cycles" : "");
 	if (loop__run(s.rt.loop) < 0)
 		goto out;
 	if (r.tty)
 		fprintf(stderr, "\n");
-	if (profile__finish(&c, &prof, &sym)) {
+	if (profile__finish(&c, &prof, &off, &sym)) {
 		fprintf(stderr, "sonde profile: the profiler stopped early: %s\n", c.why);
 		goto out;
 	}
+	if (o.off_cpu)
+		prof = off;
 	if (fmt == FMT_PPROF) {
 		ret = stackprof__write_pprof(prof, sym, &out);
 	} else if (fmt == FMT_FOLDED) {
@@ -168,9 +175,12 @@ int cmd_profile(int argc, char **argv)
 		struct strbuf folded = {};
 		char title[128];
 
-		snprintf(title, sizeof(title), "CPU: %ld s at %ld Hz", r.elapsed, o.frequency);
+		if (o.off_cpu)
+			snprintf(title, sizeof(title), "Off-CPU: %ld s", r.elapsed);
+		else
+			snprintf(title, sizeof(title), "CPU: %ld s at %ld Hz", r.elapsed, o.frequency);
 		ret = stackprof__write_folded(prof, sym, &folded) ?:
-		      flamegraph__svg(folded.buf ?: "", folded.len, title, "samples", &out, NULL);
+		      flamegraph__svg(folded.buf ?: "", folded.len, title, o.off_cpu ? "ns" : "samples", &out, NULL);
 		sb__free(&folded);
 	}
 	if (ret || (ret = write_file(o.output, &out))) {
@@ -180,9 +190,16 @@ int cmd_profile(int argc, char **argv)
 	}
 	for (size_t i = 0; i < prof->nimages; i++)
 		truncated += prof->images[i].truncated;
-	fprintf(stderr, "sonde profile: %llu samples of %zu processes in %ld s, %zu distinct stacks -> %s (%zu bytes)",
-		(unsigned long long)prof->samples, prof->nimages, r.elapsed, prof->nrows, o.output, out.len);
-	fprintf(stderr, "; %llu samples with truncated user stacks (no frame pointers)", (unsigned long long)truncated);
+	if (o.off_cpu)
+		fprintf(stderr, "sonde profile: %.3f s off-CPU of %zu processes in %ld s, %zu distinct stacks -> %s (%zu bytes)",
+			prof->samples / 1e9, prof->nimages, r.elapsed, prof->nrows, o.output, out.len);
+	else
+		fprintf(stderr, "sonde profile: %llu samples of %zu processes in %ld s, %zu distinct stacks -> %s (%zu bytes)",
+			(unsigned long long)prof->samples, prof->nimages, r.elapsed, prof->nrows, o.output, out.len);
+	if (o.off_cpu)
+		fprintf(stderr, "; %.3f s of it with truncated user stacks (no frame pointers)", truncated / 1e9);
+	else
+		fprintf(stderr, "; %llu samples with truncated user stacks (no frame pointers)", (unsigned long long)truncated);
 	if (*symbolizer__kernel_why(sym))
 		fprintf(stderr, "; kernel frames unnamed: %s", symbolizer__kernel_why(sym));
 	fprintf(stderr, "\n");

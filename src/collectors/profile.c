@@ -40,6 +40,9 @@ struct profile_config {
 	long max_counts;
 	long symbol_budget;	/* MiB */
 	int event;
+	bool off_cpu;
+	long offcpu_min_us;
+	long max_blocked;
 	long window;		/* seconds; 0: one profile for the whole run (sonde profile) */
 	long windows;
 	char push_url[256];
@@ -62,6 +65,12 @@ static const struct opt profile_opts[] = {
 	  "distinct (process, stack) counts held between drains" },
 	{ "profile.symbol_budget", "profile-symbol-budget", 0, OPT_INT, F(symbol_budget), 1, 1 << 16, NULL, "64",
 	  "MIB", "memory for parsed symbol tables; least recently used files are evicted past it" },
+	{ "profile.off_cpu", "profile-off-cpu", 0, OPT_BOOL, F(off_cpu), 0, 0, NULL, "false", NULL,
+	  "also time blocked off the CPU, by stack, from tp_btf/sched_switch (what sonde profile --off-cpu writes)" },
+	{ "profile.offcpu_min_us", "profile-offcpu-min-us", 0, OPT_INT, F(offcpu_min_us), 0, 1L << 30, NULL, "1",
+	  "MICROSECONDS", "shorter blocks are not counted" },
+	{ "profile.max_blocked", "profile-max-blocked", 0, OPT_INT, F(max_blocked), 64, 1 << 22, NULL, "16384", "N",
+	  "threads blocked at once whose switch-out is remembered; past that a block is lost, counted" },
 	{ "profile.window", "profile-window", 0, OPT_INT, F(window), 0, 3600, NULL, "10", "SECONDS",
 	  "length of each rolling profile the agent keeps (and pushes)" },
 	{ "profile.windows", "profile-windows", 0, OPT_INT, F(windows), 1, 1000, NULL, "6", "N",
@@ -82,6 +91,7 @@ static const char *const counter_names[PROF_C_MAX] = {
 	[PROF_C_USTACK_FAULT] = "user_stack_fault", [PROF_C_COLLISION] = "stack_collision",
 	[PROF_C_STACKS_FULL] = "stack_map_full", [PROF_C_COUNTS_FULL] = "count_map_full",
 	[PROF_C_PROCS_LOST] = "process_notes_lost",
+	[PROF_C_OFFCPU_BLOCKS] = "offcpu_blocks", [PROF_C_OFFCPU_LOST] = "offcpu_lost",
 };
 
 #define DRAIN_BATCH 1024
@@ -106,8 +116,22 @@ struct prof_req {
 	struct prof_req *next;
 };
 
+/* A blocked thread's stacks, copied out before their buffer was cleared:
+ * its wake-up comes through the ring (PROF_R_OFFCPU). */
+struct saved_block {
+	uint32_t tid;
+	uint64_t ts_ns;
+	struct profile_key k;
+	unsigned nk, nu;
+	uint64_t *ips;	/* kernel frames, then user */
+};
+
 struct profile_priv {
 	struct stackprof prof;		/* the current window (or the whole run) */
+	struct stackprof off;		/* off-CPU, in ns (profile.off_cpu) */
+	struct saved_block *saved;
+	size_t nsaved, saved_cap;
+	uint64_t saved_lost;		/* wake-ups whose saved stacks were not found */
 	struct loop_timer *timer;
 	uint64_t *ips;			/* one stack's frames */
 	struct profile_key *keys;	/* drain batches */
@@ -123,19 +147,50 @@ struct profile_priv {
 	struct prof_req *reqs;
 };
 
-/* A process image the kernel saw for the first time: its mappings are
- * read by the worker, now, while it runs. */
+static void add_to(struct collector *c, struct stackprof *sp, const struct profile_key *k, const uint64_t *kips,
+		   unsigned nk, const uint64_t *uips, unsigned nu, uint64_t n);
+
+/* A thread whose stacks were saved ran again: its time to them. */
+static void saved_woke(struct collector *c, const struct profile_rec_offcpu *r)
+{
+	struct profile_priv *pp = c->priv;
+
+	for (size_t i = 0; i < pp->nsaved; i++) {
+		struct saved_block *b = &pp->saved[i];
+
+		if (b->tid != r->tid || b->ts_ns != r->ts_ns)
+			continue;
+		add_to(c, &pp->off, &b->k, b->ips, b->nk, b->ips + b->nk, b->nu, r->ns);
+		free(b->ips);
+		pp->saved[i] = pp->saved[--pp->nsaved];
+		return;
+	}
+	pp->saved_lost++;
+}
+
+/* The ring: a process image seen for the first time (its mappings are
+ * read by the worker, now, while it runs), or a saved block's end. */
 static int profile_record(struct collector *c, void *data, size_t size)
 {
 	struct profile_priv *pp = c->priv;
-	struct profile_proc p;
+	struct profile_rec_proc p;
+	struct profile_rec_offcpu o;
+	uint32_t type;
 
-	if (size < sizeof(p)) {
+	if (size < sizeof(type)) {
 		c->malformed++;
 		return 0;
 	}
-	memcpy(&p, data, sizeof(p));
-	prof_worker__note(&pp->w, &p);
+	memcpy(&type, data, sizeof(type));
+	if (type == PROF_R_PROC && size >= sizeof(p)) {
+		memcpy(&p, data, sizeof(p));
+		prof_worker__note(&pp->w, &p.p);
+	} else if (type == PROF_R_OFFCPU && size >= sizeof(o)) {
+		memcpy(&o, data, sizeof(o));
+		saved_woke(c, &o);
+	} else {
+		c->malformed++;
+	}
 	return 0;
 }
 
@@ -183,9 +238,9 @@ static void add_to(struct collector *c, struct stackprof *sp, const struct profi
 	stackprof__add(sp, im, k->comm, kips, nk, uips, nu, n);
 }
 
-/* One drained count: its stacks into the profile, and into each waiting
- * request's. */
-static void add_count(struct collector *c, int sfd, const struct profile_key *k, uint64_t n)
+/* One drained count: its stacks into sp; on-CPU ones also into each
+ * waiting request's profile. */
+static void add_count(struct collector *c, struct stackprof *sp, int sfd, const struct profile_key *k, uint64_t n)
 {
 	struct profile_priv *pp = c->priv;
 	uint64_t kips[PROFILE_MAX_DEPTH];
@@ -199,23 +254,62 @@ static void add_count(struct collector *c, int sfd, const struct profile_key *k,
 		pp->lost_stacks += n;
 		return;
 	}
-	add_to(c, &pp->prof, k, kips, nk, pp->ips, nu, n);
-	for (struct prof_req *r = pp->reqs; r; r = r->next)
+	add_to(c, sp, k, kips, nk, pp->ips, nu, n);
+	for (struct prof_req *r = pp->reqs; r && sp == &pp->prof; r = r->next)
 		if (!r->skip && r->remaining)
 			add_to(c, &r->acc, k, kips, nk, pp->ips, nu, n);
 }
 
-/* Takes every count out of buffer g (batches where the kernel has them,
- * key by key else), with its stacks, into the profile; then empties g's
- * stack map. */
-static void drain_buffer(struct collector *c, unsigned g)
+/* Blocked threads whose stacks are in buffer g's map: copied out, and
+ * their entries told so, before the map is cleared. */
+static void save_blocked(struct collector *c, unsigned g, int sfd)
 {
 	const struct profile_bpf *skel = c->skel;
 	struct profile_priv *pp = c->priv;
-	int cfd = bpf_map__fd(g ? skel->maps.counts1 : skel->maps.counts0);
-	int sfd = bpf_map__fd(g ? skel->maps.stacks1 : skel->maps.stacks0);
+	int bfd = bpf_map__fd(skel->maps.blocked);
+	uint32_t tid, next;
+	bool have = false;
+
+	while (!bpf_map_get_next_key(bfd, have ? &tid : NULL, &next)) {
+		struct offcpu_start st;
+		struct saved_block b = {};
+		bool lost = false;
+
+		tid = next;
+		have = true;
+		if (bpf_map_lookup_elem(bfd, &tid, &st) || st.tag != g)
+			continue;
+		b = (struct saved_block){ .tid = tid, .ts_ns = st.ts_ns, .k = st.k };
+		b.ips = malloc(2 * PROFILE_MAX_DEPTH * sizeof(*b.ips));
+		if (!b.ips)
+			break;
+		b.nk = read_stack(pp, sfd, st.k.kstack, &lost);
+		memcpy(b.ips, pp->ips, b.nk * sizeof(*b.ips));
+		b.nu = read_stack(pp, sfd, st.k.ustack, &lost);
+		memcpy(b.ips + b.nk, pp->ips, b.nu * sizeof(*b.ips));
+		st.tag = OFFCPU_SAVED;
+		/* A thread that ran meanwhile is gone from the map: nothing to keep. */
+		if (lost || bpf_map_update_elem(bfd, &tid, &st, BPF_EXIST)) {
+			free(b.ips);
+			continue;
+		}
+		if (pp->nsaved >= (size_t)((const struct profile_config *)c->cfg)->max_blocked) {
+			free(pp->saved[0].ips);	/* a thread that never woke: the oldest goes */
+			pp->saved[0] = pp->saved[--pp->nsaved];
+			pp->saved_lost++;
+		}
+		if (VEC_PUSH(pp->saved, pp->nsaved, pp->saved_cap, b))
+			free(b.ips);
+	}
+}
+
+/* Takes every count of a table out (batches where the kernel has them,
+ * key by key else) into sp, with the stacks of map sfd. */
+static void drain_counts(struct collector *c, struct stackprof *sp, int cfd, int sfd)
+{
+	struct profile_priv *pp = c->priv;
 	struct profile_key k, next;
-	uint32_t count, out = 0, id;
+	uint32_t count, out = 0;
 	void *in = NULL;
 	uint64_t n;
 	int err;
@@ -226,7 +320,7 @@ static void drain_buffer(struct collector *c, unsigned g)
 		if (err && errno != ENOENT)
 			break;
 		for (uint32_t i = 0; i < count; i++)
-			add_count(c, sfd, &pp->keys[i], pp->vals[i]);
+			add_count(c, sp, sfd, &pp->keys[i], pp->vals[i]);
 		in = &out;
 	} while (!err);
 	if (err && errno != ENOENT) {
@@ -236,9 +330,27 @@ static void drain_buffer(struct collector *c, unsigned g)
 			k = next;
 			if (bpf_map_lookup_elem(cfd, &k, &n) || bpf_map_delete_elem(cfd, &k))
 				break;
-			add_count(c, sfd, &k, n);
+			add_count(c, sp, sfd, &k, n);
 		}
 	}
+}
+
+/* Everything of buffer g, with its stacks, into the profiles; then g's
+ * stack map is emptied. Blocked threads' stacks are saved first, so that
+ * no count made after can name a cleared stack. */
+static void drain_buffer(struct collector *c, unsigned g)
+{
+	const struct profile_bpf *skel = c->skel;
+	struct profile_priv *pp = c->priv;
+	const struct profile_config *cfg = c->cfg;
+	int sfd = bpf_map__fd(g ? skel->maps.stacks1 : skel->maps.stacks0);
+	uint32_t id;
+
+	if (cfg->off_cpu) {
+		save_blocked(c, g, sfd);
+		drain_counts(c, &pp->off, bpf_map__fd(g ? skel->maps.offcpu1 : skel->maps.offcpu0), sfd);
+	}
+	drain_counts(c, &pp->prof, bpf_map__fd(g ? skel->maps.counts1 : skel->maps.counts0), sfd);
 	while (!bpf_map_get_next_key(sfd, NULL, &id))
 		if (bpf_map_delete_elem(sfd, &id))
 			break;
@@ -396,6 +508,16 @@ static int profile_configure(struct collector *c)
 	bpf_map__set_max_entries(skel->maps.counts0, cfg->max_counts);
 	bpf_map__set_max_entries(skel->maps.counts1, cfg->max_counts);
 	bpf_program__set_autoattach(skel->progs.profile_sample, false);
+	bpf_program__set_autoload(skel->progs.profile_switch, cfg->off_cpu);
+	bpf_map__set_max_entries(skel->maps.blocked, cfg->max_blocked);
+	if (cfg->off_cpu) {
+		__u64 min_ns = (__u64)cfg->offcpu_min_us * 1000;
+
+		collector__set_rodata(c, "offcpu_min_ns", &min_ns, sizeof(min_ns));
+	}
+	stackprof__init(&pp->off, 1);
+	pp->off.off_cpu = true;
+	pp->off.start_ns = pp->prof.start_ns;
 	pp->ncpus = libbpf_num_possible_cpus();
 	pp->ips = calloc(PROFILE_MAX_DEPTH, sizeof(*pp->ips));
 	pp->keys = calloc(DRAIN_BATCH, sizeof(*pp->keys));
@@ -481,7 +603,7 @@ static int profile_started(struct collector *c)
 	return loop_timer__arm(pp->timer, cfg->interval * 1000, cfg->interval * 1000);
 }
 
-int profile__finish(struct collector *c, struct stackprof **prof, struct symbolizer **sym)
+int profile__finish(struct collector *c, struct stackprof **prof, struct stackprof **off, struct symbolizer **sym)
 {
 	struct profile_bpf *skel = c->skel;
 	struct profile_priv *pp = c->priv;
@@ -501,7 +623,9 @@ int profile__finish(struct collector *c, struct stackprof **prof, struct symboli
 	profile_drain(c);
 	collector__drain(c);	/* the last process notes */
 	prof_worker__stop(&pp->w);
+	pp->off.end_ns = pp->prof.end_ns;
 	*prof = &pp->prof;
+	*off = &pp->off;
 	*sym = pp->w.sym;
 	return 0;
 }
@@ -523,6 +647,10 @@ static void profile_stop(struct collector *c)
 			http_stream__end(r->st);
 	}
 	stackprof__free(&pp->prof);
+	stackprof__free(&pp->off);
+	for (size_t i = 0; i < pp->nsaved; i++)
+		free(pp->saved[i].ips);
+	free(pp->saved);
 	symbolizer__free(pp->w.sym);
 	for (unsigned i = 0; i < pp->nwin; i++)
 		sb__free(&pp->win[i].pprof);
@@ -549,10 +677,12 @@ static int profile_collect(struct collector *c, struct metrics_writer *w)
 	mw__family(w, "sonde_profile_samples_total", METRIC_COUNTER,
 		   "CPU samples by what became of them: kept (samples), idle (not kept), user_mode (no kernel "
 		   "stack), kernel_thread (no user stack), and the losses: user_stack_fault, stack_collision, "
-		   "stack_map_full, count_map_full, process_notes_lost, stack_gone.");
+		   "stack_map_full, count_map_full, process_notes_lost, stack_gone; off-CPU blocks counted "
+		   "(offcpu_blocks) and lost (offcpu_lost, offcpu_saved_lost).");
 	for (unsigned i = 0; i < PROF_C_MAX; i++)
 		mw__sample_u64(w, "sonde_profile_samples_total", LABELS({ "outcome", counter_names[i] }), ctr[i]);
 	mw__sample_u64(w, "sonde_profile_samples_total", LABELS({ "outcome", "stack_gone" }), pp->lost_stacks);
+	mw__sample_u64(w, "sonde_profile_samples_total", LABELS({ "outcome", "offcpu_saved_lost" }), pp->saved_lost);
 	uint64_t pushed, push_errors;
 
 	if (pp->w.on) {

@@ -10,9 +10,10 @@ struct strbuf;
 struct symbolizer;
 
 /* Drains both buffers now, and stops the worker that reads new processes'
- * mappings: the profile and the symbolizer are then the caller's to read
- * (on this thread), until collector__stop. */
-int profile__finish(struct collector *c, struct stackprof **prof, struct symbolizer **sym);
+ * mappings: the on-CPU and off-CPU profiles (the latter empty without
+ * profile.off_cpu) and the symbolizer are then the caller's to read (on
+ * this thread), until collector__stop. */
+int profile__finish(struct collector *c, struct stackprof **prof, struct stackprof **off, struct symbolizer **sym);
 
 /* The agent's rolling profiles: a JSON list, newest first (index 0). */
 int profile__windows_json(const struct collector *c, struct strbuf *out);

@@ -16,6 +16,7 @@ void stackprof__init(struct stackprof *p, int64_t period_ns)
 	p->period_ns = period_ns;
 }
 
+
 void stackprof__free(struct stackprof *p)
 {
 	for (size_t i = 0; i < p->nrows; i++)
@@ -212,7 +213,8 @@ static uint64_t user_mapping(struct pprof *pp, const struct sym_mapping *m)
 int stackprof__write_pprof(struct stackprof *p, struct symbolizer *sym, struct strbuf *out)
 {
 	static const char *const types[] = { "samples", "cpu" }, *const units[] = { "count", "nanoseconds" };
-	struct pprof *pp = pprof__new(types, units, 2, p->period_ns);
+	static const char *const off_types[] = { "off_cpu" }, *const off_units[] = { "nanoseconds" };
+	struct pprof *pp = p->off_cpu ? pprof__new(off_types, off_units, 1, 1) : pprof__new(types, units, 2, p->period_ns);
 	uint64_t kmap = 0, locs[512];
 	const struct stackprof_row *top = NULL;
 	int err = pp ? 0 : -ENOMEM;

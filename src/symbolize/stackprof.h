@@ -5,6 +5,7 @@
  * gives every signal (exec_id, container). */
 #ifndef SONDE_STACKPROF_H
 #define SONDE_STACKPROF_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,7 @@ struct stackprof {
 	size_t index_cap;
 	uint64_t samples;
 	int64_t period_ns;	/* of one sample */
+	bool off_cpu;		/* counts are nanoseconds off the CPU, not samples */
 	int64_t start_ns, end_ns;	/* CLOCK_REALTIME span */
 };
 
@@ -51,8 +53,9 @@ int stackprof__add(struct stackprof *p, uint32_t image, const char *comm, const 
 /* Adds every row of src into dst (rolling windows into a longer one). */
 int stackprof__merge(struct stackprof *dst, const struct stackprof *src);
 
-/* pprof (gzipped profile.proto): values samples/count and cpu/nanoseconds,
- * labels pid, comm, exec_id, container and truncated. 0 or -errno. */
+/* pprof (gzipped profile.proto): values samples/count and cpu/nanoseconds
+ * (off-CPU: off_cpu/nanoseconds), labels pid, comm, exec_id, container and
+ * truncated. 0 or -errno. */
 int stackprof__write_pprof(struct stackprof *p, struct symbolizer *sym, struct strbuf *out);
 /* Folded stacks: "comm;root;...;leaf COUNT" per line, kernel frames with
  * a "_[k]" suffix, as flamegraph.pl and speedscope read them. */

@@ -138,6 +138,23 @@ grep -q ';sonde_test::Spinner<int>::spin(long) [0-9]*$' "$T/cpp.folded" &&
 	t_fail "C++ names: $(cat "$T/cpp.folded")"
 kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
 
+# ---- off-CPU: known sleeps by function ----
+spin "$BUILD/tests/sonde-sleep" 0 || exit 1
+"$SONDE" profile --off-cpu -d 6 -p "$SPID" -o "$T/off.folded" 2>"$T/off.err" || t_fail "off-CPU: $(cat "$T/off.err")"
+wait "$SPID" 2>/dev/null
+for fw in sleep_a:1.5 sleep_b:0.5 sleep_c:2.5; do
+	f=${fw%:*} w=${fw#*:}
+	g=$(awk -v f=";$f;" 'index($0, f) { s += $NF } END { printf "%.3f", s / 1e9 }' "$T/off.folded")
+	within "$f" "$g" "$w" "$(echo "$w * 0.1" | bc -l)" && t_ok "off-CPU: $f blocked ${g} s (want $w s +-10%)" ||
+		t_fail "off-CPU: $f blocked $g s (want $w s): $(cat "$T/off.folded")"
+done
+grep -q ';schedule_\[k\]' "$T/off.folded" && ! grep -q 'bpf_trace_run' "$T/off.folded" &&
+	t_ok "off-CPU stacks end in the scheduler, without the tracer's own frames" ||
+	t_fail "off-CPU kernel frames: $(head -1 "$T/off.folded")"
+"$SONDE" profile --off-cpu -d 1 -p $$ -o "$T/off.pb.gz" 2>/dev/null &&
+	go tool pprof -raw "$T/off.pb.gz" 2>/dev/null | grep -q "off_cpu/nanoseconds" &&
+	t_ok "off-CPU pprof: sample type off_cpu/nanoseconds" || t_fail "off-CPU pprof sample type"
+
 # ---- the whole host: a process that exits before the drain, kernel frames ----
 # Under a name of its own (comm is the name it was run by), so that no
 # other sonde-spin on the host counts.
