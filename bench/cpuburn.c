@@ -9,6 +9,7 @@
 
 static double secs;
 static volatile int stop;
+static volatile unsigned long sink;	/* keeps the work from being optimized away */
 
 __attribute__((noinline)) static unsigned long leaf(unsigned long x)
 {
@@ -30,7 +31,8 @@ static void *run(void *arg)
 		x = mid(x);
 		n++;
 	}
-	*(unsigned long *)arg = n + (x & 0);
+	sink = x;
+	*(unsigned long *)arg = n;
 	return NULL;
 }
 

@@ -75,6 +75,26 @@ static int read_syms(struct elftab *t, Elf *e, Elf_Scn *scn, const GElf_Shdr *sh
 	if (!d || !sh->sh_entsize || sh->sh_entsize != gelf_fsize(e, ELF_T_SYM, 1, EV_CURRENT))
 		return 0;
 	n = d->d_size / sh->sh_entsize;
+	/* Room for every symbol and every name at once: growing by doubling
+	 * would hold up to twice the table while a large file is read. */
+	{
+		Elf_Scn *strs = elf_getscn(e, sh->sh_link);
+		GElf_Shdr ssh;
+		size_t want = t->nfns + n, names = 0;
+		void *p;
+
+		if (strs && gelf_getshdr(strs, &ssh) && ssh.sh_type == SHT_STRTAB)
+			names = ssh.sh_size;
+		if (want > *cap && want < (1u << 26) && (p = realloc(t->fns, want * sizeof(*t->fns)))) {
+			t->fns = p;
+			*cap = want;
+		}
+		if (names && t->names_len + names + 1 > *names_cap && names < (1u << 30) &&
+		    (p = realloc(t->names, t->names_len + names + 1))) {
+			t->names = p;
+			*names_cap = t->names_len + names + 1;
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		GElf_Sym s;
 		const char *sn;
@@ -114,6 +134,7 @@ int elftab__parse(struct elftab *t, void *data, size_t size, char *why, size_t w
 {
 	size_t cap = 0, names_cap = 0;
 	Elf_Scn *scn = NULL, *dynsym = NULL;
+	void *p2;
 	GElf_Shdr dsh;
 	GElf_Ehdr eh;
 	Elf *e;
@@ -164,6 +185,8 @@ int elftab__parse(struct elftab *t, void *data, size_t size, char *why, size_t w
 	}
 	/* Aliases share an address: keep the first (the sized one). */
 	if (t->nfns) {
+		void *p;
+
 		qsort(t->fns, t->nfns, sizeof(*t->fns), fn_cmp);
 		size_t w = 1;
 
@@ -171,7 +194,11 @@ int elftab__parse(struct elftab *t, void *data, size_t size, char *why, size_t w
 			if (t->fns[i].addr != t->fns[w - 1].addr)
 				t->fns[w++] = t->fns[i];
 		t->nfns = w;
+		if ((p = realloc(t->fns, t->nfns * sizeof(*t->fns))))
+			t->fns = p;	/* the slack of symbols that were not functions */
 	}
+	if (t->names_len && (p2 = realloc(t->names, t->names_len)))
+		t->names = p2;
 out:
 	if (e)
 		elf_end(e);
