@@ -28,7 +28,7 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -fno-omit-frame-pointer $(SANFLAGS)
 CPPFLAGS += -Iinclude -Isrc -I$(BUILD) -I$(BUILD)/gen -DSONDE_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 LIBBPF_A := /usr/lib/x86_64-linux-gnu/libbpf.a
-LDLIBS   += -lelf -lz -lmicrohttpd -lyaml -lm -lpthread -lstdc++
+LDLIBS   += -ldw -lelf -lz -lmicrohttpd -lyaml -lm -lpthread -lstdc++
 LDFLAGS  += $(SANFLAGS)
 # src/core/kbtf.c shares one parse of the kernel BTF between libbpf objects;
 # the group lets libbpf.a's calls find the wrappers in libsonde.a.
@@ -125,7 +125,7 @@ $(BUILD)/tests/sonde-maps $(BUILD)/tests/sonde-http: $(BUILD)/tests/%: tests/int
 # The profiler's workload: frame pointers, a PIE with a shared library of
 # its own, and a stripped copy.
 PROFILE_HELPERS := $(BUILD)/tests/sonde-spin $(BUILD)/tests/sonde-spin-stripped $(BUILD)/tests/libsonde-spin.so \
-		   $(BUILD)/tests/sonde-spin-cpp $(BUILD)/tests/sonde-sleep
+		   $(BUILD)/tests/sonde-spin-cpp $(BUILD)/tests/sonde-sleep $(BUILD)/tests/sonde-inline
 SPIN_CFLAGS := -O1 -g -fno-omit-frame-pointer -Wall
 $(BUILD)/tests/libsonde-spin.so: tests/integration/profile/spinlib.c
 	@mkdir -p $(@D)
@@ -134,6 +134,9 @@ $(BUILD)/tests/sonde-spin: tests/integration/profile/spin.c $(BUILD)/tests/libso
 	$(CC) $(SPIN_CFLAGS) -pie -fPIE -o $@ $< -L$(BUILD)/tests -lsonde-spin -Wl,-rpath,'$$ORIGIN'
 $(BUILD)/tests/sonde-spin-stripped: $(BUILD)/tests/sonde-spin
 	strip -o $@ $<
+$(BUILD)/tests/sonde-inline: tests/integration/profile/inline.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -fno-omit-frame-pointer -Wall -o $@ $<
 $(BUILD)/tests/sonde-sleep: tests/integration/profile/sleep.c
 	@mkdir -p $(@D)
 	$(CC) $(SPIN_CFLAGS) -o $@ $<

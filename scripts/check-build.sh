@@ -17,6 +17,7 @@ need_cmd ar binutils
 need_file "$LIBBPF_A" libbpf-dev
 need_file /usr/include/bpf/libbpf.h libbpf-dev
 need_file /usr/include/libelf.h libelf-dev
+need_file /usr/include/elfutils/libdw.h libdw-dev
 need_file /usr/include/zlib.h zlib1g-dev
 need_file /usr/include/microhttpd.h libmicrohttpd-dev
 need_file /usr/include/yaml.h libyaml-dev

@@ -699,6 +699,9 @@ static int profile_collect(struct collector *c, struct metrics_writer *w)
 	mw__family(w, "sonde_profile_symbol_cache_bytes", METRIC_GAUGE,
 		   "Memory held by parsed symbol tables (the budget is profile.symbol_budget).");
 	mw__sample_u64(w, "sonde_profile_symbol_cache_bytes", NO_LABELS, st.cache_bytes);
+	mw__family(w, "sonde_profile_kernel_symbols_bytes", METRIC_GAUGE,
+		   "Memory held by the kernel's symbol table (read once, outside the budget).");
+	mw__sample_u64(w, "sonde_profile_kernel_symbols_bytes", NO_LABELS, st.kernel_bytes);
 	mw__family(w, "sonde_profile_symbol_files_total", METRIC_COUNTER, "ELF files parsed for symbols.");
 	mw__sample_u64(w, "sonde_profile_symbol_files_total", NO_LABELS, st.files);
 	mw__family(w, "sonde_profile_symbol_evictions_total", METRIC_COUNTER,

@@ -27,7 +27,11 @@ struct intern {
 
 struct pp_mapping { uint64_t start, limit, off, file, build_id; };
 struct pp_function { uint64_t name, file; };
-struct pp_location { uint64_t mapping, addr, function; };
+struct pp_location {
+	uint64_t mapping, addr, nlines;
+	uint64_t fn[PPROF_MAX_LINES];
+	int64_t line[PPROF_MAX_LINES];
+};
 
 struct pprof {
 	struct intern *tab;	/* open addressing, power-of-two size */
@@ -239,8 +243,26 @@ uint64_t pprof__function(struct pprof *p, const char *name, const char *file)
 
 uint64_t pprof__location(struct pprof *p, uint64_t mapping, uint64_t addr, uint64_t function)
 {
-	struct pp_location l = { mapping, addr, function };
-	struct intern *e = lookup(p, 'l', &l, sizeof(l));
+	int64_t line = 0;
+
+	return pprof__location_lines(p, mapping, addr, &function, &line, function ? 1 : 0);
+}
+
+uint64_t pprof__location_lines(struct pprof *p, uint64_t mapping, uint64_t addr, const uint64_t *fns,
+			       const int64_t *lines, unsigned n)
+{
+	struct pp_location l;
+	struct intern *e;
+
+	memset(&l, 0, sizeof(l));	/* the whole struct is the key */
+	l.mapping = mapping;
+	l.addr = addr;
+	l.nlines = n < PPROF_MAX_LINES ? n : PPROF_MAX_LINES;
+	for (unsigned i = 0; i < l.nlines; i++) {
+		l.fn[i] = fns[i];
+		l.line[i] = lines[i];
+	}
+	e = lookup(p, 'l', &l, sizeof(l));
 
 	if (!e || (!e->id && VEC_PUSH(p->locs, p->nlocs, p->locs_cap, l))) {
 		p->err = -ENOMEM;
@@ -297,8 +319,13 @@ static int encode(struct pprof *p, struct strbuf *sb)
 		const struct pp_location *l = &p->locs[i];
 
 		err = put_uint(&tmp, 1, i + 1) ?: put_uint(&tmp, 2, l->mapping) ?: put_uint(&tmp, 3, l->addr);
-		if (!err && l->function)
-			err = put_uint(&line, 1, l->function) ?: put_msg(&tmp, 4, &line);
+		/* Lines innermost first: inlined functions, then the one holding them. */
+		for (uint64_t k = 0; k < l->nlines && !err; k++) {
+			err = put_uint(&line, 1, l->fn[k]);
+			if (!err && l->line[k])
+				err = put_uint(&line, 2, (uint64_t)l->line[k]);
+			err = err ?: put_msg(&tmp, 4, &line);
+		}
 		err = err ?: put_msg(sb, P_LOCATION, &tmp);
 	}
 	for (size_t i = 0; i < p->nfns && !err; i++)

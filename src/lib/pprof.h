@@ -31,6 +31,11 @@ uint64_t pprof__mapping(struct pprof *p, uint64_t start, uint64_t limit, uint64_
 			const char *build_id);
 uint64_t pprof__function(struct pprof *p, const char *name, const char *file);
 uint64_t pprof__location(struct pprof *p, uint64_t mapping, uint64_t addr, uint64_t function);
+/* The same with n lines (function and line number, 0: unknown), innermost
+ * first: the functions inlined at addr, then the one holding them. */
+#define PPROF_MAX_LINES 8
+uint64_t pprof__location_lines(struct pprof *p, uint64_t mapping, uint64_t addr, const uint64_t *fns,
+			       const int64_t *lines, unsigned n);
 /* locs: leaf first, as pprof wants. 0 or -ENOMEM. */
 int pprof__sample(struct pprof *p, const uint64_t *locs, unsigned nlocs, const int64_t *values,
 		  const struct pprof_label *labels, unsigned nlabels);

@@ -262,6 +262,18 @@ int stackprof__write_pprof(struct stackprof *p, struct symbolizer *sym, struct s
 				map = kmap;
 			else if (f.map)
 				map = user_mapping(pp, f.map);
+			if (f.nlines) {	/* DWARF: inlined functions and source lines */
+				uint64_t fns[DWARF_MAX_INLINE];
+				int64_t lines[DWARF_MAX_INLINE];
+
+				for (unsigned k = 0; k < f.nlines; k++) {
+					fns[k] = f.lines[k].func ? pprof__function(pp, f.lines[k].func, f.lines[k].file ?: f.map->path)
+								 : 0;
+					lines[k] = f.lines[k].line;
+				}
+				locs[i] = pprof__location_lines(pp, map, f.addr, fns, lines, f.nlines);
+				continue;
+			}
 			if (f.func)
 				fn = pprof__function(pp, f.func, f.kernel ? (*f.module ? f.module : "[kernel]")
 									  : f.map ? f.map->path : "");
@@ -274,14 +286,28 @@ int stackprof__write_pprof(struct stackprof *p, struct symbolizer *sym, struct s
 	return err;
 }
 
+static void put_name(struct strbuf *sb, const char *name)
+{
+	/* a ';' or newline would split the frame: names are anyone's */
+	for (const char *c = name; *c; c++)
+		sb__putc(sb, *c == ';' ? ':' : *c == '\n' ? ' ' : *c);
+}
+
 static void put_frame(struct strbuf *sb, const struct sym_frame *f)
 {
 	const char *base;
 
+	/* Inlined functions are frames of their own, outermost first. */
+	for (unsigned k = f->nlines; k-- > 1;)
+		if (f->lines[k].func) {
+			sb__putc(sb, ';');
+			put_name(sb, f->lines[k].func);
+		}
 	sb__putc(sb, ';');
-	if (f->func) {	/* a ';' or newline would split the frame: names are anyone's */
-		for (const char *c = f->func; *c; c++)
-			sb__putc(sb, *c == ';' ? ':' : *c == '\n' ? ' ' : *c);
+	if (f->nlines && f->lines[0].func)
+		put_name(sb, f->lines[0].func);
+	else if (f->func) {
+		put_name(sb, f->func);
 	}
 	else if (f->map && (base = strrchr(f->map->path, '/')))
 		sb__printf(sb, "[%s+0x%llx]", base + 1, (unsigned long long)(f->addr - f->map->start + f->map->off));

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ struct sym_file {
 	uint64_t dev, ino;
 	int64_t mtime;
 	struct elftab tab;
+	struct dwarfline *dw;	/* NULL: no DWARF in the file */
 	int err;		/* 0: tab is good */
 	uint64_t used;		/* tick of the last use */
 };
@@ -48,7 +50,8 @@ struct symbolizer {
 	size_t nprocs, procs_cap;
 	struct sym_file *files;
 	size_t nfiles, files_cap;
-	size_t budget, bytes;
+	size_t budget, bytes;		/* ELF tables: what the budget bounds */
+	size_t kbytes;			/* the kernel's table: fixed, outside the budget */
 	struct demangler *dm;
 	uint64_t tick;
 	struct symbolizer_stats st;
@@ -82,8 +85,10 @@ void symbolizer__free(struct symbolizer *s)
 		return;
 	for (size_t i = 0; i < s->nprocs; i++)
 		proc_free(&s->procs[i]);
-	for (size_t i = 0; i < s->nfiles; i++)
+	for (size_t i = 0; i < s->nfiles; i++) {
 		elftab__free(&s->files[i].tab);
+		dwarfline__free(s->files[i].dw);
+	}
 	free(s->procs);
 	free(s->files);
 	kallsyms__free(&s->ks);
@@ -101,6 +106,8 @@ static struct sym_proc *proc_find(struct symbolizer *s, uint32_t pid, uint64_t s
 	}
 	return NULL;
 }
+
+static void evict_over_budget(struct symbolizer *s, size_t keep);
 
 /* The cache entry for a file, parsing it on first sight; -1 on error. */
 static int file_get(struct symbolizer *s, int fd, const char *path)
@@ -124,15 +131,19 @@ static int file_get(struct symbolizer *s, int fd, const char *path)
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
 	f.err = elftab__load(&f.tab, fdpath, why, sizeof(why));
 	(void)path;
-	if (f.err)
+	if (f.err) {
 		s->st.file_errors++;
-	else
-		s->bytes += elftab__bytes(&f.tab);
+	} else {
+		f.dw = dwarfline__open(fd);
+		s->bytes += elftab__bytes(&f.tab) + dwarfline__bytes(f.dw);
+	}
 	s->st.files++;
 	if (VEC_PUSH(s->files, s->nfiles, s->files_cap, f)) {
 		elftab__free(&f.tab);
 		return -1;
 	}
+	if (!f.err)
+		evict_over_budget(s, s->nfiles - 1);
 	return f.err ? -1 : (int)s->nfiles - 1;
 }
 
@@ -294,11 +305,17 @@ void symbolizer__user(struct symbolizer *s, uint32_t pid, uint64_t start_ns, uin
 		set_build_id(s, p, i);
 		file = &s->files[p->file[i]];
 		file->used = s->tick;
-		if (!elftab__vaddr(&file->tab, addr - m->start + m->off, &vaddr) &&
-		    (fn = elftab__find(&file->tab, vaddr, &off))) {
+		if (elftab__vaddr(&file->tab, addr - m->start + m->off, &vaddr))
+			return;
+		if ((fn = elftab__find(&file->tab, vaddr, &off))) {
 			f->func = demangler__name(s->dm, elftab__name(&file->tab, fn));
 			f->func_off = off;
 		}
+		f->nlines = dwarfline__lookup(file->dw, vaddr, f->lines, DWARF_MAX_INLINE);
+		for (unsigned k = 0; k < f->nlines; k++)
+			f->lines[k].func = demangler__name(s->dm, f->lines[k].func);
+		if (f->nlines && !f->lines[f->nlines - 1].func)
+			f->lines[f->nlines - 1].func = f->func;
 		return;
 	}
 }
@@ -315,7 +332,7 @@ void symbolizer__kernel(struct symbolizer *s, uint64_t addr, struct sym_frame *f
 	if (!s->kloaded) {
 		s->kloaded = kallsyms__load(&s->ks, NULL, s->kwhy, sizeof(s->kwhy)) ? -1 : 1;
 		if (s->kloaded > 0)
-			s->bytes += s->ks.n * sizeof(*s->ks.v) + s->ks.names_len;
+			s->kbytes = s->ks.n * sizeof(*s->ks.v) + s->ks.names_len;
 	}
 	if (s->kloaded > 0 && (k = kallsyms__find(&s->ks, addr, &off))) {
 		f->func = k->name;
@@ -324,25 +341,30 @@ void symbolizer__kernel(struct symbolizer *s, uint64_t addr, struct sym_frame *f
 	}
 }
 
-void symbolizer__trim(struct symbolizer *s)
+/* Files past the budget, least recently used first, but keep (the one
+ * just parsed); the mappings of live processes that used them find them
+ * again by inode when noted anew. */
+static void evict_over_budget(struct symbolizer *s, size_t keep)
 {
-	s->tick++;
-	/* Files past the budget, least recently used first; the mappings
-	 * of live processes that used them find them again by inode. */
+	bool evicted = false;
+
 	while (s->bytes > s->budget) {
 		size_t old = SIZE_MAX;
 
 		for (size_t i = 0; i < s->nfiles; i++)
-			if (!s->files[i].err && s->files[i].tab.nfns &&
+			if (i != keep && !s->files[i].err && s->files[i].tab.nfns &&
 			    (old == SIZE_MAX || s->files[i].used < s->files[old].used))
 				old = i;
 		if (old == SIZE_MAX)
 			break;
-		s->bytes -= elftab__bytes(&s->files[old].tab);
+		s->bytes -= elftab__bytes(&s->files[old].tab) + dwarfline__bytes(s->files[old].dw);
 		elftab__free(&s->files[old].tab);
+		dwarfline__free(s->files[old].dw);
+		s->files[old].dw = NULL;
 		s->files[old].err = -ESTALE;	/* evicted: a new note reparses it */
 		s->files[old].ino = 0;
 		s->st.evictions++;
+		evicted = true;
 		for (size_t i = 0; i < s->nprocs; i++)
 			for (size_t j = 0; j < s->procs[i].nmaps; j++)
 				if (s->procs[i].file[j] == (int)old) {
@@ -350,12 +372,23 @@ void symbolizer__trim(struct symbolizer *s)
 					s->procs[i].maps[j].build_id = NULL;
 				}
 	}
+	/* The allocator keeps freed tables for reuse; the budget is about
+	 * what the agent holds, so give them back. */
+	if (evicted)
+		malloc_trim(0);
+}
+
+void symbolizer__trim(struct symbolizer *s)
+{
+	s->tick++;
+	evict_over_budget(s, SIZE_MAX);
 }
 
 void symbolizer__stats(const struct symbolizer *s, struct symbolizer_stats *st)
 {
 	*st = s->st;
 	st->cache_bytes = s->bytes + demangler__bytes(s->dm);
+	st->kernel_bytes = s->kbytes;
 	st->budget = s->budget;
 }
 

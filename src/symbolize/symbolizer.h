@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "symbolize/dwarfline.h"
 
 struct symbolizer;
 
@@ -31,11 +32,16 @@ struct sym_frame {
 	const struct sym_mapping *map;	/* NULL: no mapping holds addr (or kernel) */
 	const char *module;		/* kernel frames: "" (vmlinux) or the module */
 	bool kernel;
+	/* From DWARF, where the file has it: innermost first, the functions
+	 * inlined at addr, then func's own (names demangled); 0: none. */
+	unsigned nlines;
+	struct dwarf_frame lines[DWARF_MAX_INLINE];
 };
 
 struct symbolizer_stats {
 	uint64_t procs, files, file_errors, evictions;
-	size_t cache_bytes, budget;
+	size_t cache_bytes, budget;	/* ELF symbol tables and demangled names */
+	size_t kernel_bytes;		/* /proc/kallsyms' table, outside the budget */
 };
 
 struct symbolizer *symbolizer__new(size_t budget_bytes);

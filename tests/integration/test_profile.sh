@@ -130,6 +130,18 @@ within spin_lib "$g" 20 8 && t_ok "stripped: the library's spin_lib still named 
 	t_fail "stripped: spin_lib $g%"
 kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
 
+# ---- DWARF: an inlined function and its source line ----
+spin "$BUILD/tests/sonde-inline" 8 || exit 1
+"$SONDE" profile -d 2 -p "$SPID" -o "$T/inl.folded" 2>"$T/inl.err" || t_fail "inline: $(cat "$T/inl.err")"
+"$SONDE" profile -d 2 -p "$SPID" -o "$T/inl.pb.gz" 2>>"$T/inl.err" || t_fail "inline: $(cat "$T/inl.err")"
+n=$(awk '/;main;hot;mix [0-9]+$/ { s += $NF } END { print s + 0 }' "$T/inl.folded")
+expect_range "samples whose stack is main;hot;mix (mix inlined into hot)" "$n" 150 220
+line=$(grep -n 'MIX_LINE' tests/integration/profile/inline.c | cut -d: -f1)
+go tool pprof -lines -top -nodecount=5 "$T/inl.pb.gz" 2>/dev/null >"$T/inl.top"
+grep -Eq "mix .*inline\.c:$line" "$T/inl.top" && t_ok "go tool pprof -lines: mix at inline.c:$line ($(grep -m1 'inline.c' "$T/inl.top" | tr -s ' '))" ||
+	t_fail "pprof lines: want mix at inline.c:$line: $(cat "$T/inl.top")"
+kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+
 # ---- C++: demangled names ----
 spin "$BUILD/tests/sonde-spin-cpp" 6 || exit 1
 "$SONDE" profile -d 2 -p "$SPID" -o "$T/cpp.folded" 2>"$T/cpp.err" || t_fail "C++: $(cat "$T/cpp.err")"
