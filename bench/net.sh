@@ -22,6 +22,7 @@
 # The markdown report goes to stdout, progress to stderr.
 set -u
 cd "$(dirname "$0")/.." || exit 1
+. bench/lib.sh
 ROUNDS=${ROUNDS:-5}
 SECS=${SECS:-3}
 SONDE=${SONDE:-build/sonde}
@@ -70,25 +71,13 @@ XB() { nsenter --net=/run/netns/$NS_B "$@"; }
 agent() {
 	"$SONDE" agent -l 127.0.0.1:0 -e '' --xdp-control "$T/xdp.sock" "$@" >"$T/agent.out" 2>"$T/agent.err" &
 	AGENT=$!
-	for _ in $(seq 200); do
-		grep -q "ready:" "$T/agent.err" && return 0
-		kill -0 $AGENT 2>/dev/null || break
-		sleep 0.05
-	done
-	cat "$T/agent.err" >&2
-	die "agent did not start"
+	wait_ready $AGENT "$T/agent.err" "ready:" "the agent"
 }
 agent_stop() { kill $AGENT; wait $AGENT 2>/dev/null; AGENT=; }
 floor() {
 	"$FLOOR" net "$VA@$NS_A,$VB@$NS_B" 2>"$T/floor.err" &
 	AGENT=$!
-	for _ in $(seq 100); do
-		grep -q "ready" "$T/floor.err" && return 0
-		kill -0 $AGENT 2>/dev/null || break
-		sleep 0.05
-	done
-	cat "$T/floor.err" >&2
-	die "the floor probe did not attach"
+	wait_ready $AGENT "$T/floor.err" "ready" "the floor probe"
 }
 # The observability set: tcp (sock_ops, connect hooks) and flows at tc on
 # both ends. XDP is measured apart: a veth with an XDP program takes every
@@ -97,7 +86,6 @@ floor() {
 NETARGS=(-C "${NET_COLLECTORS:-tcp,flows}" --flows-interfaces "$VA@$NS_A,$VB@$NS_B" ${NET_EXTRA:-})
 XDPARGS=(-C xdp --xdp-interfaces "$VB@$NS_B")
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # ---- 1. throughput and latency ----
 B iperf3 -s -D -1 >/dev/null 2>&1

@@ -18,6 +18,7 @@
 # The markdown report goes to stdout, progress to stderr.
 set -u
 cd "$(dirname "$0")/.." || exit 1
+. bench/lib.sh
 ROUNDS=${ROUNDS:-5}
 SECS=${SECS:-5}
 SONDE=${SONDE:-build/sonde}
@@ -46,16 +47,9 @@ mkdir -p "$OUT"
 agent() {
 	"$SONDE" agent -l 127.0.0.1:0 -e '' -C profile "$@" >"$T/agent.out" 2>"$T/agent.err" &
 	AGENT=$!
-	for _ in $(seq 200); do
-		grep -q "ready:" "$T/agent.err" && return 0
-		kill -0 $AGENT 2>/dev/null || break
-		sleep 0.05
-	done
-	cat "$T/agent.err" >&2
-	die "agent did not start"
+	wait_ready $AGENT "$T/agent.err" "ready:" "the agent"
 }
 agent_stop() { kill $AGENT; wait $AGENT 2>/dev/null; AGENT=; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 burn() { "$OUT/cpuburn" "$NCPU" "$SECS"; }
 r() { echo "scale=4; $1 / $2" | bc -l; }
 

@@ -16,6 +16,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "collectors/profile.h"
+#include "collectors/profile_priv.h"
 #include "core/attach.h"
 #include "core/bpfmap.h"
 #include "core/bus.h"
@@ -32,21 +33,6 @@
 #include "symbolize/symbolizer.h"
 #include "sonde/profile.h"
 #include "profile.skel.h"
-
-struct profile_config {
-	long frequency;
-	long interval;
-	long max_stacks;
-	long max_counts;
-	long symbol_budget;	/* MiB */
-	int event;
-	bool off_cpu;
-	long offcpu_min_us;
-	long max_blocked;
-	long window;		/* seconds; 0: one profile for the whole run (sonde profile) */
-	long windows;
-	char push_url[256];
-};
 
 enum { EV_AUTO, EV_CYCLES, EV_CPU_CLOCK };
 static const char *const event_names[] = { "auto", "cycles", "cpu-clock", NULL };
@@ -94,80 +80,6 @@ static const char *const counter_names[PROF_C_MAX] = {
 	[PROF_C_OFFCPU_BLOCKS] = "offcpu_blocks", [PROF_C_OFFCPU_LOST] = "offcpu_lost",
 };
 
-#define DRAIN_BATCH 1024
-
-struct prof_window {
-	int64_t start_ns, end_ns;	/* CLOCK_REALTIME */
-	uint64_t samples;
-	struct strbuf pprof;		/* gzipped; empty until rendered */
-	int err;
-};
-
-/* A /debug/pprof/profile?seconds=N waiting for its N seconds. Its stream
- * owns it: freed in on_close, or after rendering once the stream is gone. */
-struct prof_req {
-	struct profile_priv *owner;	/* NULL once the collector stopped */
-	struct stackprof acc;
-	/* Drains to skip (one: its buffer was written before the request),
-	 * then to take: a drain brings one interval's samples. */
-	unsigned skip, remaining;
-	struct http_stream *st;		/* NULL once the client left */
-	bool rendering;
-	struct prof_req *next;
-};
-
-/* A blocked thread's stacks, copied out before their buffer was cleared:
- * its wake-up comes through the ring (PROF_R_OFFCPU). */
-struct saved_block {
-	uint32_t tid;
-	uint64_t ts_ns;
-	struct profile_key k;
-	unsigned nk, nu;
-	uint64_t *ips;	/* kernel frames, then user */
-};
-
-struct profile_priv {
-	struct stackprof prof;		/* the current window (or the whole run) */
-	struct stackprof off;		/* off-CPU, in ns (profile.off_cpu) */
-	struct saved_block *saved;
-	size_t nsaved, saved_cap;
-	uint64_t saved_lost;		/* wake-ups whose saved stacks were not found */
-	struct loop_timer *timer;
-	uint64_t *ips;			/* one stack's frames */
-	struct profile_key *keys;	/* drain batches */
-	uint64_t *vals;
-	bool *cpu_attached;
-	int ncpus;
-	uint64_t lost_stacks;		/* counts whose stack was gone at the drain */
-	uint64_t drains;
-	struct prof_worker w;
-	struct prof_window *win;	/* ring of cfg->windows */
-	unsigned nwin, next_win;
-	unsigned pending_win;		/* windows being rendered */
-	struct prof_req *reqs;
-};
-
-static void add_to(struct collector *c, struct stackprof *sp, const struct profile_key *k, const uint64_t *kips,
-		   unsigned nk, const uint64_t *uips, unsigned nu, uint64_t n);
-
-/* A thread whose stacks were saved ran again: its time to them. */
-static void saved_woke(struct collector *c, const struct profile_rec_offcpu *r)
-{
-	struct profile_priv *pp = c->priv;
-
-	for (size_t i = 0; i < pp->nsaved; i++) {
-		struct saved_block *b = &pp->saved[i];
-
-		if (b->tid != r->tid || b->ts_ns != r->ts_ns)
-			continue;
-		add_to(c, &pp->off, &b->k, b->ips, b->nk, b->ips + b->nk, b->nu, r->ns);
-		free(b->ips);
-		pp->saved[i] = pp->saved[--pp->nsaved];
-		return;
-	}
-	pp->saved_lost++;
-}
-
 /* The ring: a process image seen for the first time (its mappings are
  * read by the worker, now, while it runs), or a saved block's end. */
 static int profile_record(struct collector *c, void *data, size_t size)
@@ -187,181 +99,11 @@ static int profile_record(struct collector *c, void *data, size_t size)
 		prof_worker__note(&pp->w, &p.p);
 	} else if (type == PROF_R_OFFCPU && size >= sizeof(o)) {
 		memcpy(&o, data, sizeof(o));
-		saved_woke(c, &o);
+		profile__saved_woke(c, &o);
 	} else {
 		c->malformed++;
 	}
 	return 0;
-}
-
-/* Frames of stack id in map fd into ips; 0 when the id is an error. */
-static unsigned read_stack(struct profile_priv *pp, int fd, int32_t id, bool *lost)
-{
-	unsigned n = 0;
-
-	if (id < 0)
-		return 0;
-	if (bpf_map_lookup_elem(fd, &id, pp->ips)) {
-		*lost = true;
-		return 0;
-	}
-	while (n < PROFILE_MAX_DEPTH && pp->ips[n])
-		n++;
-	return n;
-}
-
-/* exec_id and container of a new image, from the identity service. */
-static void label_image(struct collector *c, struct stackprof_image *im, const struct profile_key *k)
-{
-	struct sonde_task t = { .pid = k->pid, .tid = k->pid, .start_ns = k->start_ns, .exec_seq = k->exec_seq };
-	struct event ev = { .task = &t };
-
-	memcpy(t.comm, k->comm, sizeof(t.comm));
-	bus__resolve(c->rt->bus, &ev);
-	if (!ev.id)
-		return;
-	snprintf(im->exec_id, sizeof(im->exec_id), "%s", ev.id->self.exec_id);
-	if (ev.id->container == 1)
-		snprintf(im->container, sizeof(im->container), "%s", ev.id->ref.id);
-}
-
-static void add_to(struct collector *c, struct stackprof *sp, const struct profile_key *k, const uint64_t *kips,
-		   unsigned nk, const uint64_t *uips, unsigned nu, uint64_t n)
-{
-	int added;
-	long im = stackprof__image(sp, k->pid, k->start_ns, k->exec_seq, &added);
-
-	if (im < 0)
-		return;
-	if (added)
-		label_image(c, &sp->images[im], k);
-	stackprof__add(sp, im, k->comm, kips, nk, uips, nu, n);
-}
-
-/* One drained count: its stacks into sp; on-CPU ones also into each
- * waiting request's profile. */
-static void add_count(struct collector *c, struct stackprof *sp, int sfd, const struct profile_key *k, uint64_t n)
-{
-	struct profile_priv *pp = c->priv;
-	uint64_t kips[PROFILE_MAX_DEPTH];
-	unsigned nk, nu;
-	bool lost = false;
-
-	nk = read_stack(pp, sfd, k->kstack, &lost);
-	memcpy(kips, pp->ips, nk * sizeof(*kips));
-	nu = read_stack(pp, sfd, k->ustack, &lost);
-	if (lost || (!nk && !nu)) {
-		pp->lost_stacks += n;
-		return;
-	}
-	add_to(c, sp, k, kips, nk, pp->ips, nu, n);
-	for (struct prof_req *r = pp->reqs; r && sp == &pp->prof; r = r->next)
-		if (!r->skip && r->remaining)
-			add_to(c, &r->acc, k, kips, nk, pp->ips, nu, n);
-}
-
-/* Blocked threads whose stacks are in buffer g's map: copied out, and
- * their entries told so, before the map is cleared. */
-static void save_blocked(struct collector *c, unsigned g, int sfd)
-{
-	const struct profile_bpf *skel = c->skel;
-	struct profile_priv *pp = c->priv;
-	int bfd = bpf_map__fd(skel->maps.blocked);
-	uint32_t tid, next;
-	bool have = false;
-
-	while (!bpf_map_get_next_key(bfd, have ? &tid : NULL, &next)) {
-		struct offcpu_start st;
-		struct saved_block b = {};
-		bool lost = false;
-
-		tid = next;
-		have = true;
-		if (bpf_map_lookup_elem(bfd, &tid, &st) || st.tag != g)
-			continue;
-		b = (struct saved_block){ .tid = tid, .ts_ns = st.ts_ns, .k = st.k };
-		b.ips = malloc(2 * PROFILE_MAX_DEPTH * sizeof(*b.ips));
-		if (!b.ips)
-			break;
-		b.nk = read_stack(pp, sfd, st.k.kstack, &lost);
-		memcpy(b.ips, pp->ips, b.nk * sizeof(*b.ips));
-		b.nu = read_stack(pp, sfd, st.k.ustack, &lost);
-		memcpy(b.ips + b.nk, pp->ips, b.nu * sizeof(*b.ips));
-		st.tag = OFFCPU_SAVED;
-		/* A thread that ran meanwhile is gone from the map: nothing to keep. */
-		if (lost || bpf_map_update_elem(bfd, &tid, &st, BPF_EXIST)) {
-			free(b.ips);
-			continue;
-		}
-		if (pp->nsaved >= (size_t)((const struct profile_config *)c->cfg)->max_blocked) {
-			free(pp->saved[0].ips);	/* a thread that never woke: the oldest goes */
-			pp->saved[0] = pp->saved[--pp->nsaved];
-			pp->saved_lost++;
-		}
-		if (VEC_PUSH(pp->saved, pp->nsaved, pp->saved_cap, b))
-			free(b.ips);
-	}
-}
-
-/* Takes every count of a table out (batches where the kernel has them,
- * key by key else) into sp, with the stacks of map sfd. */
-static void drain_counts(struct collector *c, struct stackprof *sp, int cfd, int sfd)
-{
-	struct profile_priv *pp = c->priv;
-	struct profile_key k, next;
-	uint32_t count, out = 0;
-	void *in = NULL;
-	uint64_t n;
-	int err;
-
-	do {
-		count = DRAIN_BATCH;
-		err = bpf_map_lookup_and_delete_batch(cfd, in, &out, pp->keys, pp->vals, &count, NULL);
-		if (err && errno != ENOENT)
-			break;
-		for (uint32_t i = 0; i < count; i++)
-			add_count(c, sp, sfd, &pp->keys[i], pp->vals[i]);
-		in = &out;
-	} while (!err);
-	if (err && errno != ENOENT) {
-		/* No batch operations here: key by key, from the start each
-		 * time, since the key just read is gone. */
-		while (!bpf_map_get_next_key(cfd, NULL, &next)) {
-			k = next;
-			if (bpf_map_lookup_elem(cfd, &k, &n) || bpf_map_delete_elem(cfd, &k))
-				break;
-			add_count(c, sp, sfd, &k, n);
-		}
-	}
-}
-
-/* Everything of buffer g, with its stacks, into the profiles; then g's
- * stack map is emptied. Blocked threads' stacks are saved first, so that
- * no count made after can name a cleared stack. */
-static void drain_buffer(struct collector *c, unsigned g)
-{
-	const struct profile_bpf *skel = c->skel;
-	struct profile_priv *pp = c->priv;
-	const struct profile_config *cfg = c->cfg;
-	int sfd = bpf_map__fd(g ? skel->maps.stacks1 : skel->maps.stacks0);
-	uint32_t id;
-
-	if (cfg->off_cpu) {
-		save_blocked(c, g, sfd);
-		drain_counts(c, &pp->off, bpf_map__fd(g ? skel->maps.offcpu1 : skel->maps.offcpu0), sfd);
-	}
-	drain_counts(c, &pp->prof, bpf_map__fd(g ? skel->maps.counts1 : skel->maps.counts0), sfd);
-	while (!bpf_map_get_next_key(sfd, NULL, &id))
-		if (bpf_map_delete_elem(sfd, &id))
-			break;
-}
-
-static struct timespec now_real(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts;
 }
 
 static int attach_cpus(struct collector *c);
@@ -375,7 +117,7 @@ static void profile_drain(struct collector *c)
 	unsigned active = skel->bss->gen & 1;
 	struct timespec ts = now_real();
 
-	drain_buffer(c, !active);
+	profile__drain_buffer(c, !active);
 	__atomic_store_n(&skel->bss->gen, !active, __ATOMIC_RELEASE);
 	pp->prof.end_ns = ts.tv_sec * 1000000000LL + ts.tv_nsec;
 	for (struct prof_req *r = pp->reqs; r; r = r->next)
@@ -386,102 +128,11 @@ static void profile_drain(struct collector *c)
 	pp->drains++;
 }
 
-/* A window rendered: into the ring (the oldest goes). */
-static void window_done(struct prof_job *j)
-{
-	struct profile_priv *pp = j->ctx;
-	struct prof_window *w = &pp->win[pp->next_win];
-
-	pp->pending_win--;
-	sb__free(&w->pprof);
-	*w = (struct prof_window){ j->prof->start_ns, j->prof->end_ns, j->prof->samples, j->out, j->err };
-	j->out = (struct strbuf){ 0 };	/* the ring has it now */
-	pp->next_win = (pp->next_win + 1) % pp->nwin;
-}
-
-static void req_free(struct prof_req *r)
-{
-	stackprof__free(&r->acc);
-	free(r);
-}
-
-/* A request's profile rendered: to its client, if still there. */
-static void req_done(struct prof_job *j)
-{
-	struct prof_req *r = j->ctx;
-	struct http_stream *st = r->st;
-
-	r->rendering = false;
-	if (!st) {	/* the client left meanwhile */
-		req_free(r);
-		return;
-	}
-	if (j->err)
-		log__msg(LOG_WARN, "profile: rendering a requested profile: %s", strerror(-j->err));
-	else
-		http_stream__write(st, j->out.buf, j->out.len, j->out.len + 1);
-	http_stream__end(st);	/* its on_close frees r, maybe right here */
-}
-
-/* Moves a stackprof into a fresh heap copy for the worker. */
-static struct stackprof *take(struct stackprof *from)
-{
-	struct stackprof *p = malloc(sizeof(*p));
-
-	if (p) {
-		*p = *from;
-		stackprof__init(from, p->period_ns);
-	}
-	return p;
-}
-
-static void rotate(struct collector *c)
-{
-	const struct profile_config *cfg = c->cfg;
-	struct profile_priv *pp = c->priv;
-	struct stackprof *done;
-	int64_t end = pp->prof.end_ns;
-
-	if (!cfg->window || end - pp->prof.start_ns < cfg->window * 1000000000LL)
-		return;
-	done = take(&pp->prof);
-	pp->prof.start_ns = end;
-	if (!done)
-		return;
-	pp->pending_win++;
-	if (prof_worker__render(&pp->w, done, true, window_done, pp))
-		pp->pending_win--;
-}
-
-static void serve_due(struct collector *c)
-{
-	struct profile_priv *pp = c->priv;
-
-	for (struct prof_req **rp = &pp->reqs; *rp;) {
-		struct prof_req *r = *rp;
-		struct stackprof *acc;
-
-		if (r->remaining) {
-			rp = &r->next;
-			continue;
-		}
-		*rp = r->next;
-		r->owner = NULL;
-		acc = take(&r->acc);
-		r->rendering = acc != NULL;
-		if (!acc || prof_worker__render(&pp->w, acc, false, req_done, r)) {
-			r->rendering = false;
-			if (r->st)
-				http_stream__end(r->st);
-		}
-	}
-}
-
 static void on_timer(void *ctx, uint32_t events)
 {
 	profile_drain(ctx);
-	rotate(ctx);
-	serve_due(ctx);
+	profile__rotate(ctx);
+	profile__serve_due(ctx);
 	attach_cpus(ctx);	/* CPUs that came online since */
 }
 
@@ -605,21 +256,13 @@ static int profile_started(struct collector *c)
 
 int profile__finish(struct collector *c, struct stackprof **prof, struct stackprof **off, struct symbolizer **sym)
 {
-	struct profile_bpf *skel = c->skel;
 	struct profile_priv *pp = c->priv;
-	unsigned active;
 
 	if (!pp || c->state != COLLECTOR_RUNNING)
 		return -EINVAL;
 	loop_timer__free(pp->timer);
 	pp->timer = NULL;
-	/* Both buffers: the active one after a moment in which programs
-	 * already running can finish with it. */
-	active = skel->bss->gen & 1;
-	drain_buffer(c, !active);
-	__atomic_store_n(&skel->bss->gen, !active, __ATOMIC_RELEASE);
-	usleep(10000);
-	drain_buffer(c, active);
+	profile__drain_all(c);
 	profile_drain(c);
 	collector__drain(c);	/* the last process notes */
 	prof_worker__stop(&pp->w);
@@ -638,14 +281,7 @@ static void profile_stop(struct collector *c)
 		return;
 	loop_timer__free(pp->timer);
 	prof_worker__stop(&pp->w);	/* delivers what it rendered */
-	/* Requests still waiting: their streams end; each frees its own on
-	 * close, when the server lets the client go. */
-	for (struct prof_req *r = pp->reqs, *next; r; r = next) {
-		next = r->next;
-		r->owner = NULL;
-		if (r->st)
-			http_stream__end(r->st);
-	}
+	profile__serve_stop(pp);
 	stackprof__free(&pp->prof);
 	stackprof__free(&pp->off);
 	for (size_t i = 0; i < pp->nsaved; i++)
@@ -735,21 +371,14 @@ static void st_spin_end(void) {}
 static int profile_selftest(struct collector *c, char *msg, size_t sz)
 {
 	const struct profile_config *cfg = c->cfg;
-	struct profile_bpf *skel = c->skel;
 	struct profile_priv *pp = c->priv;
 	uintptr_t lo = (uintptr_t)st_spin, hi = (uintptr_t)st_spin_end;
 	uint64_t in_fn = 0, mine = 0, want = cfg->frequency / 2;
-	unsigned active;
 
 	if (hi <= lo || hi - lo > 4096)
 		hi = lo + 256;	/* the compiler placed them apart: the function's first bytes */
 	st_spin(1000000000L);
-	/* Both buffers now, as profile__finish does. */
-	active = skel->bss->gen & 1;
-	drain_buffer(c, !active);
-	__atomic_store_n(&skel->bss->gen, !active, __ATOMIC_RELEASE);
-	usleep(10000);
-	drain_buffer(c, active);
+	profile__drain_all(c);	/* both buffers now, as profile__finish does */
 	for (size_t i = 0; i < pp->prof.nrows; i++) {
 		const struct stackprof_row *r = &pp->prof.rows[i];
 
@@ -767,85 +396,6 @@ static int profile_selftest(struct collector *c, char *msg, size_t sz)
 	}
 	snprintf(msg, sz, "1 s spinning at %ld Hz: %llu samples with the spinning function as the user leaf", cfg->frequency,
 		 (unsigned long long)in_fn);
-	return 0;
-}
-
-/* ---- what the agent serves ---- */
-
-int profile__windows_json(const struct collector *c, struct strbuf *out)
-{
-	const struct profile_priv *pp = c->priv;
-	bool first = true;
-
-	sb__puts(out, "{\"windows\":[");
-	/* Newest first: the ring backwards from the last one written. */
-	for (unsigned k = 1; pp && k <= pp->nwin; k++) {
-		const struct prof_window *w = &pp->win[(pp->next_win + pp->nwin - k) % pp->nwin];
-
-		if (!w->end_ns)
-			continue;
-		sb__printf(out, "%s{\"index\":%u,\"start_ns\":%lld,\"end_ns\":%lld,\"samples\":%llu,\"bytes\":%zu%s}",
-			   first ? "" : ",", k - 1, (long long)w->start_ns, (long long)w->end_ns,
-			   (unsigned long long)w->samples, w->pprof.len, w->err ? ",\"error\":\"rendering failed\"" : "");
-		first = false;
-	}
-	sb__printf(out, "],\"current\":{\"start_ns\":%lld,\"samples\":%llu}}\n",
-		   pp ? (long long)pp->prof.start_ns : 0LL, pp ? (unsigned long long)pp->prof.samples : 0ULL);
-	return out->err;
-}
-
-int profile__window_pprof(const struct collector *c, unsigned index, struct strbuf *out)
-{
-	const struct profile_priv *pp = c->priv;
-	const struct prof_window *w;
-
-	if (!pp || index >= pp->nwin)
-		return -ENOENT;
-	w = &pp->win[(pp->next_win + pp->nwin - 1 - index) % pp->nwin];
-	if (!w->end_ns || !w->pprof.len)
-		return -ENOENT;
-	return sb__append(out, w->pprof.buf, w->pprof.len);
-}
-
-static void req_closed(void *ctx)
-{
-	struct prof_req *r = ctx;
-
-	r->st = NULL;
-	if (r->rendering)
-		return;	/* req_done frees it */
-	if (r->owner) {	/* still waiting: out of the collector's list */
-		for (struct prof_req **rp = &r->owner->reqs; *rp; rp = &(*rp)->next)
-			if (*rp == r) {
-				*rp = r->next;
-				break;
-			}
-	}
-	req_free(r);
-}
-
-int profile__request(struct collector *c, unsigned seconds, struct http_response *resp)
-{
-	const struct profile_config *cfg = c->cfg;
-	struct profile_priv *pp = c->priv;
-	struct prof_req *r = calloc(1, sizeof(*r));
-	struct timespec ts = now_real();
-
-	if (!r)
-		return -ENOMEM;
-	stackprof__init(&r->acc, 1000000000LL / cfg->frequency);
-	r->acc.start_ns = ts.tv_sec * 1000000000LL + ts.tv_nsec;
-	r->acc.end_ns = r->acc.start_ns + (int64_t)seconds * 1000000000LL;
-	r->skip = 1;
-	r->remaining = (seconds + cfg->interval - 1) / cfg->interval;
-	r->st = http_response__stream(resp, "application/octet-stream", req_closed, r);
-	if (!r->st) {
-		req_free(r);
-		return -EBUSY;
-	}
-	r->owner = pp;
-	r->next = pp->reqs;
-	pp->reqs = r;
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "lib/elfsym.h"
+#include "lib/filemap.h"
 
 /* st_value is a virtual address in executables and shared objects: the
  * PT_LOAD segment holding it turns it into a file offset. */
@@ -109,31 +110,13 @@ int elfsym__func_offset(void *data, size_t size, const char *name, uint64_t *off
 int elfsym__file_func_offset(const char *path, const char *name, uint64_t *off, char *why,
 			     size_t why_sz)
 {
-	struct stat st;
 	void *data;
-	int fd, err;
+	size_t size;
+	int err = filemap__open(path, &data, &size, why, why_sz);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		err = -errno;
-		snprintf(why, why_sz, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (err)
 		return err;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0) {
-		close(fd);
-		snprintf(why, why_sz, "%s: not a regular file", path);
-		return -EINVAL;
-	}
-	data = mmap(NULL, st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (data == MAP_FAILED) {
-		err = -errno;
-		snprintf(why, why_sz, "%s: mmap: %s", path, strerror(errno));
-		return err;
-	}
-	err = elfsym__func_offset(data, st.st_size, name, off, why, why_sz);
-	munmap(data, st.st_size);
+	err = elfsym__func_offset(data, size, name, off, why, why_sz);
+	filemap__close(data, size);
 	return err;
 }

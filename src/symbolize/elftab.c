@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "symbolize/elftab.h"
+#include "lib/filemap.h"
 #include "lib/vec.h"
 
 #define NT_GNU_BUILD_ID_ 3
@@ -209,32 +210,16 @@ out:
 
 int elftab__load(struct elftab *t, const char *path, char *why, size_t why_sz)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
-	struct stat st;
-	void *p;
+	void *data;
+	size_t size;
+	int err;
 
 	memset(t, 0, sizeof(*t));
-	if (fd < 0 || fstat(fd, &st)) {
-		err = -errno;
-		snprintf(why, why_sz, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	err = filemap__open(path, &data, &size, why, why_sz);
+	if (err)
 		return err;
-	}
-	if (!S_ISREG(st.st_mode) || !st.st_size) {
-		close(fd);
-		snprintf(why, why_sz, "%s: not a regular file with contents", path);
-		return -EINVAL;
-	}
-	p = mmap(NULL, st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED) {
-		err = -errno;
-		snprintf(why, why_sz, "%s: mmap: %s", path, strerror(errno));
-		return err;
-	}
-	err = elftab__parse(t, p, st.st_size, why, why_sz);
-	munmap(p, st.st_size);
+	err = elftab__parse(t, data, size, why, why_sz);
+	filemap__close(data, size);
 	return err;
 }
 

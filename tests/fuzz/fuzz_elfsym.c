@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* libFuzzer harness: arbitrary bytes as an ELF file for
  * elfsym__func_offset (uprobes placed by function name).
- * FUZZ_SRCS: src/lib/elfsym.c
+ * FUZZ_SRCS: src/lib/elfsym.c src/lib/filemap.c
  * FUZZ_LIBS: -lelf
  *
  * Input: [u8 n][n bytes: function name][ELF image...], or an image as is
