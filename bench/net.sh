@@ -127,21 +127,28 @@ done
 rt_count() { A taskset -c 0 sockperf pp --tcp -i $IP_B -p 11111 -t "$SECS" 2>&1 |
 	awk '/Total Run/ { sub(/.*ReceivedMessages=/, ""); print $1 + 0; exit }'; }
 status_url() { echo "http://$(grep -o 'metrics at http://[^/]*' "$T/agent.err" | cut -d/ -f3)/api/status"; }
-for r in $(seq "$ROUNDS"); do
-	say "round $r/$ROUNDS: program time per round trip"
-	agent "${NETARGS[@]}" --prog-stats
-	n=$(rt_count)
-	curl -s "$(status_url)" | python3 -c '
+# prog_ns: nanoseconds and runs so far of the tcp and flows collectors'
+# programs (each once: one on several hooks is listed per hook).
+prog_ns() { curl -s "$(status_url)" | python3 -c '
 import json, sys
-n = int(sys.argv[1]); ns = runs = 0; seen = set()
+ns = runs = 0; seen = set()
 for c in json.load(sys.stdin)["collectors"]:
     for p in c.get("programs", []):
-        # a program on several hooks is listed once per hook, each with
-        # the program'"'"'s totals: count each once
         if c["name"] in ("tcp", "flows") and (c["name"], p["name"]) not in seen:
             seen.add((c["name"], p["name"]))
             ns += p["run_time_ns"]; runs += p["run_count"]
-print(ns / n, runs / n)' "$n" >>"$T/kns.sonde"
+print(ns, runs)'; }
+for r in $(seq "$ROUNDS"); do
+	say "round $r/$ROUNDS: program time per round trip and per second of transfer"
+	agent "${NETARGS[@]}" --prog-stats
+	read -r ns0 runs0 < <(prog_ns)
+	n=$(rt_count)
+	read -r ns1 runs1 < <(prog_ns)
+	echo "$(( (ns1 - ns0) / n )) $(echo "($runs1 - $runs0) / $n" | bc -l)" >>"$T/kns.sonde"
+	iperf >/dev/null
+	read -r ns2 runs2 < <(prog_ns)
+	# iperf's SECS, plus its connection set-up: a bound from above
+	echo "($ns2 - $ns1) / ($SECS * 1000000000)" | bc -l >>"$T/kshare.sonde"
 	agent_stop
 	sysctl -q kernel.bpf_stats_enabled=1
 	floor
@@ -205,6 +212,7 @@ gF=$(median <"$T/gbps.floor") lF=$(median <"$T/lat.floor")
 gx=$(median <"$T/gbps.xdp") gf=$(median <"$T/gbps.xdpfilter") lx=$(median <"$T/lat.xdp") lf=$(median <"$T/lat.xdpfilter")
 p0=$(median <"$T/pps.xdpfilter") p1=$(median <"$T/pps.sonde")
 c10=$(median <"$T/cost.10") c10k=$(median <"$T/cost.10000")
+kT=$(median <"$T/kshare.sonde")
 kS=$(awk '{ print $1 }' "$T/kns.sonde" | median) kF=$(awk '{ print $1 }' "$T/kns.floor" | median)
 rS=$(awk '{ print $2 }' "$T/kns.sonde" | median) rF=$(awk '{ print $2 }' "$T/kns.floor" | median)
 r() { echo "scale=3; $1 / $2" | bc -l; }
@@ -216,6 +224,7 @@ cat <<EOF
 | TCP throughput, iperf3 (Gbit/s) | $(printf %.2f "$g0") | $(printf %.2f "$g1") | $(r "$g1" "$g0") | > 0.98 |
 | TCP ping-pong latency, sockperf median (us) | $(printf %.2f "$l0") | $(printf %.2f "$l1") | $(r "$l1" "$l0") | < 1.05 |
 | floor, empty programs on the same hooks: throughput / latency | $(printf %.2f "$gF") | $(printf %.2f "$lF") | $(r "$gF" "$g0") / $(r "$lF" "$l0") | |
+| program time during iperf3, as a share of one CPU's time (the throughput it can cost at most) | | $(printf %.4f "$kT") | $(printf %.4f "$kT") | < 0.02 |
 | program time per round trip (ns): floor vs sonde; sonde's / the round trip | $(printf %.0f "$kF") | $(printf %.0f "$kS") | $(r "$kS" "$(echo "$l0 * 1000" | bc -l)") | < 0.05 |
 | TCP throughput with XDP on B's veth (Gbit/s): xdp-filter vs sonde's xdp | $(printf %.2f "$gf") | $(printf %.2f "$gx") | $(r "$gx" "$gf") | >= 1.00 |
 | TCP ping-pong latency with XDP on B's veth (us): xdp-filter vs sonde's xdp | $(printf %.2f "$lf") | $(printf %.2f "$lx") | $(r "$lx" "$lf") | <= 1.00 |

@@ -226,6 +226,24 @@ stop_agent
 [ "$AGENT_RC" = 0 ] && t_ok "the agent stops cleanly" || t_fail "agent exit code $AGENT_RC"
 kill "$SINK" "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
 
+# ---- a CPU that comes online later is sampled too ----
+CPU1=/sys/devices/system/cpu/cpu1/online
+if [ "$(nproc)" -ge 2 ] && [ -w "$CPU1" ] && echo 0 >"$CPU1" 2>/dev/null; then
+	trap 'echo 1 >"$CPU1"; finish; exit $?' EXIT
+	start_agent -C profile || t_fail "agent with a CPU offline"
+	n0=$(curl -s "http://127.0.0.1:$PORT/api/status" | $PY -c 'import json,sys; print(sum(1 for c in json.load(sys.stdin)["collectors"] for p in c["programs"] if p["name"] == "profile_sample" and p["state"] == "attached"))')
+	echo 1 >"$CPU1"
+	sleep 2.5
+	n1=$(curl -s "http://127.0.0.1:$PORT/api/status" | $PY -c 'import json,sys; print(sum(1 for c in json.load(sys.stdin)["collectors"] for p in c["programs"] if p["name"] == "profile_sample" and p["state"] == "attached"))')
+	[ "$n1" = $((n0 + 1)) ] && grep -q "1 more CPU(s) that came online" "$T/agent.err" &&
+		t_ok "CPU 1 offline at start: $n0 perf events, $n1 once it came online, said in the log" ||
+		t_fail "CPU hotplug: $n0 then $n1 perf events; log: $(grep -i cpu "$T/agent.err")"
+	stop_agent
+else
+	echo 1 >"$CPU1" 2>/dev/null
+	t_skip "CPU hotplug: cannot take CPU 1 offline here ($(nproc) CPUs)"
+fi
+
 # ---- bad usage ----
 "$SONDE" profile -d 1 -o "$T/x.txt" 2>"$T/bad.err"; rc=$?
 [ $rc = 2 ] && grep -q "pb.gz" "$T/bad.err" && t_ok "an unknown output format is refused: $(cat "$T/bad.err")" ||
