@@ -533,8 +533,9 @@ int tcp_sockops(struct bpf_sock_ops *skops)
 		rtt_sample(skops, skops->srtt_us, true);
 		break;
 	case BPF_SOCK_OPS_RTT_CB:
-		/* Once per round trip (the kernel's RTT-variance window), not
-		 * per ACK. srtt_us is the value before this update; 6.10+
+		/* On every ACK that gives an RTT sample (tcp_rtt_estimator):
+		 * per round trip in a ping-pong, far more often in a bulk
+		 * transfer. srtt_us is the value before this update; 6.10+
 		 * passes the updated one in args[1] (older kernels: 0). */
 		rtt_sample(skops, skops->args[1] ?: skops->srtt_us, false);
 		break;
