@@ -68,9 +68,10 @@ static void *worker_main(void *arg)
 		if (!w->head)
 			w->tail = NULL;
 		pthread_mutex_unlock(&w->mu);
-		if (!j->prof) {
+		if (!j->prof) {	/* a note: nothing goes back to the loop */
 			symbolizer__note_proc(w->sym, j->note.pid, j->note.start_ns, j->note.exec_seq);
 			free(j);
+			j = NULL;
 		} else {
 			j->err = stackprof__write_pprof(j->prof, w->sym, &j->out);
 			symbolizer__trim(w->sym);
@@ -79,7 +80,7 @@ static void *worker_main(void *arg)
 		}
 		pthread_mutex_lock(&w->mu);
 		symbolizer__stats(w->sym, &w->st);
-		if (j->prof || j->done) {
+		if (j) {
 			j->next = w->done;
 			w->done = j;
 			/* Fails only when the counter is already at its maximum. */
