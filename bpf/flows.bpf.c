@@ -22,13 +22,34 @@
 
 /* An LRU: a full table evicts the oldest flow rather than stop counting.
  * User space tells how many were evicted unread from the inserts it did
- * not drain (FLOW_C_NEW against what it read). */
-struct {
+ * not drain (FLOW_C_NEW against what it read).
+ *
+ * Two of everything, as buffers: the programs write to buffer `gen`, and
+ * user space flips gen, then, once no program can still be writing to
+ * the other, drains it without racing them. */
+struct flow_table {
 	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
 	__uint(max_entries, 16384);	/* set from config */
 	__type(key, struct flow_key);
 	__type(value, struct flow_count);
-} flows SEC(".maps");
+};
+struct flow_table flows0 SEC(".maps");
+struct flow_table flows1 SEC(".maps");
+
+/* Each CPU's last flows, FLOW_SLOTS per buffer, direct-mapped by a cheap
+ * mix of the key: a packet of the flow last seen in its slot on this CPU
+ * (a bulk transfer's, each direction and interface in a slot of its own)
+ * is counted there, without hashing its whole key; the flow goes into
+ * the table when another one takes the slot, or when user space drains
+ * the buffer. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2 * FLOW_SLOTS);
+	__type(key, __u32);
+	__type(value, struct flow_last);
+} last SEC(".maps");
+
+__u32 gen;	/* the buffer being written: user space flips it */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -83,11 +104,56 @@ static __always_inline int load(struct __sk_buff *skb, const struct pkt *pk, __u
 	return bpf_skb_load_bytes(skb, off, to, len);
 }
 
+static __always_inline bool same_flow(const struct flow_key *a, const struct flow_key *b)
+{
+	const __u32 *x = (const void *)a, *y = (const void *)b;
+
+#pragma unroll
+	for (int i = 0; i < sizeof(*a) / 4; i++)
+		if (x[i] != y[i])
+			return false;
+	return true;
+}
+
+static __always_inline __u32 slot_of(const struct flow_key *k)
+{
+	__u32 x = k->ifindex * 2 + k->egress;
+
+	x ^= (__u32)k->sport << 16 | k->dport;
+	x ^= *(const __u32 *)(k->saddr + 12) ^ *(const __u32 *)(k->daddr + 12) ^
+	     *(const __u32 *)k->saddr ^ *(const __u32 *)k->daddr;
+	x *= 0x9e3779b1;	/* the golden ratio's: the top bits mix all of x */
+	return x >> (32 - FLOW_SLOTS_BITS);
+}
+
+/* This CPU's last flow into the table of buffer g. */
+static __always_inline void flush(__u32 g, const struct flow_last *l)
+{
+	void *tab = g ? (void *)&flows1 : (void *)&flows0;
+	struct flow_count *st = bpf_map_lookup_elem(tab, &l->k);
+
+	if (!st) {
+		if (!bpf_map_update_elem(tab, &l->k, &l->n, BPF_NOEXIST)) {
+			count(FLOW_C_NEW);
+			return;
+		}
+		st = bpf_map_lookup_elem(tab, &l->k);	/* another CPU's insert won */
+		if (!st)
+			return;
+	}
+	if (!st->first_ns || l->n.first_ns < st->first_ns)
+		st->first_ns = l->n.first_ns;
+	st->packets += l->n.packets;
+	st->bytes += l->n.bytes;
+	st->last_ns = l->n.last_ns;
+}
+
 static __always_inline int account(struct __sk_buff *skb, bool egress)
 {
 	struct flow_key k = {};
-	struct flow_count *st, fresh = {};
+	struct flow_last *l;
 	__u64 now = sonde_tick_ns();
+	__u32 g, slot;
 	__u32 off = 14;
 	__u16 proto = bpf_ntohs(skb->protocol);
 	struct pkt pk = { (void *)(long)skb->data, (void *)(long)skb->data_end };
@@ -119,20 +185,23 @@ static __always_inline int account(struct __sk_buff *skb, bool egress)
 	}
 	k.egress = egress;
 	k.ifindex = skb->ifindex;
-	st = bpf_map_lookup_elem(&flows, &k);
-	if (!st) {
-		fresh.first_ns = now;
-		bpf_map_update_elem(&flows, &k, &fresh, BPF_NOEXIST);
-		st = bpf_map_lookup_elem(&flows, &k);
-		if (!st)
-			return TC_NEXT;
-		count(FLOW_C_NEW);
+	g = gen & 1;
+	slot = g * FLOW_SLOTS + slot_of(&k);
+	l = bpf_map_lookup_elem(&last, &slot);
+	if (!l)
+		return TC_NEXT;
+	if (l->n.packets && same_flow(&l->k, &k)) {
+		l->n.packets++;
+		l->n.bytes += skb->len;
+		l->n.last_ns = now;
+		return TC_NEXT;
 	}
-	if (!st->first_ns)
-		st->first_ns = now;	/* this CPU's first packet of a flow another CPU began */
-	st->packets++;
-	st->bytes += skb->len;
-	st->last_ns = now;
+	if (l->n.packets)
+		flush(g, l);
+	l->k = k;
+	l->n.packets = 1;
+	l->n.bytes = skb->len;
+	l->n.first_ns = l->n.last_ns = now;
 	return TC_NEXT;
 }
 

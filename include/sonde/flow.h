@@ -21,6 +21,17 @@ struct flow_count {
 	__u64 first_ns, last_ns;	/* CLOCK_MONOTONIC */
 };
 
+/* Each CPU's last flows, per buffer (bpf/flows.bpf.c). */
+#define FLOW_SLOTS_BITS	5
+#define FLOW_SLOTS	(1 << FLOW_SLOTS_BITS)
+
+/* A CPU's last flow in a slot and what it counted since it went into the table. */
+struct flow_last {
+	struct flow_key k;
+	__u32 pad;
+	struct flow_count n;
+};
+
 /* A flow record, as the collector emits it after a drain: the counts since
  * the last drain (the kernel's entry is taken out as it is read). */
 struct sonde_flow_event {

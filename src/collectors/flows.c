@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "core/attach.h"
@@ -51,7 +52,9 @@ static const struct config_section flows_section = {
 
 struct flows_priv {
 	struct ifaces ifs;
-	struct loop_timer *timer;
+	struct loop_timer *timer, *settle;
+	unsigned settling;			/* the buffer on_settled drains */
+	uint64_t inserted;			/* flows user space put in a table */
 	uint64_t records, packets, bytes;	/* drained */
 	uint64_t evicted;			/* at least this many flows lost to the LRU */
 	uint64_t drain_errors;
@@ -131,30 +134,76 @@ static void emit_flow(struct collector *c, const struct flow_key *k, const struc
 	bus__emit(c->rt->bus, &ev);
 }
 
-/* Takes every flow out of the table (batches where the kernel has them,
- * key by key else) and emits it. */
-static void flows_drain(struct collector *c)
+/* Each CPU's last flows of buffer g into its table, and their slots
+ * cleared: no program writes to g while it is drained. */
+static void merge_last(struct collector *c, unsigned g, int tfd)
 {
 	const struct flows_bpf *skel = c->skel;
 	struct flows_priv *fp = c->priv;
-	struct bpfmap m;
-	uint64_t inserted = 0, drained0 = fp->records;
-	uint32_t zero = FLOW_C_NEW, count;
-	size_t stride;
+	struct bpfmap lm, tm;
+	char *lv, *tv;
+
+	if (bpfmap__from(&lm, skel->maps.last) || bpfmap__open(&tm, tfd))
+		return;
+	lv = calloc(lm.ncpus, lm.stride);
+	tv = calloc(tm.ncpus, tm.stride);
+	for (__u32 slot = g * FLOW_SLOTS; lv && tv && slot < (g + 1) * FLOW_SLOTS; slot++) {
+		bool dirty = false;
+
+		if (bpf_map_lookup_elem(lm.fd, &slot, lv)) {
+			fp->drain_errors++;
+			continue;
+		}
+		for (int i = 0; i < lm.ncpus; i++) {
+			const struct flow_last *l = (const void *)(lv + i * lm.stride);
+			struct flow_count *n = (void *)(tv + i * tm.stride);
+			bool fresh;
+
+			if (!l->n.packets)
+				continue;
+			dirty = true;
+			fresh = bpf_map_lookup_elem(tfd, &l->k, tv) != 0;
+			if (fresh)
+				memset(tv, 0, (size_t)tm.ncpus * tm.stride);
+			if (!n->first_ns || l->n.first_ns < n->first_ns)
+				n->first_ns = l->n.first_ns;
+			if (l->n.last_ns > n->last_ns)
+				n->last_ns = l->n.last_ns;
+			n->packets += l->n.packets;
+			n->bytes += l->n.bytes;
+			if (bpf_map_update_elem(tfd, &l->k, tv, BPF_ANY))
+				fp->drain_errors++;
+			else if (fresh)
+				fp->inserted++;
+		}
+		memset(lv, 0, (size_t)lm.ncpus * lm.stride);
+		if (dirty && bpf_map_update_elem(lm.fd, &slot, lv, BPF_ANY))
+			fp->drain_errors++;
+	}
+	free(lv);
+	free(tv);
+}
+
+/* Takes every flow out of buffer g (batches where the kernel has them,
+ * key by key else) and emits it. */
+static void drain_buffer(struct collector *c, unsigned g)
+{
+	const struct flows_bpf *skel = c->skel;
+	struct flows_priv *fp = c->priv;
+	struct bpfmap m, cm;
+	uint64_t inserted = 0;
+	uint32_t new_i = FLOW_C_NEW, count;
 	int fd, err = 0;
 	__u32 out = 0;
 	void *in = NULL;
 
-	if (bpfmap__from(&m, skel->maps.flows))
+	if (bpfmap__from(&m, g ? skel->maps.flows1 : skel->maps.flows0))
 		return;
 	fd = m.fd;
-	stride = m.stride;
-	{
-		struct bpfmap cm;
-
-		if (!bpfmap__from(&cm, skel->maps.counters))
-			bpfmap__lookup(&cm, &zero, &inserted, 1);
-	}
+	merge_last(c, g, fd);
+	if (!bpfmap__from(&cm, skel->maps.counters))
+		bpfmap__lookup(&cm, &new_i, &inserted, 1);
+	inserted += fp->inserted;
 	do {
 		count = fp->batch;
 		err = bpf_map_lookup_and_delete_batch(fd, in, &out, fp->keys, fp->vals, &count, NULL);
@@ -162,7 +211,7 @@ static void flows_drain(struct collector *c)
 			break;
 		for (uint32_t i = 0; i < count; i++)
 			emit_flow(c, (const struct flow_key *)((char *)fp->keys + i * sizeof(struct flow_key)),
-				  (const void *)((char *)fp->vals + (size_t)i * m.ncpus * stride), m.ncpus, stride);
+				  (const void *)((char *)fp->vals + (size_t)i * m.ncpus * m.stride), m.ncpus, m.stride);
 		in = &out;
 	} while (!err);
 	if (err && errno != ENOENT) {
@@ -175,7 +224,7 @@ static void flows_drain(struct collector *c)
 			have = true;
 			if (!bpf_map_lookup_elem(fd, &k, fp->vals)) {
 				bpf_map_delete_elem(fd, &k);
-				emit_flow(c, &k, fp->vals, m.ncpus, stride);
+				emit_flow(c, &k, fp->vals, m.ncpus, m.stride);
 				have = false;	/* the key is gone: start over */
 			}
 		}
@@ -184,12 +233,48 @@ static void flows_drain(struct collector *c)
 	 * before, or evicted: at least inserted - records were lost. */
 	if (inserted > fp->records && inserted - fp->records > fp->evicted)
 		fp->evicted = inserted - fp->records;
-	(void)drained0;
 }
 
+/* A program that read gen before the flip is done long before this
+ * (it runs for a microsecond or so, with preemption off). */
+#define SETTLE_MS 10
+
+static unsigned flip(struct collector *c)
+{
+	struct flows_bpf *skel = c->skel;
+	unsigned was = skel->bss->gen & 1;
+
+	__atomic_store_n(&skel->bss->gen, !was, __ATOMIC_RELEASE);
+	return was;
+}
+
+/* Everything counted so far, now (the selftest, and at stop). */
+static void flows_drain(struct collector *c)
+{
+	unsigned was;
+
+	drain_buffer(c, !(((struct flows_bpf *)c->skel)->bss->gen & 1));
+	was = flip(c);
+	usleep(SETTLE_MS * 1000);
+	drain_buffer(c, was);
+}
+
+/* Each interval the buffers flip, and the one left drains once it has
+ * settled, without holding up the loop meanwhile. */
 static void on_timer(void *ctx, uint32_t events)
 {
-	flows_drain(ctx);
+	struct collector *c = ctx;
+	struct flows_priv *fp = c->priv;
+
+	fp->settling = flip(c);
+	loop_timer__arm(fp->settle, SETTLE_MS, 0);
+}
+
+static void on_settled(void *ctx, uint32_t events)
+{
+	struct collector *c = ctx;
+
+	drain_buffer(c, ((struct flows_priv *)c->priv)->settling);
 }
 
 static int flows_probe(struct features *feat, char *why, size_t why_sz)
@@ -211,7 +296,8 @@ static int flows_configure(struct collector *c)
 	err = ifaces__parse(&fp->ifs, cfg->interfaces, "flows.interfaces", c->why, sizeof(c->why));
 	if (err)
 		return err;
-	bpf_map__set_max_entries(skel->maps.flows, cfg->max_flows);
+	bpf_map__set_max_entries(skel->maps.flows0, cfg->max_flows);
+	bpf_map__set_max_entries(skel->maps.flows1, cfg->max_flows);
 	bpf_program__set_autoattach(skel->progs.flows_ingress, false);
 	bpf_program__set_autoattach(skel->progs.flows_egress, false);
 	fp->batch = DRAIN_BATCH;
@@ -236,7 +322,8 @@ static int flows_started(struct collector *c)
 			return err;
 	}
 	fp->timer = loop__timer_new(c->rt->loop, on_timer, c);
-	if (!fp->timer)
+	fp->settle = loop__timer_new(c->rt->loop, on_settled, c);
+	if (!fp->timer || !fp->settle)
 		return -ENOMEM;
 	return loop_timer__arm(fp->timer, cfg->interval * 1000, cfg->interval * 1000);
 }
@@ -248,6 +335,7 @@ static void flows_stop(struct collector *c)
 	if (!fp)
 		return;
 	loop_timer__free(fp->timer);
+	loop_timer__free(fp->settle);
 	/* The last records: what was counted since the last drain. */
 	if (c->state == COLLECTOR_RUNNING && c->obj)
 		flows_drain(c);
@@ -282,9 +370,14 @@ static int flows_collect(struct collector *c, struct metrics_writer *w)
 	mw__family(w, "sonde_flows_evicted_total", METRIC_COUNTER,
 		   "Flows the full table evicted before a drain read them (at least this many).");
 	mw__sample_u64(w, "sonde_flows_evicted_total", NO_LABELS, fp->evicted);
-	if (!bpfmap__from(&m, skel->maps.flows)) {
-		mw__family(w, "sonde_flow_table_entries", METRIC_GAUGE, "Flows in the table, waiting for the next drain.");
-		mw__sample(w, "sonde_flow_table_entries", NO_LABELS, bpfmap__count(&m));
+	{
+		struct bpfmap m0, m1;
+
+		if (!bpfmap__from(&m0, skel->maps.flows0) && !bpfmap__from(&m1, skel->maps.flows1)) {
+			mw__family(w, "sonde_flow_table_entries", METRIC_GAUGE,
+				   "Flows in the tables, waiting for the next drain.");
+			mw__sample(w, "sonde_flow_table_entries", NO_LABELS, bpfmap__count(&m0) + bpfmap__count(&m1));
+		}
 	}
 	return 0;
 }

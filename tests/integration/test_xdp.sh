@@ -128,7 +128,41 @@ scrape
 # The flows collector saw every datagram XDP passed into B (2300 from A2, 100 from A:
 # see below) and a few neighbour discovery packets.
 expect_range sonde_flow_packets_total "$(metric sonde_flow_packets_total)" 2400 2600
+# Many flows at once from both CPUs, interleaved packet by packet and over
+# drains: each CPU's last flows per slot must add up exactly. From A, which
+# the list no longer drops.
+SENDERS=
+for cpu in 0 1; do
+	ip netns exec "$NS_A" taskset -c $cpu $PY - $IP_A $IP_B <<'EOF' &
+import socket, sys, time
+src, dst = sys.argv[1:]
+socks = []
+for _ in range(100):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((src, 0))
+    socks.append(s)
+for _ in range(20):
+    for s in socks:
+        s.sendto(b"x" * 100, (dst, 9997))
+    time.sleep(0.1)
+EOF
+	SENDERS="$SENDERS $!"
+done
+wait $SENDERS
+sleep 1.2
 stop_agent
+relay $PY - "$T/events.jsonl" $IP_A $IP_B <<'EOF'
+import json, sys
+path, a, b = sys.argv[1:]
+per = {}
+for e in map(json.loads, open(path)):
+    if e["type"] == "flow" and e["protocol"] == "udp" and e["dport"] == 9997 and e["saddr"] == a and e["direction"] == "ingress":
+        per[e["sport"]] = per.get(e["sport"], 0) + e["packets"]
+bad = {p: n for p, n in per.items() if n != 20}
+print(("ok: " if len(per) == 200 and not bad else "FAIL: ") +
+      f"200 flows from two CPUs interleaved over drains: {len(per)} flows, {len(per) - len(bad)} with exactly 20 packets" +
+      (f" (others: {dict(list(bad.items())[:5])})" if bad else ""))
+EOF
 relay $PY - "$T/events.jsonl" $IP_A $IP_A2 $IP_B <<'EOF'
 import json, sys
 path, a, a2, b = sys.argv[1:]
