@@ -49,9 +49,27 @@ struct {
 	__type(value, struct tcp_conn);
 } listeners SEC(".maps");
 
-/* Per-socket RTT from sock_ops, by socket cookie; read and removed at
- * close. An LRU: an entry whose close the tracepoint missed (a cookie
- * never read back) would otherwise stay for good. */
+/* Per-socket RTT from sock_ops, in the socket's own storage: found from
+ * the socket without hashing, and freed with it. */
+struct rtt_live {
+	struct tcp_rtt_entry e;
+	__u64 cookie;
+	__u64 mirrored_ns;	/* when e was last copied to rtts */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct rtt_live);
+} rtt_live SEC(".maps");
+
+/* A copy of each socket's entry by cookie, made at most once a clock tick
+ * (a jiffy) and at close: user space cannot walk socket storage here (an
+ * iterator is a tracing program this project's kernels refuse), and the
+ * close tracepoint cannot read it before 5.11. Read for /api/connections;
+ * read and removed at close. An LRU: an entry whose close the tracepoint
+ * missed (a cookie never read back) would otherwise stay for good. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);	/* set from config */
@@ -487,37 +505,48 @@ static __always_inline void ops_tuple(struct bpf_sock_ops *skops, struct tcp_tup
 	d[0] = skops->remote_ip4;
 }
 
-/* srtt8: the kernel's smoothed RTT, in 1/8 microseconds. Keyed by the
- * socket's cookie: an 8-byte hash key, and the tuple is read from the
- * context once, when the socket is established, not at every sample. */
-static __always_inline void rtt_sample(struct bpf_sock_ops *skops, __u32 srtt8, bool first)
+/* srtt8: the kernel's smoothed RTT, in 1/8 microseconds. The tuple and
+ * cookie are read from the context once, at the first sample. */
+static __always_inline void rtt_sample(struct bpf_sock_ops *skops, __u32 srtt8, bool close)
 {
 	__u32 srtt = srtt8 >> 3, slot = sonde_log2_ceil(srtt);
-	__u64 cookie = bpf_get_socket_cookie(skops), *h;
-	struct tcp_rtt_entry *r, fresh = {};
+	struct bpf_sock *sk = skops->sk;
+	struct rtt_live *l;
+	struct tcp_rtt *r;
+	__u64 now, *h;
 
-	r = first ? NULL : bpf_map_lookup_elem(&rtts, &cookie);
-	if (!r) {
-		ops_tuple(skops, &fresh.t);
-		fresh.r.min_us = srtt;
-		bpf_map_update_elem(&rtts, &cookie, &fresh, BPF_ANY);
-		r = bpf_map_lookup_elem(&rtts, &cookie);
-		if (!r)
-			return;
+	if (!sk)
+		return;
+	l = bpf_sk_storage_get(&rtt_live, sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!l)
+		return;
+	r = &l->e.r;
+	if (!r->samples) {
+		ops_tuple(skops, &l->e.t);
+		l->cookie = bpf_get_socket_cookie(skops);
+		r->min_us = srtt;
 	}
-	r->r.srtt_us = srtt;
-	r->r.cwnd = skops->snd_cwnd;
-	if (srtt < r->r.min_us)
-		r->r.min_us = srtt;
-	if (srtt > r->r.max_us)
-		r->r.max_us = srtt;
-	r->r.samples++;
-	r->r.updated_ns = sonde_tick_ns();
+	r->srtt_us = srtt;
+	r->cwnd = skops->snd_cwnd;
+	if (srtt < r->min_us)
+		r->min_us = srtt;
+	if (srtt > r->max_us)
+		r->max_us = srtt;
+	r->samples++;
+	now = sonde_tick_ns();
+	r->updated_ns = now;
 	if (slot >= TCP_RTT_SLOTS)
 		slot = TCP_RTT_SLOTS - 1;
 	h = bpf_map_lookup_elem(&rtt_hist, &slot);	/* its sum is the sample count */
 	if (h)
 		(*h)++;
+	/* A bulk transfer samples on most ACKs: the copy keeps to once a
+	 * tick, so the hash is updated hundreds of times a second, not tens
+	 * of thousands. */
+	if (close || now != l->mirrored_ns) {
+		l->mirrored_ns = now;
+		bpf_map_update_elem(&rtts, &l->cookie, &l->e, BPF_ANY);
+	}
 }
 
 SEC("sockops")
@@ -530,7 +559,7 @@ int tcp_sockops(struct bpf_sock_ops *skops)
 		 * this socket: the default is none. */
 		bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags |
 					  BPF_SOCK_OPS_RTT_CB_FLAG | BPF_SOCK_OPS_STATE_CB_FLAG);
-		rtt_sample(skops, skops->srtt_us, true);
+		rtt_sample(skops, skops->srtt_us, false);
 		break;
 	case BPF_SOCK_OPS_RTT_CB:
 		/* On every ACK that gives an RTT sample (tcp_rtt_estimator):
@@ -540,9 +569,10 @@ int tcp_sockops(struct bpf_sock_ops *skops)
 		rtt_sample(skops, skops->args[1] ?: skops->srtt_us, false);
 		break;
 	case BPF_SOCK_OPS_STATE_CB:
-		/* The last word before the close tracepoint reads the entry. */
+		/* The last word: the close tracepoint, which runs after
+		 * this (inet_sk_state_store), reads it. */
 		if (skops->args[1] == BPF_TCP_CLOSE)
-			rtt_sample(skops, skops->srtt_us, false);
+			rtt_sample(skops, skops->srtt_us, true);
 		break;
 	}
 	return 1;
