@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "core/collector.h"
 #include "collectors/tcp.h"
+#include "tcp.skel.h"
 
 #define ST_UP	3000	/* client -> server */
 #define ST_DOWN	7000	/* server -> client */
@@ -21,6 +22,7 @@ struct st_seen {
 	int err;
 	bool connect, accept, client_close, server_close;
 	uint64_t client_tx, client_rx, server_tx, server_rx, latency;
+	uint64_t rtt_samples;	/* the client's, from sock_ops */
 };
 
 static void st_event(void *ctx, const struct event *ev)
@@ -41,6 +43,8 @@ static void st_event(void *ctx, const struct event *ev)
 		st->client_close = true;
 		st->client_tx = e->bytes_sent;
 		st->client_rx = e->bytes_received;
+		if (e->flags & TCP_F_RTT)
+			st->rtt_samples = e->rtt.samples;
 	} else if (e->task.kind == TCP_EV_CLOSE && server && e->role == TCP_ROLE_SERVER) {
 		st->server_close = true;
 		st->server_tx = e->bytes_sent;
@@ -137,7 +141,14 @@ int tcp__selftest(struct collector *c, char *msg, size_t sz)
 			 (unsigned long long)st.server_tx, ST_DOWN, (unsigned long long)st.server_rx, ST_UP);
 		return -EBADMSG;
 	}
-	snprintf(msg, sz, "loopback connection seen from both ends: %d and %d bytes each way, connect in %.3f ms",
-		 ST_UP, ST_DOWN, st.latency / 1e6);
+	/* With tcp.rtt, sock_ops saw the client's ACKs, and its socket
+	 * storage reached the close. */
+	if (bpf_program__fd(((const struct tcp_bpf *)c->skel)->progs.tcp_sockops) >= 0 && !st.rtt_samples) {
+		snprintf(msg, sz, "127.0.0.1:%u <- :%u: the client's close carries no sock_ops RTT samples", st.port,
+			 st.cport);
+		return -EBADMSG;
+	}
+	snprintf(msg, sz, "loopback connection seen from both ends: %d and %d bytes each way, connect in %.3f ms, "
+		 "%llu RTT samples", ST_UP, ST_DOWN, st.latency / 1e6, (unsigned long long)st.rtt_samples);
 	return 0;
 }

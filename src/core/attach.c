@@ -57,11 +57,16 @@ static void describe(struct attach *a)
 	case ATTACH_USDT:
 		snprintf(a->target, n, "usdt %s:%s:%s", s->usdt.path, s->usdt.provider, s->usdt.name);
 		break;
-	case ATTACH_PERF_EVENT:
+	case ATTACH_PERF_EVENT: {
+		char cpu[24] = "every CPU";
+
+		if (s->perf.cpu >= 0)
+			snprintf(cpu, sizeof(cpu), "CPU %d", s->perf.cpu);
 		snprintf(a->target, n, "perf_event type %u config %llu, %s %llu, %s", s->perf.type,
 			 (unsigned long long)s->perf.config, s->perf.freq ? "freq" : "period",
-			 (unsigned long long)s->perf.sample, s->perf.cpu < 0 ? "every CPU" : "one CPU");
+			 (unsigned long long)s->perf.sample, cpu);
 		break;
+	}
 	case ATTACH_TC:
 		snprintf(a->target, n, "tc ifindex %d %s%s%s", s->tc.ifindex, s->tc.egress ? "egress" : "ingress",
 			 s->tc.netns ? " in " : "", s->tc.netns ?: "");

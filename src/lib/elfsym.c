@@ -11,11 +11,10 @@
 #include "lib/elfsym.h"
 #include "lib/filemap.h"
 
-/* st_value is a virtual address in executables and shared objects: the
- * PT_LOAD segment holding it turns it into a file offset. */
-static int vaddr_to_off(Elf *e, uint64_t vaddr, size_t size, uint64_t *off)
+int elfsym__for_each_exec_seg(Elf *e, size_t size, elfseg_fn fn, void *ctx)
 {
 	size_t n;
+	int err;
 
 	if (elf_getphdrnum(e, &n))
 		return -EINVAL;
@@ -24,24 +23,23 @@ static int vaddr_to_off(Elf *e, uint64_t vaddr, size_t size, uint64_t *off)
 
 		if (!gelf_getphdr(e, i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
 			continue;
-		/* A segment that claims bytes past the end of the file is a lie. */
-		if (vaddr >= ph.p_vaddr && vaddr - ph.p_vaddr < ph.p_memsz &&
-		    vaddr - ph.p_vaddr < ph.p_filesz && ph.p_offset < size &&
-		    vaddr - ph.p_vaddr < size - ph.p_offset) {
-			*off = vaddr - ph.p_vaddr + ph.p_offset;
-			return 0;
-		}
+		if (ph.p_offset > size || ph.p_filesz > size - ph.p_offset)
+			continue;
+		err = fn(ctx, &ph);
+		if (err)
+			return err;
 	}
-	return -ENOENT;
+	return 0;
 }
 
-static int find_in(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, const char *name, uint64_t *vaddr)
+int elfsym__for_each_func(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, elfsym_fn fn, void *ctx)
 {
 	Elf_Data *d = elf_getdata(scn, NULL);
 	size_t n;
+	int err;
 
 	if (!d || !sh->sh_entsize || sh->sh_entsize != gelf_fsize(e, ELF_T_SYM, 1, EV_CURRENT))
-		return -ENOENT;
+		return 0;
 	n = d->d_size / sh->sh_entsize;
 	for (size_t i = 0; i < n; i++) {
 		GElf_Sym s;
@@ -54,23 +52,51 @@ static int find_in(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, const char *name, 
 		if ((type != STT_FUNC && type != STT_GNU_IFUNC) || s.st_shndx == SHN_UNDEF || !s.st_value)
 			continue;
 		sn = elf_strptr(e, sh->sh_link, s.st_name);
+		if (!sn || !*sn)
+			continue;
 		/* "name@@VERSION" in some .symtab entries: the name is the part before it. */
-		if (sn && !strncmp(sn, name, strlen(name)) &&
-		    (sn[strlen(name)] == '\0' || sn[strlen(name)] == '@')) {
-			*vaddr = s.st_value;
-			return 0;
-		}
+		err = fn(ctx, &s, sn, strcspn(sn, "@"));
+		if (err)
+			return err;
 	}
-	return -ENOENT;
+	return 0;
+}
+
+struct name_find {
+	const char *name;
+	size_t len;
+	uint64_t vaddr, off;
+};
+
+static int match_name(void *ctx, const GElf_Sym *s, const char *name, size_t len)
+{
+	struct name_find *f = ctx;
+
+	if (len != f->len || memcmp(name, f->name, len))
+		return 0;
+	f->vaddr = s->st_value;
+	return 1;
+}
+
+/* st_value is a virtual address in executables and shared objects: the
+ * PT_LOAD segment holding it turns it into a file offset. */
+static int seg_holding(void *ctx, const GElf_Phdr *ph)
+{
+	struct name_find *f = ctx;
+
+	if (f->vaddr < ph->p_vaddr || f->vaddr - ph->p_vaddr >= ph->p_filesz)
+		return 0;
+	f->off = f->vaddr - ph->p_vaddr + ph->p_offset;
+	return 1;
 }
 
 int elfsym__func_offset(void *data, size_t size, const char *name, uint64_t *off,
 			char *why, size_t why_sz)
 {
+	struct name_find f = { .name = name, .len = strlen(name) };
 	Elf_Scn *scn = NULL;
 	GElf_Ehdr eh;
-	uint64_t vaddr = 0;
-	int err = -ENOENT;
+	int found = 0, err;
 	Elf *e;
 
 	if (elf_version(EV_CURRENT) == EV_NONE)
@@ -83,24 +109,25 @@ int elfsym__func_offset(void *data, size_t size, const char *name, uint64_t *off
 		return -EINVAL;
 	}
 	/* .symtab first (it has local functions too), then .dynsym. */
-	for (int want = SHT_SYMTAB; err && want; want = want == SHT_SYMTAB ? SHT_DYNSYM : 0) {
+	for (int want = SHT_SYMTAB; !found && want; want = want == SHT_SYMTAB ? SHT_DYNSYM : 0) {
 		scn = NULL;
-		while (err && (scn = elf_nextscn(e, scn))) {
+		while (!found && (scn = elf_nextscn(e, scn))) {
 			GElf_Shdr sh;
 
 			if (gelf_getshdr(scn, &sh) && sh.sh_type == (unsigned)want)
-				err = find_in(e, scn, &sh, name, &vaddr);
+				found = elfsym__for_each_func(e, scn, &sh, match_name, &f);
 		}
 	}
-	if (!err) {
+	if (found) {
 		/* Relocatable objects have no segments: the offset is section-relative. */
-		err = eh.e_type == ET_REL ? -EINVAL : vaddr_to_off(e, vaddr, size, off);
-		if (err) {
+		err = eh.e_type != ET_REL && elfsym__for_each_exec_seg(e, size, seg_holding, &f) == 1 ? 0 : -EINVAL;
+		if (err)
 			snprintf(why, why_sz, "symbol '%s' at 0x%llx is in no executable segment of the file",
-				 name, (unsigned long long)vaddr);
-			err = -EINVAL;
-		}
+				 name, (unsigned long long)f.vaddr);
+		else
+			*off = f.off;
 	} else {
+		err = -ENOENT;
 		snprintf(why, why_sz, "no function '%s' in the file's symbol tables", name);
 	}
 	elf_end(e);

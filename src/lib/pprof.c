@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include "lib/gzip.h"
 #include "lib/pprof.h"
 #include "lib/strbuf.h"
 #include "lib/vec.h"
@@ -358,26 +358,4 @@ int pprof__write(struct pprof *p, struct strbuf *out, bool gzip)
 	err = encode(p, &raw) ? -ENOMEM : gzip__append(out, raw.buf ?: "", raw.len);
 	sb__free(&raw);
 	return err;
-}
-
-int gzip__append(struct strbuf *out, const void *in, size_t len)
-{
-	z_stream z = {};
-	int zerr;
-
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return -ENOMEM;
-	if (sb__reserve(out, deflateBound(&z, len) + 1)) {
-		deflateEnd(&z);
-		return -ENOMEM;
-	}
-	z.next_in = (Bytef *)in;
-	z.avail_in = len;
-	z.next_out = (Bytef *)out->buf + out->len;
-	z.avail_out = out->cap - out->len - 1;
-	zerr = deflate(&z, Z_FINISH);
-	out->len += z.total_out;
-	out->buf[out->len] = '\0';
-	deflateEnd(&z);
-	return zerr == Z_STREAM_END ? 0 : -EIO;
 }

@@ -41,6 +41,4 @@ int pprof__sample(struct pprof *p, const uint64_t *locs, unsigned nlocs, const i
 		  const struct pprof_label *labels, unsigned nlabels);
 /* The protobuf, gzipped or not, appended to out. 0 or a negative errno. */
 int pprof__write(struct pprof *p, struct strbuf *out, bool gzip);
-/* The gzip of [in, in+len) appended to out (also for other outputs). */
-int gzip__append(struct strbuf *out, const void *in, size_t len);
 #endif

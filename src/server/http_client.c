@@ -8,7 +8,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
+#include "lib/gzip.h"
 #include "lib/hostport.h"
 #include "server/http_client.h"
 #include "server/http_parse.h"
@@ -131,27 +131,6 @@ static int send_all(int fd, const char *p, size_t n, double deadline)
 	return 0;
 }
 
-static int gzip_body(const void *in, size_t len, struct strbuf *out)
-{
-	z_stream z = {};
-	int rc;
-
-	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return -ENOMEM;
-	if (sb__reserve(out, deflateBound(&z, len) + 1)) {
-		deflateEnd(&z);
-		return -ENOMEM;
-	}
-	z.next_in = (Bytef *)in;
-	z.avail_in = len;
-	z.next_out = (Bytef *)out->buf;
-	z.avail_out = out->cap - 1;
-	rc = deflate(&z, Z_FINISH);
-	out->len = z.total_out;
-	deflateEnd(&z);
-	return rc == Z_STREAM_END ? 0 : -EIO;
-}
-
 /* Reads one response. *got is set once any byte arrived (a reused
  * connection the server had closed gives none: safe to retry). */
 static int read_reply(struct http_client *c, bool head_only, struct http_reply *r, double deadline,
@@ -269,7 +248,7 @@ int http_client__request(struct http_client *c, const char *method, const char *
 
 	memset(r, 0, sizeof(*r));
 	if (body && c->o.gzip) {
-		e = gzip_body(body, len, &gz);
+		e = gzip__append(&gz, body, len);
 		if (e) {
 			snprintf(err, errsz, "compressing the body: %s", strerror(-e));
 			return e;

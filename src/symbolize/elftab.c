@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "symbolize/elftab.h"
+#include "lib/elfsym.h"
 #include "lib/filemap.h"
 #include "lib/vec.h"
 
@@ -48,21 +49,41 @@ static void read_build_id(struct elftab *t, Elf *e)
 	}
 }
 
-static int read_segs(struct elftab *t, Elf *e, size_t size)
+static int add_seg(void *ctx, const GElf_Phdr *ph)
 {
-	size_t n;
+	struct elftab *t = ctx;
 
-	if (elf_getphdrnum(e, &n))
-		return -EINVAL;
-	for (size_t i = 0; i < n && t->nsegs < sizeof(t->segs) / sizeof(*t->segs); i++) {
-		GElf_Phdr ph;
+	if (t->nsegs < sizeof(t->segs) / sizeof(*t->segs))
+		t->segs[t->nsegs++] = (struct elf_seg){ ph->p_offset, ph->p_vaddr, ph->p_filesz };
+	return 0;
+}
 
-		if (!gelf_getphdr(e, i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
-			continue;
-		if (ph.p_offset > size || ph.p_filesz > size - ph.p_offset)
-			continue;	/* claims bytes past the end of the file */
-		t->segs[t->nsegs++] = (struct elf_seg){ ph.p_offset, ph.p_vaddr, ph.p_filesz };
+struct sym_read {
+	struct elftab *t;
+	size_t *cap, *names_cap;
+};
+
+static int add_fn(void *ctx, const GElf_Sym *s, const char *name, size_t len)
+{
+	struct sym_read *r = ctx;
+	struct elftab *t = r->t;
+
+	if (len > 1024)
+		len = 1024;
+	while (t->names_len + len + 1 > *r->names_cap) {
+		size_t nc = *r->names_cap ? *r->names_cap * 2 : 4096;
+		char *p = realloc(t->names, nc);
+
+		if (!p)
+			return -ENOMEM;
+		t->names = p;
+		*r->names_cap = nc;
 	}
+	if (VEC_PUSH(t->fns, t->nfns, *r->cap, ((struct elf_fn){ s->st_value, s->st_size, t->names_len })))
+		return -ENOMEM;
+	memcpy(t->names + t->names_len, name, len);
+	t->names[t->names_len + len] = '\0';
+	t->names_len += len + 1;
 	return 0;
 }
 
@@ -70,65 +91,26 @@ static int read_segs(struct elftab *t, Elf *e, size_t size)
 static int read_syms(struct elftab *t, Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, size_t *cap,
 		     size_t *names_cap)
 {
-	Elf_Data *d = elf_getdata(scn, NULL);
-	size_t n;
+	struct sym_read r = { t, cap, names_cap };
+	Elf_Scn *strs = elf_getscn(e, sh->sh_link);
+	size_t want = t->nfns + (sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0), names = 0;
+	GElf_Shdr ssh;
+	void *p;
 
-	if (!d || !sh->sh_entsize || sh->sh_entsize != gelf_fsize(e, ELF_T_SYM, 1, EV_CURRENT))
-		return 0;
-	n = d->d_size / sh->sh_entsize;
 	/* Room for every symbol and every name at once: growing by doubling
 	 * would hold up to twice the table while a large file is read. */
-	{
-		Elf_Scn *strs = elf_getscn(e, sh->sh_link);
-		GElf_Shdr ssh;
-		size_t want = t->nfns + n, names = 0;
-		void *p;
-
-		if (strs && gelf_getshdr(strs, &ssh) && ssh.sh_type == SHT_STRTAB)
-			names = ssh.sh_size;
-		if (want > *cap && want < (1u << 26) && (p = realloc(t->fns, want * sizeof(*t->fns)))) {
-			t->fns = p;
-			*cap = want;
-		}
-		if (names && t->names_len + names + 1 > *names_cap && names < (1u << 30) &&
-		    (p = realloc(t->names, t->names_len + names + 1))) {
-			t->names = p;
-			*names_cap = t->names_len + names + 1;
-		}
+	if (strs && gelf_getshdr(strs, &ssh) && ssh.sh_type == SHT_STRTAB)
+		names = ssh.sh_size;
+	if (want > *cap && want < (1u << 26) && (p = realloc(t->fns, want * sizeof(*t->fns)))) {
+		t->fns = p;
+		*cap = want;
 	}
-	for (size_t i = 0; i < n; i++) {
-		GElf_Sym s;
-		const char *sn;
-		size_t len;
-		int type;
-
-		if (!gelf_getsym(d, i, &s))
-			break;
-		type = GELF_ST_TYPE(s.st_info);
-		if ((type != STT_FUNC && type != STT_GNU_IFUNC) || s.st_shndx == SHN_UNDEF || !s.st_value)
-			continue;
-		sn = elf_strptr(e, sh->sh_link, s.st_name);
-		if (!sn || !*sn)
-			continue;
-		len = strcspn(sn, "@");	/* "name@@VERSION": the name */
-		if (len > 1024)
-			len = 1024;
-		while (t->names_len + len + 1 > *names_cap) {
-			size_t nc = *names_cap ? *names_cap * 2 : 4096;
-			char *p = realloc(t->names, nc);
-
-			if (!p)
-				return -ENOMEM;
-			t->names = p;
-			*names_cap = nc;
-		}
-		if (VEC_PUSH(t->fns, t->nfns, *cap, ((struct elf_fn){ s.st_value, s.st_size, t->names_len })))
-			return -ENOMEM;
-		memcpy(t->names + t->names_len, sn, len);
-		t->names[t->names_len + len] = '\0';
-		t->names_len += len + 1;
+	if (names && t->names_len + names + 1 > *names_cap && names < (1u << 30) &&
+	    (p = realloc(t->names, t->names_len + names + 1))) {
+		t->names = p;
+		*names_cap = t->names_len + names + 1;
 	}
-	return 0;
+	return elfsym__for_each_func(e, scn, sh, add_fn, &r);
 }
 
 int elftab__parse(struct elftab *t, void *data, size_t size, char *why, size_t why_sz)
@@ -155,7 +137,7 @@ int elftab__parse(struct elftab *t, void *data, size_t size, char *why, size_t w
 		err = -EINVAL;
 		goto out;
 	}
-	if (read_segs(t, e, size)) {
+	if (elfsym__for_each_exec_seg(e, size, add_seg, t)) {
 		snprintf(why, why_sz, "bad program headers");
 		err = -EINVAL;
 		goto out;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* libFuzzer harness: arbitrary bytes as an ELF file for the profiler's
  * symbol tables (any binary a profiled process maps).
- * FUZZ_SRCS: src/symbolize/elftab.c src/lib/filemap.c
+ * FUZZ_SRCS: src/symbolize/elftab.c src/lib/elfsym.c src/lib/filemap.c
  * FUZZ_LIBS: -lelf
  *
  * Seeds: tests/fuzz/corpus/elftab/ (small real executables, a shared

@@ -235,9 +235,11 @@ if [ "$(nproc)" -ge 2 ] && [ -w "$CPU1" ] && echo 0 >"$CPU1" 2>/dev/null; then
 	echo 1 >"$CPU1"
 	sleep 2.5
 	n1=$(curl -s "http://127.0.0.1:$PORT/api/status" | $PY -c 'import json,sys; print(sum(1 for c in json.load(sys.stdin)["collectors"] for p in c["programs"] if p["name"] == "profile_sample" and p["state"] == "attached"))')
+	"$SONDE" status --listen "127.0.0.1:$PORT" >"$T/status.txt" 2>&1
 	[ "$n1" = $((n0 + 1)) ] && grep -q "1 more CPU(s) that came online" "$T/agent.err" &&
+		grep -q "perf_event .*, CPU 1 " "$T/status.txt" &&
 		t_ok "CPU 1 offline at start: $n0 perf events, $n1 once it came online, said in the log" ||
-		t_fail "CPU hotplug: $n0 then $n1 perf events; log: $(grep -i cpu "$T/agent.err")"
+		t_fail "CPU hotplug: $n0 then $n1 perf events; log: $(grep -i cpu "$T/agent.err"); status: $(grep perf_event "$T/status.txt")"
 	stop_agent
 else
 	echo 1 >"$CPU1" 2>/dev/null
