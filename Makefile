@@ -42,9 +42,9 @@ BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
-# One library of every layer below the CLI (lib <- core <- identity, verifier
+# One library of every layer below the CLI (lib <- proto, core <- identity, verifier
 # <- server, sinks, collectors); the CLI links it.
-LAYERS    := lib core identity verifier symbolize server sinks collectors
+LAYERS    := lib proto core identity verifier symbolize server sinks collectors
 LIB_SRCS  := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
 CLI_SRCS  := $(wildcard src/cli/*.c)
 ASSETS    := $(wildcard src/server/assets/*)

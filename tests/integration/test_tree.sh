@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # The tree's layers point one way: cli -> collectors, sinks -> server ->
-# identity, verifier -> core -> lib. A source may include its own layer's
+# identity, verifier -> core -> lib; proto (protocol parsers) -> lib. A source may include its own layer's
 # headers and those of layers below it, never above.
 . "$(dirname "$0")/lib.sh"
 
-declare -A RANK=([lib]=0 [core]=1 [identity]=2 [verifier]=2 [symbolize]=2 [server]=3 [sinks]=4 [collectors]=4 [cli]=5)
+declare -A RANK=([lib]=0 [proto]=1 [core]=1 [identity]=2 [verifier]=2 [symbolize]=2 [server]=3 [sinks]=4 [collectors]=4 [cli]=5)
 bad=0
 for f in src/*/*.[ch]; do
 	layer=$(basename "$(dirname "$f")")
@@ -20,11 +20,11 @@ for f in src/*/*.[ch]; do
 	done < <(sed -n 's/^#include "\([a-z]*\/[^"]*\)".*/\1/p' "$f")
 done
 [ $bad = 0 ] && t_ok "every include in src/ points down the layers ($(ls src/*/*.[ch] | wc -l) files)"
-# lib is pure: no BPF and no agent state.
-if grep -l -E '#include <bpf/|#include "core/' src/lib/*.[ch] >/dev/null 2>&1; then
-	t_fail "src/lib uses BPF or core: $(grep -l -E '#include <bpf/|#include "core/' src/lib/*.[ch] | tr '\n' ' ')"
+# lib and proto are pure: no BPF and no agent state.
+if grep -l -E '#include <bpf/|#include "core/' src/lib/*.[ch] src/proto/*.[ch] >/dev/null 2>&1; then
+	t_fail "src/lib or src/proto uses BPF or core: $(grep -l -E '#include <bpf/|#include "core/' src/lib/*.[ch] src/proto/*.[ch] | tr '\n' ' ')"
 else
-	t_ok "src/lib includes neither libbpf nor core"
+	t_ok "src/lib and src/proto include neither libbpf nor core"
 fi
 # Every source file says its licence: user side Apache-2.0, the BPF side
 # GPL-2.0-only (its helpers need a GPL-compatible licence), the headers
