@@ -12,10 +12,8 @@
 #define SONDE_TICK_CLOCK
 #include "sonde.bpf.h"
 #include <bpf/bpf_endian.h>
-#include "sonde/tcp.h"
+#include "sock.bpf.h"
 
-#define AF_INET		2
-#define AF_INET6	10
 #define IPPROTO_TCP	6
 
 struct {
@@ -120,22 +118,6 @@ static __always_inline void count(__u32 i)
 static __always_inline bool filtering(void)
 {
 	return filter_tgid || filter_cgroup || filter_by_comm;
-}
-
-static __always_inline void sk_tuple(const struct sock *sk, struct tcp_tuple *t)
-{
-	t->family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	/* inet_sport, not skc_num: the move to CLOSE releases the port
-	 * (skc_num = 0) before the tracepoint runs. */
-	t->sport = bpf_ntohs(BPF_CORE_READ((const struct inet_sock *)sk, inet_sport));
-	t->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-	if (t->family == AF_INET6) {
-		bpf_core_read(t->saddr, sizeof(t->saddr), &sk->__sk_common.skc_v6_rcv_saddr);
-		bpf_core_read(t->daddr, sizeof(t->daddr), &sk->__sk_common.skc_v6_daddr);
-	} else {
-		BPF_CORE_READ_INTO((__u32 *)t->saddr, sk, __sk_common.skc_rcv_saddr);
-		BPF_CORE_READ_INTO((__u32 *)t->daddr, sk, __sk_common.skc_daddr);
-	}
 }
 
 static __always_inline __u32 sk_netns(const struct sock *sk)

@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 #include "core/attach.h"
 #include "core/collector.h"
+#include "core/systp.h"
 #include "identity/identity.h"
 #include "lib/errname.h"
 #include "lib/fields.h"
@@ -22,7 +23,6 @@
 #include "sonde/files.h"
 #include "files.skel.h"
 
-#define TRACEFS_SYSCALLS "/sys/kernel/tracing/events/syscalls"
 #define ERRNO_SLOTS 256		/* errno values counted by name; larger ones as "other" */
 
 struct files_config {
@@ -273,19 +273,6 @@ static int files_record(struct collector *c, void *data, size_t size)
 	return 0;
 }
 
-static int files_probe(struct features *feat, char *why, size_t why_sz)
-{
-	int err = features__require(feat, FEAT_TRACEPOINT, why, why_sz) ?:
-		  features__require(feat, FEAT_RINGBUF, why, why_sz);
-
-	if (!err && access(TRACEFS_SYSCALLS, F_OK)) {
-		snprintf(why, why_sz, "no syscall tracepoints (%s: %s): the kernel needs "
-			 "CONFIG_FTRACE_SYSCALLS", TRACEFS_SYSCALLS, strerror(errno));
-		err = -EOPNOTSUPP;
-	}
-	return err;
-}
-
 /* "a,b" -> prefixes; 0 or -EINVAL with the reason in why. */
 static int parse_prefixes(struct files_priv *fp, const char *list, char *why, size_t why_sz)
 {
@@ -307,59 +294,6 @@ static int parse_prefixes(struct files_priv *fp, const char *list, char *why, si
 	return 0;
 }
 
-/* Leaves out the syscalls this kernel has no tracepoint for (openat2
- * before 5.6), saying which; file_exit is attached by files_started. */
-static void select_programs(struct collector *c, struct files_priv *fp)
-{
-	struct bpf_program *prog;
-	char path[256];
-
-	bpf_object__for_each_program(prog, c->obj) {
-		const char *name = bpf_program__name(prog);
-
-		if (strncmp(name, "enter_", 6)) {
-			bpf_program__set_autoattach(prog, false);
-			continue;
-		}
-		name += 6;
-		snprintf(path, sizeof(path), TRACEFS_SYSCALLS "/sys_enter_%s", name);
-		if (!access(path, F_OK))
-			continue;
-		bpf_program__set_autoload(prog, false);
-		if (strlen(fp->untraced) + strlen(name) + 2 < sizeof(fp->untraced))
-			snprintf(fp->untraced + strlen(fp->untraced),
-				 sizeof(fp->untraced) - strlen(fp->untraced), " %s", name);
-	}
-}
-
-/* file_exit on the exit of every call whose enter program is loaded. */
-static int attach_exits(struct collector *c)
-{
-	const struct files_bpf *skel = c->skel;
-	struct bpf_program *prog;
-	char name[64];
-
-	bpf_object__for_each_program(prog, c->obj) {
-		struct attach_spec spec = { .kind = ATTACH_TRACEPOINT };
-		struct attach *a;
-
-		if (strncmp(bpf_program__name(prog), "enter_", 6) || bpf_program__fd(prog) < 0)
-			continue;
-		snprintf(name, sizeof(name), "sys_exit_%s", bpf_program__name(prog) + 6);
-		spec.tp.category = "syscalls";
-		spec.tp.name = name;
-		a = attach_set__add(c->as, skel->progs.file_exit, -1, NULL, &spec);
-		if (!a)
-			return -ENOMEM;
-		if (attach__err(a)) {
-			snprintf(c->why, sizeof(c->why), "attaching file_exit to syscalls/%s: %s", name,
-				 attach__why(a));
-			return attach__err(a);
-		}
-	}
-	return 0;
-}
-
 static int files_configure(struct collector *c)
 {
 	const struct files_config *cfg = c->cfg;
@@ -374,7 +308,7 @@ static int files_configure(struct collector *c)
 	err = parse_prefixes(fp, cfg->prefixes, c->why, sizeof(c->why));
 	if (err)
 		return err;
-	select_programs(c, fp);
+	systp__select(c->obj, fp->untraced, sizeof(fp->untraced));
 	collector__size_ringbuf(c, cfg->ringbuf_bytes);
 	skel->rodata->failed_only = cfg->failed_only;
 	skel->rodata->nprefixes = fp->nprefixes;
@@ -385,13 +319,14 @@ static int files_configure(struct collector *c)
 static int files_started(struct collector *c)
 {
 	struct files_priv *fp = c->priv;
-	int err = attach_exits(c);
+	int err = systp__attach_exits(c->as, c->obj, ((struct files_bpf *)c->skel)->progs.file_exit,
+				       c->why, sizeof(c->why));
 
 	if (err)
 		return err;
 
 	if (fp->untraced[0])
-		snprintf(c->why, sizeof(c->why), "not traced (no tracepoint on this kernel):%s",
+		snprintf(c->why, sizeof(c->why), "not traced (no tracepoint on this kernel): %s",
 			 fp->untraced);
 	return 0;
 }
@@ -504,7 +439,7 @@ const struct collector_ops files_collector = {
 	.elf_bytes = files_bpf__elf_bytes,
 	.ringbuf = "events",
 	.on_record = files_record,
-	.probe = files_probe,
+	.probe = systp__probe,
 	.configure = files_configure,
 	.started = files_started,
 	.collect = files_collect,
