@@ -240,12 +240,6 @@ static int parse_head(struct http1_stream *s)
 	return -1;
 }
 
-static void drop(struct http1_conn *c, enum http1_drop d, struct http1_stream *s)
-{
-	c->drops[d]++;
-	s->st = H1_SYNC;
-	s->len = 0;
-}
 
 static struct http1_pending *oldest(struct http1_conn *c)
 {
@@ -258,10 +252,45 @@ static void pop(struct http1_conn *c)
 	c->n--;
 }
 
+static void emit(struct http1_conn *c, const struct http1_exchange *x)
+{
+	c->exchanges++;
+	c->estimated += x->resp_body_estimated;
+	if (c->fn)
+		c->fn(c->ctx, x);
+}
+
+/* Whether the request stream is in a request's body. */
+static bool req_in_body(const struct http1_conn *c)
+{
+	switch (c->req.st) {
+	case H1_BODY:
+	case H1_CHUNK_SIZE:
+	case H1_CHUNK_DATA:
+	case H1_CHUNK_END:
+	case H1_TRAILER:
+	case H1_CHUNK_LOST:
+		return !c->req.answered;
+	default:
+		return false;
+	}
+}
+
 /* A whole message ended at ts. */
 static void message_done(struct http1_conn *c, struct http1_stream *s, uint64_t ts)
 {
+	bool estimated = s->estimated;
+
 	s->st = H1_SYNC;
+	s->estimated = false;
+	if (!s->response && s->answered) {
+		s->answered = false;
+		s->early.req = s->h;
+		s->early.req_bytes = s->bytes;
+		s->early.req_body = s->body;
+		emit(c, &s->early);
+		return;
+	}
 	if (!s->response) {
 		struct http1_pending *p;
 
@@ -279,7 +308,14 @@ static void message_done(struct http1_conn *c, struct http1_stream *s, uint64_t 
 	/* 1xx but 101: an interim response; the final one follows. */
 	if (s->h.status < 200 && s->h.status != 101)
 		return;
-	if (!oldest(c)) {
+	if (!oldest(c) && req_in_body(c)) {
+		/* Answered mid-body: paired once the request ends. */
+		c->req.answered = true;
+		c->req.early = (struct http1_exchange){
+			.status = s->h.status, .resp_bytes = s->bytes, .resp_body = s->body,
+			.start_ns = c->req.start_ns, .end_ns = ts, .resp_body_estimated = estimated,
+		};
+	} else if (!oldest(c)) {
 		c->drops[HTTP1_D_ORPHAN_RESPONSE]++;
 	} else {
 		struct http1_pending *p = oldest(c);
@@ -287,20 +323,27 @@ static void message_done(struct http1_conn *c, struct http1_stream *s, uint64_t 
 			.req = p->h, .status = s->h.status,
 			.req_bytes = p->bytes, .resp_bytes = s->bytes,
 			.req_body = p->body, .resp_body = s->body,
-			.start_ns = p->start_ns, .end_ns = ts,
+			.start_ns = p->start_ns, .end_ns = ts, .resp_body_estimated = estimated,
 		};
 		bool tunnel = s->h.status == 101 || (!strcmp(p->h.method, "CONNECT") && s->h.status / 100 == 2);
 
 		pop(c);
-		c->exchanges++;
-		if (c->fn)
-			c->fn(c->ctx, &x);
+		emit(c, &x);
 		if (tunnel) {
 			/* What follows on both streams is another protocol. */
 			c->req.st = c->resp.st = H1_TUNNEL;
 			return;
 		}
 	}
+}
+
+static void drop(struct http1_conn *c, enum http1_drop d, struct http1_stream *s)
+{
+	c->drops[d]++;
+	if (s->answered)	/* its response was seen: pair it with what there was */
+		message_done(c, s, 0);
+	s->st = H1_SYNC;
+	s->len = 0;
 }
 
 /* The head is in s->buf: how is its body framed? */
@@ -438,6 +481,13 @@ static void stream_feed(struct http1_conn *c, struct http1_stream *s, const char
 				}
 			}
 			continue;
+		case H1_CHUNK_LOST:
+			/* The next message on this stream ends the lost one. */
+			if (starts_message(p, n, s->response)) {
+				message_done(c, s, s->last_ns);
+				continue;
+			}
+			/* fallthrough */
 		case H1_BODY_EOF:
 			s->bytes += n;
 			s->body += n;
@@ -491,6 +541,7 @@ static void stream_gap(struct http1_conn *c, struct http1_stream *s, uint64_t n,
 	case H1_SYNC:
 		return;
 	case H1_BODY_EOF:
+	case H1_CHUNK_LOST:
 		s->bytes += n;
 		s->body += n;
 		return;
@@ -509,10 +560,31 @@ static void stream_gap(struct http1_conn *c, struct http1_stream *s, uint64_t n,
 			}
 			return;
 		}
-		/* fallthrough: the gap runs past the body */
+		n -= k;
+		if (s->st == H1_BODY) {
+			/* The body is whole; what follows, uncaptured, is lost. */
+			message_done(c, s, ts);
+			break;
+		}
+		/* Past a chunk: the next chunk's size is lost. */
+		/* fallthrough */
+	case H1_CHUNK_END:
+	case H1_CHUNK_SIZE:
+	case H1_TRAILER:
+		s->st = H1_CHUNK_LOST;
+		s->estimated = true;
+		s->bytes += n;
+		s->body += n;
+		return;
 	default:
-		drop(c, HTTP1_D_GAP, s);
+		break;
 	}
+	drop(c, HTTP1_D_GAP, s);
+}
+
+static bool ends_chunked(const char *p, size_t n)
+{
+	return n >= 5 && !memcmp(p + n - 5, "0\r\n\r\n", 5) && (n == 5 || p[n - 6] == '\n');
 }
 
 void http1_conn__feed(struct http1_conn *c, bool response, const void *buf, size_t len, size_t total,
@@ -520,15 +592,26 @@ void http1_conn__feed(struct http1_conn *c, bool response, const void *buf, size
 {
 	struct http1_stream *s = response ? &c->resp : &c->req;
 
+	/* A new request ends a lost response before it (unless pipelined). */
+	if (!response && c->resp.st == H1_CHUNK_LOST && c->n == 1 && starts_message(buf, len, false))
+		message_done(c, &c->resp, c->resp.last_ns);
 	stream_feed(c, s, buf, len, ts_ns);
 	if (total > len)
 		stream_gap(c, s, total - len, ts_ns);
+	s->last_ns = ts_ns;
+	/* The last chunk at the end of a read seen whole. */
+	if (s->st == H1_CHUNK_LOST && total == len && ends_chunked(buf, len))
+		message_done(c, s, ts_ns);
 }
 
 void http1_conn__close(struct http1_conn *c, uint64_t ts_ns)
 {
 	if (c->resp.st == H1_BODY_EOF)
 		message_done(c, &c->resp, ts_ns);
+	else if (c->resp.st == H1_CHUNK_LOST)
+		message_done(c, &c->resp, c->resp.last_ns);
+	if (c->req.answered)	/* the rest of the body never came */
+		message_done(c, &c->req, ts_ns);
 	c->drops[HTTP1_D_UNANSWERED] += c->n;
 	c->n = 0;
 }

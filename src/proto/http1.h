@@ -45,6 +45,11 @@ struct http1_exchange {
 	uint64_t req_bytes, resp_bytes;		/* head and body, as on the wire */
 	uint64_t req_body, resp_body;		/* body bytes (chunked: the data) */
 	uint64_t start_ns, end_ns;		/* request's first byte, response's last */
+	/* A chunked response with bytes not captured past a chunk: its end
+	 * was found another way (the last chunk at the end of a whole read,
+	 * the next message, the connection's end), and resp_body counts its
+	 * framing too. */
+	bool resp_body_estimated;
 };
 
 enum http1_drop {
@@ -67,6 +72,7 @@ enum http1_state {
 	H1_TRAILER,
 	H1_BODY_EOF,		/* a response body that ends with the connection */
 	H1_TUNNEL,		/* after 101 or a CONNECT's 2xx: not HTTP any more */
+	H1_CHUNK_LOST,		/* a chunked body lost its place: looking for its end */
 };
 
 /* One direction of a connection. */
@@ -76,6 +82,13 @@ struct http1_stream {
 	uint64_t left;			/* H1_BODY, H1_CHUNK_DATA, H1_CHUNK_END */
 	uint64_t bytes, body;		/* of the current message */
 	uint64_t start_ns;
+	uint64_t last_ns;		/* of the last bytes fed */
+	bool estimated;			/* the message passed through H1_CHUNK_LOST */
+	/* Requests: answered before the body ended (a server may reply to a
+	 * request it will not read, an upload it refuses); the response is
+	 * kept here until the request ends. */
+	bool answered;
+	struct http1_exchange early;
 	struct http1_head h;
 	size_t len;			/* of buf: the head, or a chunk-size or trailer line */
 	char buf[HTTP1_HEAD_MAX];
@@ -93,6 +106,7 @@ struct http1_conn {
 	struct http1_pending pending[HTTP1_PENDING_MAX];
 	unsigned head, n;		/* a ring of pending requests */
 	uint64_t exchanges;
+	uint64_t estimated;		/* exchanges with resp_body_estimated */
 	uint64_t drops[HTTP1_D_MAX];
 	http1_exchange_fn fn;
 	void *ctx;

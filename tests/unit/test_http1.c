@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Unit tests for the HTTP/1.x parser and pairing (src/proto/http1.c). */
-#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -246,6 +245,68 @@ static void test_gap_in_body(void **state)
 	assert_string_equal(seen.x[2].req.path, "/after");
 }
 
+/* A chunked response with its chunk sizes not captured: the end is found
+ * from the last chunk at the end of a read seen whole, from the next
+ * request, or from the connection's end; its body is marked estimated. */
+static void test_chunks_lost(void **state)
+{
+	static const char head[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2000\r\n";
+	size_t hn = sizeof(head) - 1;
+
+	start();
+	req("GET /a HTTP/1.1\r\n\r\n", 1);
+	/* 8 KiB chunk, then more chunks: only the head and 10 bytes captured. */
+	http1_conn__feed(&conn, true, head, hn, hn + 20000, 2);
+	assert_int_equal(seen.n, 0);
+	resp("abc\r\n0\r\n\r\n", 3);
+	assert_int_equal(seen.n, 1);
+	assert_true(seen.x[0].resp_body_estimated);
+	assert_int_equal(seen.x[0].end_ns, 3);
+	assert_int_equal(seen.x[0].resp_bytes, hn + 20000 + 10);
+	/* The next request ends a lost response, at its last bytes. */
+	req("GET /b HTTP/1.1\r\n\r\n", 4);
+	http1_conn__feed(&conn, true, head, hn, hn + 30000, 5);
+	http1_conn__feed(&conn, true, "xx", 2, 9000, 6);
+	req("GET /c HTTP/1.1\r\n\r\n", 7);
+	assert_int_equal(seen.n, 2);
+	assert_string_equal(seen.x[1].req.path, "/b");
+	assert_int_equal(seen.x[1].end_ns, 6);
+	resp("HTTP/1.1 204 No Content\r\n\r\n", 8);
+	assert_int_equal(seen.n, 3);
+	assert_false(seen.x[2].resp_body_estimated);
+	/* The connection's end ends one. */
+	req("GET /d HTTP/1.1\r\n\r\n", 9);
+	http1_conn__feed(&conn, true, head, hn, hn + 30000, 10);
+	http1_conn__close(&conn, 11);
+	assert_int_equal(seen.n, 4);
+	assert_int_equal(seen.x[3].end_ns, 10);
+	assert_int_equal(conn.drops[HTTP1_D_GAP], 0);
+	assert_int_equal(conn.drops[HTTP1_D_UNANSWERED], 0);
+}
+
+/* A response before the request's body ended (an upload refused, a body
+ * the server will not read) is paired once the request ends, or at the
+ * connection's end. */
+static void test_early_answer(void **state)
+{
+	start();
+	req("POST /up HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc", 1);
+	resp("HTTP/1.1 413 Too Large\r\nContent-Length: 0\r\n\r\n", 2);
+	assert_int_equal(seen.n, 0);
+	req("defghij", 3);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.x[0].status, 413);
+	assert_int_equal(seen.x[0].req_body, 10);
+	assert_int_equal(seen.x[0].end_ns, 2);
+	req("POST /up2 HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc", 4);
+	resp("HTTP/1.1 401 No\r\nContent-Length: 0\r\n\r\n", 5);
+	http1_conn__close(&conn, 6);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.x[1].status, 401);
+	assert_int_equal(seen.x[1].req_body, 3);
+	assert_int_equal(conn.drops[HTTP1_D_ORPHAN_RESPONSE], 0);
+}
+
 static void test_malformed(void **state)
 {
 	static char big[HTTP1_HEAD_MAX + 64];
@@ -325,6 +386,8 @@ int main(void)
 		cmocka_unit_test(test_mid_stream),
 		cmocka_unit_test(test_traceparent),
 		cmocka_unit_test(test_gap_in_body),
+		cmocka_unit_test(test_chunks_lost),
+		cmocka_unit_test(test_early_answer),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_upgrade),
 		cmocka_unit_test(test_pending_bound),
