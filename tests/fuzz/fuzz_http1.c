@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* libFuzzer harness: the HTTP/1.x parser and its pairing.
- * FUZZ_SRCS: src/proto/http1.c
+ * FUZZ_SRCS: src/proto/http1.c src/proto/url.c
  * FUZZ_LIBS:
  *
  * Two modes, by the input's first byte:
@@ -20,8 +20,41 @@
 #include <string.h>
 #include "fuzz.h"
 #include "proto/http1.h"
+#include "proto/url.h"
 
 static struct http1_conn conn;
+
+/* The route and redacted query of every path and query the parser lets
+ * out: terminated, bounded, and with "*" no value but REDACTED left. */
+static void check_url(const struct http1_exchange *x)
+{
+	char route[HTTP1_PATH_MAX], q[HTTP1_QUERY_MAX], small[8];
+
+	url__route(x->req.path, route, sizeof(route));
+	CHECK(memchr(route, 0, sizeof(route)));
+	CHECK(!route[0] || route[0] == '/' || !strcmp(route, "*"));
+	url__route(x->req.path, small, sizeof(small));
+	CHECK(memchr(small, 0, sizeof(small)));
+	url__redact_query(x->req.query, "*", q, sizeof(q));
+	CHECK(memchr(q, 0, sizeof(q)));
+	for (char *part = q, *amp; part; part = amp ? amp + 1 : NULL) {
+		const char *eq;
+
+		amp = strchr(part, '&');
+		if (amp)
+			*amp = '\0';
+		eq = strchr(part, '=');
+		if (!eq)
+			continue;
+		/* Whole before the last part; the last may be cut to fit. */
+		if (amp)
+			CHECK(!strcmp(eq + 1, URL_REDACTED));
+		else
+			CHECK(!strncmp(eq + 1, URL_REDACTED, strlen(eq + 1)));
+	}
+	url__redact_query(x->req.query, "a,b, key ", small, sizeof(small));
+	CHECK(memchr(small, 0, sizeof(small)));
+}
 
 static void check_x(void *ctx, const struct http1_exchange *x)
 {
@@ -34,6 +67,7 @@ static void check_x(void *ctx, const struct http1_exchange *x)
 	CHECK(x->req.method[0]);
 	CHECK(x->status >= 100 && x->status <= 999);
 	CHECK(x->req_body <= x->req_bytes && x->resp_body <= x->resp_bytes);
+	check_url(x);
 }
 
 static void raw(const uint8_t *d, size_t n)
