@@ -11,6 +11,7 @@ extern const struct collector_ops tcp_collector;
 extern const struct collector_ops flows_collector;
 extern const struct collector_ops xdp_collector;
 extern const struct collector_ops profile_collector;
+extern const struct collector_ops l7_collector;
 
 const struct collector_ops *const collector_registry[] = {
 	&syscalls_collector,
@@ -20,6 +21,7 @@ const struct collector_ops *const collector_registry[] = {
 	&flows_collector,
 	&xdp_collector,
 	&profile_collector,
+	&l7_collector,
 	NULL,
 };
 

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Socket data for L7 tracing, from the per-syscall tracepoints of the
+ * calls that move it (this kernel has no kprobes), so other syscalls pay
+ * nothing.
+ *
+ * Entry: only an IPv4 or IPv6 TCP or UDP socket (the fd's inode mode and
+ * the socket's family and protocol, read in the kernel) whose connection
+ * is not known to speak something else; its arguments are kept by thread.
+ * Exit: a connection not yet placed has its first bytes compared with the
+ * protocols sonde parses (L7_TRIES messages to show one, so a connection
+ * joined mid-body gets its next message's start); once placed, each call's
+ * first cap_bytes and its full length go to the ring. Unrelated traffic
+ * never leaves the kernel. close() ends a traced connection. */
+#include "sonde.bpf.h"
+#include "sock.bpf.h"
+#include "sonde/l7.h"
+
+#define S_IFMT		00170000
+#define S_IFSOCK	0140000
+#define IPPROTO_TCP	6
+#define IPPROTO_UDP	17
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 23);	/* set from config */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct l7_call);
+} inflight SEC(".maps");
+
+/* An LRU: a process that exits closes its fds without close(), and its
+ * entries age out. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);	/* set from config */
+	__type(key, struct l7_conn_key);
+	__type(value, struct l7_conn);
+} conns SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sonde_l7_event);
+} scratch SEC(".maps");
+
+SONDE_DROPS(L7_DROP_MAX)
+
+const volatile __u32 cap_bytes = 4096;
+
+/* The file of fd in the current task, or NULL. */
+static __always_inline struct file *fd_file(struct task_struct *t, int fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct file **fds, *f = NULL;
+
+	if (fd < 0 || (unsigned)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_core_read(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+static __always_inline int enter(int fd, __u64 buf, __u32 iovcnt, long nr, __u8 dir, bool len_only)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u64 id = bpf_get_current_pid_tgid();
+	struct l7_conn_key k = { .tgid = id >> 32, .fd = fd };
+	struct l7_call call = { .buf = buf, .fd = fd, .iovcnt = iovcnt, .nr = nr, .dir = dir,
+				 .len_only = len_only };
+	struct l7_conn *conn;
+	struct socket *sock;
+	struct inode *inode;
+	struct file *f;
+	struct sock *sk;
+	__u32 tid = id;
+	__u16 family, proto;
+
+	if (!filter_pass(id))
+		return 0;
+	f = fd_file(task, fd);
+	if (!f)
+		return 0;
+	inode = BPF_CORE_READ(f, f_inode);
+	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return 0;
+	call.ino = BPF_CORE_READ(inode, i_ino);
+	conn = bpf_map_lookup_elem(&conns, &k);
+	if (conn && conn->ino == call.ino && conn->proto == L7_P_NONE)
+		return 0;
+	sock = BPF_CORE_READ(f, private_data);
+	sk = BPF_CORE_READ(sock, sk);
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	proto = BPF_CORE_READ(sk, sk_protocol);
+	if ((family != AF_INET && family != AF_INET6) ||
+	    (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
+		return 0;
+	call.sk = (__u64)sk;
+	if (bpf_map_update_elem(&inflight, &tid, &call, BPF_ANY))
+		drop(L7_DROP_INFLIGHT_FULL);
+	return 0;
+}
+
+#define W(a, b, c, d) ((__u32)(a) | (__u32)(b) << 8 | (__u32)(c) << 16 | (__u32)(d) << 24)
+
+/* Whether a message starts with an HTTP/1.x request line (1) or status
+ * line (2): its method and a space, or "HTTP/1.". v is its first 8 bytes
+ * (little-endian), compared as words: the compiler turns byte reads of a
+ * stack array here into pointer arithmetic the verifier refuses. */
+static __always_inline int http1_kind(__u64 v)
+{
+	__u32 lo = v, hi = v >> 32;
+
+	switch (lo) {
+	case W('G', 'E', 'T', ' '):
+	case W('P', 'U', 'T', ' '):
+		return 1;
+	case W('P', 'O', 'S', 'T'):
+	case W('H', 'E', 'A', 'D'):
+		return (hi & 0xff) == ' ';
+	case W('P', 'A', 'T', 'C'):
+		return (hi & 0xffff) == W('H', ' ', 0, 0);
+	case W('T', 'R', 'A', 'C'):
+		return (hi & 0xffff) == W('E', ' ', 0, 0);
+	case W('D', 'E', 'L', 'E'):
+		return (hi & 0xffffff) == W('T', 'E', ' ', 0);
+	case W('O', 'P', 'T', 'I'):
+		return hi == W('O', 'N', 'S', ' ');
+	case W('C', 'O', 'N', 'N'):
+		return hi == W('E', 'C', 'T', ' ');
+	case W('H', 'T', 'T', 'P'):
+		return (hi & 0xffffff) == W('/', '1', '.', 0) ? 2 : 0;
+	}
+	return 0;
+}
+
+/* Copies the first len bytes the call moved into e->data: from the
+ * buffer, or from up to L7_IOV_MAX iovecs in order. */
+static __always_inline __u32 copy_data(struct sonde_l7_event *e, const struct l7_call *c, __u32 len)
+{
+	struct iovec iov;
+	__u32 off = 0;
+
+	if (!c->iovcnt) {
+		if (len > L7_CAP_MAX)
+			len = L7_CAP_MAX;
+		barrier_var(len);
+		if (bpf_probe_read_user(e->data, len & (2 * L7_CAP_MAX - 1), (void *)c->buf))
+			return 0;
+		return len;
+	}
+	for (__u32 i = 0; i < L7_IOV_MAX; i++) {
+		__u32 n, at;
+
+		if (i >= c->iovcnt || off >= len || off >= L7_CAP_MAX)
+			break;
+		if (bpf_probe_read_user(&iov, sizeof(iov), (void *)(c->buf + i * sizeof(iov))))
+			break;
+		n = len - off;
+		if (n > iov.iov_len)
+			n = iov.iov_len;
+		at = off;
+		/* The compiler knows these bounds; the barriers make it keep
+		 * the checks the verifier needs. */
+		if (n > L7_CAP_MAX)
+			n = L7_CAP_MAX;
+		barrier_var(n);
+		barrier_var(at);
+		if (bpf_probe_read_user(e->data + (at & (L7_CAP_MAX - 1)), n & (2 * L7_CAP_MAX - 1),
+					iov.iov_base))
+			break;
+		off += n;
+	}
+	return off;
+}
+
+/* First bytes of the call's data, for the protocol test. */
+static __always_inline int peek(const struct l7_call *c, __u64 *out)
+{
+	__u64 src = c->buf;
+
+	if (c->iovcnt) {
+		struct iovec iov;
+
+		if (bpf_probe_read_user(&iov, sizeof(iov), (void *)c->buf))
+			return -1;
+		src = (__u64)iov.iov_base;
+	}
+	return bpf_probe_read_user(out, 8, (void *)src);
+}
+
+/* Places a connection seen for the first time (or again, on a new socket
+ * behind the fd): returns the entry, or NULL while it is not HTTP. */
+static __always_inline struct l7_conn *place(const struct l7_conn_key *k, struct l7_conn *conn,
+					     const struct l7_call *c, long ret, bool *first)
+{
+	struct l7_conn fresh = { .ino = c->ino };
+	__u64 head = 0;
+	int kind = 0;
+
+	if (conn && conn->ino == c->ino) {
+		if (conn->proto == L7_P_HTTP1)
+			return conn;
+		if (conn->proto == L7_P_NONE)
+			return NULL;
+		fresh = *conn;
+	}
+	if (c->len_only)	/* a body sent from a file: no start of a message */
+		return NULL;
+	if (ret >= 8 && !peek(c, &head))
+		kind = http1_kind(head);
+	if (!kind) {
+		if (++fresh.tries >= L7_TRIES)
+			fresh.proto = L7_P_NONE;
+		bpf_map_update_elem(&conns, k, &fresh, BPF_ANY);
+		return NULL;
+	}
+	fresh.proto = L7_P_HTTP1;
+	/* A request read or a response written: this end serves. */
+	fresh.role = (kind == 1) == (c->dir == L7_DIR_IN) ? TCP_ROLE_SERVER : TCP_ROLE_CLIENT;
+	bpf_map_update_elem(&conns, k, &fresh, BPF_ANY);
+	*first = true;
+	return bpf_map_lookup_elem(&conns, k);
+}
+
+SEC("tracepoint")
+int l7_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u64 id = bpf_get_current_pid_tgid();
+	struct sonde_l7_event *e;
+	struct l7_conn_key k;
+	struct l7_conn *conn;
+	struct l7_call *c;
+	__u32 tid = id, zero = 0, len;
+	long ret = ctx->ret;
+	bool first = false;
+
+	c = bpf_map_lookup_elem(&inflight, &tid);
+	if (!c)
+		return 0;
+	if (ret <= 0)
+		goto out;
+	k.tgid = id >> 32;
+	k.fd = c->fd;
+	conn = place(&k, bpf_map_lookup_elem(&conns, &k), c, ret, &first);
+	if (!conn)
+		goto out;
+	e = bpf_map_lookup_elem(&scratch, &zero);
+	if (!e)
+		goto out;
+	sonde_task_fill(&e->task, task, L7_REC_DATA);
+	sk_tuple((struct sock *)c->sk, &e->t);
+	e->ino = c->ino;
+	e->total = ret;
+	e->fd = c->fd;
+	e->nr = c->nr;
+	e->dir = c->dir;
+	e->proto = conn->proto;
+	e->role = conn->role;
+	e->flags = (first ? L7_F_FIRST : 0) | (c->len_only ? L7_F_LEN_ONLY : 0);
+	len = c->len_only ? 0 : copy_data(e, c, ret < cap_bytes ? ret : cap_bytes);
+	if (len > L7_CAP_MAX)
+		len = L7_CAP_MAX;
+	e->len = len;
+	barrier_var(len);
+	len &= 2 * L7_CAP_MAX - 1;
+	if (bpf_ringbuf_output(&events, e, L7_EV_HDR_SIZE + len,
+			       sonde_rb_flags(&events, L7_EV_HDR_SIZE + len, false)))
+		drop(L7_DROP_RINGBUF_FULL);
+out:
+	bpf_map_delete_elem(&inflight, &tid);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_close")
+int on_close(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct l7_conn_key k = { .tgid = id >> 32, .fd = ctx->args[0] };
+	struct sonde_l7_event *e;
+	struct l7_conn *conn;
+	__u32 zero = 0;
+
+	conn = bpf_map_lookup_elem(&conns, &k);
+	if (!conn)
+		return 0;
+	if (conn->proto == L7_P_HTTP1 && (e = bpf_map_lookup_elem(&scratch, &zero))) {
+		sonde_task_fill(&e->task, (struct task_struct *)bpf_get_current_task(), L7_REC_CLOSE);
+		__builtin_memset(&e->t, 0, sizeof(e->t));
+		e->ino = conn->ino;
+		e->total = e->len = 0;
+		e->fd = k.fd;
+		e->nr = ctx->id;
+		e->dir = 0;
+		e->proto = conn->proto;
+		e->role = conn->role;
+		e->flags = 0;
+		if (bpf_ringbuf_output(&events, e, L7_EV_HDR_SIZE,
+				       sonde_rb_flags(&events, L7_EV_HDR_SIZE, false)))
+			drop(L7_DROP_RINGBUF_FULL);
+	}
+	bpf_map_delete_elem(&conns, &k);
+	return 0;
+}
+
+#define A(i) (ctx->args[i])
+#define L7_SYSCALL(name, buf, iovcnt, dir)						\
+	SEC("tracepoint/syscalls/sys_enter_" #name)					\
+	int enter_##name(struct trace_event_raw_sys_enter *ctx)			\
+	{										\
+		return enter(A(0), buf, iovcnt, ctx->id, dir, false);			\
+	}
+
+L7_SYSCALL(read, A(1), 0, L7_DIR_IN)
+L7_SYSCALL(recvfrom, A(1), 0, L7_DIR_IN)
+L7_SYSCALL(readv, A(1), A(2), L7_DIR_IN)
+L7_SYSCALL(write, A(1), 0, L7_DIR_OUT)
+L7_SYSCALL(sendto, A(1), 0, L7_DIR_OUT)
+L7_SYSCALL(writev, A(1), A(2), L7_DIR_OUT)
+
+/* msghdr: the iovec array and its length are read here, where the
+ * caller's struct is as it passed it. */
+static __always_inline int enter_msg(struct trace_event_raw_sys_enter *ctx, __u8 dir)
+{
+	struct user_msghdr m = {};
+
+	if (bpf_probe_read_user(&m, sizeof(m), (void *)A(1)) || !m.msg_iovlen)
+		return 0;
+	return enter(A(0), (__u64)m.msg_iov, m.msg_iovlen, ctx->id, dir, false);
+}
+
+SEC("tracepoint/syscalls/sys_enter_recvmsg")
+int enter_recvmsg(struct trace_event_raw_sys_enter *ctx) { return enter_msg(ctx, L7_DIR_IN); }
+
+SEC("tracepoint/syscalls/sys_enter_sendmsg")
+int enter_sendmsg(struct trace_event_raw_sys_enter *ctx) { return enter_msg(ctx, L7_DIR_OUT); }
+
+/* sendfile (nginx's bodies): the length only, so the parser keeps its
+ * place in the stream. */
+SEC("tracepoint/syscalls/sys_enter_sendfile64")
+int enter_sendfile64(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter(A(0), 0, 0, ctx->id, L7_DIR_OUT, true);
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* Socket data for L7 tracing: bpf/l7.bpf.c -> src/collectors/l7.c. */
+#ifndef SONDE_L7_H
+#define SONDE_L7_H
+#include "sonde/task.h"
+#include "sonde/tcp.h"
+
+#define L7_CAP_MAX	8192	/* bytes a record can carry (power of two: a mask) */
+#define L7_IOV_MAX	8	/* iovecs of one call copied from */
+#define L7_TRIES	8	/* messages a connection gets to look like a protocol */
+
+enum l7_rec_type {
+	L7_REC_DATA = 1,	/* bytes one call moved */
+	L7_REC_CLOSE,		/* close() of a traced connection */
+};
+
+enum l7_dir {
+	L7_DIR_IN,		/* read by the process (recv, read, ...) */
+	L7_DIR_OUT,		/* written by the process */
+};
+
+enum l7_proto {
+	L7_P_UNKNOWN,		/* not yet inferred */
+	L7_P_HTTP1,
+	L7_P_NONE,		/* L7_TRIES messages and no protocol: not traced */
+};
+
+/* What the kernel remembers per connection, by (tgid, fd). The socket's
+ * inode number tells a new socket on a reused fd from the old one. */
+struct l7_conn_key {
+	__u32 tgid;
+	__s32 fd;
+};
+
+struct l7_conn {
+	__u64 ino;
+	__u8 proto;		/* enum l7_proto */
+	__u8 tries;
+	__u8 role;		/* enum tcp_role, from the first message's kind and direction */
+	__u8 pad;
+	__u32 pad2;
+};
+
+/* A call between its entry and exit, by tid. */
+struct l7_call {
+	__u64 buf;		/* the buffer, or the iovec array */
+	__u64 ino, sk;
+	__s32 fd;
+	__u32 iovcnt;		/* 0: buf is a plain buffer */
+	__u16 nr;		/* syscall number */
+	__u8 dir;		/* enum l7_dir */
+	__u8 len_only;		/* sendfile: bytes counted, not readable */
+	__u8 pad[4];
+};
+
+enum l7_rec_flags {
+	L7_F_FIRST	= 1 << 0,	/* the connection's first traced message */
+	L7_F_LEN_ONLY	= 1 << 1,	/* sendfile: total bytes left a file, none captured */
+};
+
+/* One record: the task header (kind: enum l7_rec_type), the connection,
+ * and the first len of the total bytes the call moved. */
+struct sonde_l7_event {
+	struct sonde_task task;
+	struct tcp_tuple t;	/* saddr is the local end */
+	__u64 ino;		/* the socket's inode: the connection's generation */
+	__u64 total;		/* bytes the call returned */
+	__s32 fd;
+	__u32 len;		/* of data */
+	__u16 nr;
+	__u8 dir, proto, role, flags;
+	__u16 pad;
+	/* Slack past a record: a copy at a masked offset (< L7_CAP_MAX) of a
+	 * masked length (< 2 * L7_CAP_MAX) stays inside, as the verifier
+	 * must see. */
+	char data[3 * L7_CAP_MAX];
+};
+
+#define L7_EV_HDR_SIZE __builtin_offsetof(struct sonde_l7_event, data)
+
+enum l7_drop {
+	L7_DROP_RINGBUF_FULL,	/* a record not delivered: ring buffer full */
+	L7_DROP_INFLIGHT_FULL,	/* too many calls in flight: call not traced */
+	L7_DROP_MAX,
+};
+#endif
