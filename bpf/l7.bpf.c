@@ -14,6 +14,7 @@
 #include "sonde.bpf.h"
 #include "sock.bpf.h"
 #include "sonde/l7.h"
+#include "sonde/l7_infer.h"
 
 #define S_IFMT		00170000
 #define S_IFSOCK	0140000
@@ -52,22 +53,33 @@ SONDE_DROPS(L7_DROP_MAX)
 
 const volatile __u32 cap_bytes = 4096;
 
-/* The file of fd in the current task, or NULL. */
-static __always_inline struct file *fd_file(struct task_struct *t, int fd)
+/* The file of fd in the current task, or NULL. This runs on every read
+ * and write in the system: plain loads from the BTF task where the kernel
+ * has it (5.11+), a helper call per field before. */
+static __always_inline struct file *fd_file(int fd)
 {
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
 	struct file **fds, *f = NULL;
+	struct fdtable *fdt;
 
-	if (fd < 0 || (unsigned)fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
+	if (have_task_btf()) {
+		fdt = bpf_get_current_task_btf()->files->fdt;
+		if ((unsigned)fd >= fdt->max_fds)
+			return NULL;
+		fds = fdt->fd;
+	} else {
+		fdt = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), files, fdt);
+		if ((unsigned)fd >= BPF_CORE_READ(fdt, max_fds))
+			return NULL;
+		fds = BPF_CORE_READ(fdt, fd);
+	}
 	bpf_core_read(&f, sizeof(f), &fds[fd]);
 	return f;
 }
 
 static __always_inline int enter(int fd, __u64 buf, __u32 iovcnt, long nr, __u8 dir, bool len_only)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u64 id = bpf_get_current_pid_tgid();
 	struct l7_conn_key k = { .tgid = id >> 32, .fd = fd };
 	struct l7_call call = { .buf = buf, .fd = fd, .iovcnt = iovcnt, .nr = nr, .dir = dir,
@@ -82,16 +94,25 @@ static __always_inline int enter(int fd, __u64 buf, __u32 iovcnt, long nr, __u8 
 
 	if (!filter_pass(id))
 		return 0;
-	f = fd_file(task, fd);
+	f = fd_file(fd);
 	if (!f)
 		return 0;
+	call.file = (__u64)f;
+	/* The same open file as when the connection was placed: close()
+	 * forgets an fd's entry, so only a dup2() over it could put another
+	 * file there, and at the same address only by chance. */
+	conn = bpf_map_lookup_elem(&conns, &k);
+	if (conn && conn->file == call.file) {
+		if (conn->proto == L7_P_NONE)
+			return 0;
+		call.ino = conn->ino;
+		call.sk = conn->sk;
+		goto save;
+	}
 	inode = BPF_CORE_READ(f, f_inode);
 	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFSOCK)
 		return 0;
 	call.ino = BPF_CORE_READ(inode, i_ino);
-	conn = bpf_map_lookup_elem(&conns, &k);
-	if (conn && conn->ino == call.ino && conn->proto == L7_P_NONE)
-		return 0;
 	sock = BPF_CORE_READ(f, private_data);
 	sk = BPF_CORE_READ(sock, sk);
 	family = BPF_CORE_READ(sk, __sk_common.skc_family);
@@ -100,41 +121,9 @@ static __always_inline int enter(int fd, __u64 buf, __u32 iovcnt, long nr, __u8 
 	    (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
 		return 0;
 	call.sk = (__u64)sk;
+save:
 	if (bpf_map_update_elem(&inflight, &tid, &call, BPF_ANY))
 		drop(L7_DROP_INFLIGHT_FULL);
-	return 0;
-}
-
-#define W(a, b, c, d) ((__u32)(a) | (__u32)(b) << 8 | (__u32)(c) << 16 | (__u32)(d) << 24)
-
-/* Whether a message starts with an HTTP/1.x request line (1) or status
- * line (2): its method and a space, or "HTTP/1.". v is its first 8 bytes
- * (little-endian), compared as words: the compiler turns byte reads of a
- * stack array here into pointer arithmetic the verifier refuses. */
-static __always_inline int http1_kind(__u64 v)
-{
-	__u32 lo = v, hi = v >> 32;
-
-	switch (lo) {
-	case W('G', 'E', 'T', ' '):
-	case W('P', 'U', 'T', ' '):
-		return 1;
-	case W('P', 'O', 'S', 'T'):
-	case W('H', 'E', 'A', 'D'):
-		return (hi & 0xff) == ' ';
-	case W('P', 'A', 'T', 'C'):
-		return (hi & 0xffff) == W('H', ' ', 0, 0);
-	case W('T', 'R', 'A', 'C'):
-		return (hi & 0xffff) == W('E', ' ', 0, 0);
-	case W('D', 'E', 'L', 'E'):
-		return (hi & 0xffffff) == W('T', 'E', ' ', 0);
-	case W('O', 'P', 'T', 'I'):
-		return hi == W('O', 'N', 'S', ' ');
-	case W('C', 'O', 'N', 'N'):
-		return hi == W('E', 'C', 'T', ' ');
-	case W('H', 'T', 'T', 'P'):
-		return (hi & 0xffffff) == W('/', '1', '.', 0) ? 2 : 0;
-	}
 	return 0;
 }
 
@@ -198,11 +187,11 @@ static __always_inline int peek(const struct l7_call *c, __u64 *out)
 static __always_inline struct l7_conn *place(const struct l7_conn_key *k, struct l7_conn *conn,
 					     const struct l7_call *c, long ret, bool *first)
 {
-	struct l7_conn fresh = { .ino = c->ino };
+	struct l7_conn fresh = { .ino = c->ino, .file = c->file, .sk = c->sk };
 	__u64 head = 0;
 	int kind = 0;
 
-	if (conn && conn->ino == c->ino) {
+	if (conn && conn->ino == c->ino && conn->file == c->file) {
 		if (conn->proto == L7_P_HTTP1)
 			return conn;
 		if (conn->proto == L7_P_NONE)
@@ -212,7 +201,7 @@ static __always_inline struct l7_conn *place(const struct l7_conn_key *k, struct
 	if (c->len_only)	/* a body sent from a file: no start of a message */
 		return NULL;
 	if (ret >= 8 && !peek(c, &head))
-		kind = http1_kind(head);
+		kind = l7_http1_kind(head);
 	if (!kind) {
 		if (++fresh.tries >= L7_TRIES)
 			fresh.proto = L7_P_NONE;
@@ -220,8 +209,9 @@ static __always_inline struct l7_conn *place(const struct l7_conn_key *k, struct
 		return NULL;
 	}
 	fresh.proto = L7_P_HTTP1;
+	sk_tuple((struct sock *)c->sk, &fresh.t);
 	/* A request read or a response written: this end serves. */
-	fresh.role = (kind == 1) == (c->dir == L7_DIR_IN) ? TCP_ROLE_SERVER : TCP_ROLE_CLIENT;
+	fresh.role = (kind == L7_HTTP1_REQUEST) == (c->dir == L7_DIR_IN) ? TCP_ROLE_SERVER : TCP_ROLE_CLIENT;
 	bpf_map_update_elem(&conns, k, &fresh, BPF_ANY);
 	*first = true;
 	return bpf_map_lookup_elem(&conns, k);
@@ -230,7 +220,6 @@ static __always_inline struct l7_conn *place(const struct l7_conn_key *k, struct
 SEC("tracepoint")
 int l7_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u64 id = bpf_get_current_pid_tgid();
 	struct sonde_l7_event *e;
 	struct l7_conn_key k;
@@ -253,8 +242,8 @@ int l7_exit(struct trace_event_raw_sys_exit *ctx)
 	e = bpf_map_lookup_elem(&scratch, &zero);
 	if (!e)
 		goto out;
-	sonde_task_fill(&e->task, task, L7_REC_DATA);
-	sk_tuple((struct sock *)c->sk, &e->t);
+	sonde_task_fill_current(&e->task, L7_REC_DATA);
+	e->t = conn->t;
 	e->ino = c->ino;
 	e->total = ret;
 	e->fd = c->fd;
@@ -290,7 +279,7 @@ int on_close(struct trace_event_raw_sys_enter *ctx)
 	if (!conn)
 		return 0;
 	if (conn->proto == L7_P_HTTP1 && (e = bpf_map_lookup_elem(&scratch, &zero))) {
-		sonde_task_fill(&e->task, (struct task_struct *)bpf_get_current_task(), L7_REC_CLOSE);
+		sonde_task_fill_current(&e->task, L7_REC_CLOSE);
 		__builtin_memset(&e->t, 0, sizeof(e->t));
 		e->ino = conn->ino;
 		e->total = e->len = 0;
@@ -317,11 +306,21 @@ int on_close(struct trace_event_raw_sys_enter *ctx)
 	}
 
 L7_SYSCALL(read, A(1), 0, L7_DIR_IN)
-L7_SYSCALL(recvfrom, A(1), 0, L7_DIR_IN)
 L7_SYSCALL(readv, A(1), A(2), L7_DIR_IN)
 L7_SYSCALL(write, A(1), 0, L7_DIR_OUT)
 L7_SYSCALL(sendto, A(1), 0, L7_DIR_OUT)
 L7_SYSCALL(writev, A(1), A(2), L7_DIR_OUT)
+
+/* A peek reads bytes that a later read returns again: not traced. */
+#define MSG_PEEK	2
+
+SEC("tracepoint/syscalls/sys_enter_recvfrom")
+int enter_recvfrom(struct trace_event_raw_sys_enter *ctx)
+{
+	if (A(3) & MSG_PEEK)
+		return 0;
+	return enter(A(0), A(1), 0, ctx->id, L7_DIR_IN, false);
+}
 
 /* msghdr: the iovec array and its length are read here, where the
  * caller's struct is as it passed it. */
@@ -329,7 +328,7 @@ static __always_inline int enter_msg(struct trace_event_raw_sys_enter *ctx, __u8
 {
 	struct user_msghdr m = {};
 
-	if (bpf_probe_read_user(&m, sizeof(m), (void *)A(1)) || !m.msg_iovlen)
+	if ((A(2) & MSG_PEEK) || bpf_probe_read_user(&m, sizeof(m), (void *)A(1)) || !m.msg_iovlen)
 		return 0;
 	return enter(A(0), (__u64)m.msg_iov, m.msg_iovlen, ctx->id, dir, false);
 }

@@ -34,6 +34,9 @@ struct l7_conn_key {
 
 struct l7_conn {
 	__u64 ino;
+	__u64 file;		/* the struct file behind the fd: a known one skips the checks */
+	__u64 sk;		/* its struct sock, checked inet TCP/UDP when first seen */
+	struct tcp_tuple t;	/* read once, when it is found to speak HTTP */
 	__u8 proto;		/* enum l7_proto */
 	__u8 tries;
 	__u8 role;		/* enum tcp_role, from the first message's kind and direction */
@@ -44,7 +47,7 @@ struct l7_conn {
 /* A call between its entry and exit, by tid. */
 struct l7_call {
 	__u64 buf;		/* the buffer, or the iovec array */
-	__u64 ino, sk;
+	__u64 ino, sk, file;
 	__s32 fd;
 	__u32 iovcnt;		/* 0: buf is a plain buffer */
 	__u16 nr;		/* syscall number */

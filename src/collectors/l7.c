@@ -81,7 +81,7 @@ struct l7_session {
 	struct l7_key key;
 	struct l7_session *prev, *next;	/* LRU: most recent first */
 	struct collector *c;
-	const struct sonde_task *task;	/* of the record being fed */
+	struct sonde_task task;		/* of its last record (kind: "http"): who an event is about */
 	uint64_t last_ns;
 	struct tcp_tuple t;
 	uint8_t role;
@@ -255,14 +255,13 @@ static void on_exchange(void *ctx, const struct http1_exchange *x)
 	l7_red__add(&p->red, s->role == TCP_ROLE_SERVER, s->service, x->req.method, pl.route,
 		    x->status, x->end_ns - x->start_ns);
 	p->exchanges++;
-	collector__emit(c, s->task, NULL, &pl);
+	collector__emit(c, &s->task, NULL, &pl);
 }
 
 static int l7_record(struct collector *c, void *data, size_t size)
 {
 	struct l7_priv *p = c->priv;
 	const struct sonde_l7_event *e = data;
-	struct sonde_task t;
 	struct l7_session *s;
 
 	if (size < L7_EV_HDR_SIZE || e->len > size - L7_EV_HDR_SIZE || e->len > e->total ||
@@ -275,10 +274,10 @@ static int l7_record(struct collector *c, void *data, size_t size)
 	if (!s)
 		return 0;
 	s->last_ns = e->task.ts_ns;
-	/* Events are about the exchange: kind "http", whichever record ended it. */
-	t = e->task;
-	t.kind = 1;
-	s->task = &t;
+	/* Events are about the exchange: kind "http", whichever record ended
+	 * it (or the last one, when an eviction ends it). */
+	s->task = e->task;
+	s->task.kind = 1;
 	if (e->task.kind == L7_REC_CLOSE) {
 		session_end(p, s, e->task.ts_ns);
 		return 0;
@@ -288,7 +287,6 @@ static int l7_record(struct collector *c, void *data, size_t size)
 	/* Which stream: a server reads requests and writes responses. */
 	http1_conn__feed(&s->h, (e->dir == L7_DIR_IN) == (s->role == TCP_ROLE_CLIENT), e->data, e->len,
 			 e->total, e->task.ts_ns);
-	s->task = NULL;
 	return 0;
 }
 

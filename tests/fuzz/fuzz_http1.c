@@ -21,6 +21,7 @@
 #include "fuzz.h"
 #include "proto/http1.h"
 #include "proto/url.h"
+#include "sonde/l7_infer.h"
 
 static struct http1_conn conn;
 
@@ -70,9 +71,30 @@ static void check_x(void *ctx, const struct http1_exchange *x)
 	check_url(x);
 }
 
+/* What the kernel's first-bytes test lets through, the parser must take
+ * for the start of a message of that kind. */
+static void check_infer(const uint8_t *d, size_t n)
+{
+	uint64_t v;
+	int kind;
+
+	if (n < 8)
+		return;
+	memcpy(&v, d, 8);
+	kind = l7_http1_kind(v);
+	if (kind)
+		CHECK(http1__looks_like(d, n));
+	if (kind == L7_HTTP1_RESPONSE)
+		CHECK(!memcmp(d, "HTTP/1.", 7));
+}
+
 static void raw(const uint8_t *d, size_t n)
 {
 	unsigned seen = 0;
+
+	check_infer(d, n);
+	if (n > 2)
+		check_infer(d + 2, n - 2);
 
 	http1_conn__init(&conn, check_x, &seen);
 	while (n >= 2) {
