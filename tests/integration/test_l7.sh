@@ -156,6 +156,84 @@ un=$(metric 'sonde_http_parse_drops_total{reason="unanswered"}')
 [ -z "$drops" ] && [ "$un" -le 8 ] && t_ok "after wrk: no parser drops but $un unanswered at wrk's end" ||
 	t_fail "after wrk: parser drops: $drops unanswered $un"
 
-stop_nginx
 stop_agent
 [ "$AGENT_RC" = 0 ] && t_ok "agent stopped cleanly" || t_fail "agent exit status $AGENT_RC"
+
+# ---- joined mid-stream: a keep-alive connection older than the agent ----
+mkfifo "$T/go"
+$PY - "$NPORT" "$T/go" >"$T/expect.mid" 2>"$T/mid.err" <<'EOF' &
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+def get(path):
+    r = f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    s.sendall(r)
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        buf += s.recv(65536)
+    head, body = buf.split(b"\r\n\r\n", 1)
+    n = int([l.split(b":")[1] for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0])
+    while len(body) < n:
+        body += s.recv(65536)
+    return f"{s.getsockname()[1]} GET {path} {int(head.split()[1])} {len(head) + 4} {n} 0 {len(r)}"
+get("/small.txt")			# before the agent: not traced
+open(sys.argv[2]).read()		# until the agent is up
+print("\n".join(get(p) for p in ("/small.txt", "/missing", "/big.bin")), flush=True)
+EOF
+MID=$!
+sleep 0.3
+rm -f "$T/events.jsonl"
+start_agent -C l7 || t_fail "agent did not start again"
+echo go >"$T/go"
+wait $MID || t_fail "mid-stream client: $(cat "$T/mid.err")"
+sleep 0.5
+if $PY $CHECK "$T/events.jsonl" "$T/expect.mid" "$NGINX" >"$T/check" 2>&1; then
+	t_ok "joined mid-stream: $(tail -1 "$T/check") on a connection opened before the agent"
+else
+	t_fail "joined mid-stream: $(cat "$T/check")"
+fi
+stop_agent
+
+# ---- bounds: more connections than the table holds, then idle ones ----
+start_agent -C l7 --l7-max-connections 16 --l7-idle-timeout 1 || t_fail "agent did not start (bounds)"
+$PY - "$NPORT" >"$T/evict.out" 2>&1 <<'EOF' || t_fail "bounds client: $(cat "$T/evict.out")"
+import socket, sys
+conns = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(40)]
+for rnd in range(2):
+    for s in conns:
+        s.sendall(b"GET /small.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+        buf = b""
+        while not buf.endswith(b"hello from nginx\n"):
+            buf += s.recv(65536)
+for s in conns:
+    s.close()
+EOF
+sleep 0.3
+scrape
+full=$(metric 'sonde_l7_connections_evicted_total{reason="full"}')
+n=$(metric 'sonde_l7_connections')
+[ "$full" != absent ] && [ "$full" -gt 0 ] && [ "$n" -le 16 ] &&
+	t_ok "80 connections (both ends) through a table of 16: $full evicted (counted), $n held" ||
+	t_fail "eviction: evicted $full, held $n"
+# One keep-alive connection left open and quiet: both its ends idle out.
+$PY - "$NPORT" <<'EOF' &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET /small.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+s.recv(65536)
+time.sleep(4)
+EOF
+QUIET=$!
+sleep 2.5
+scrape
+kill $QUIET 2>/dev/null; wait $QUIET 2>/dev/null
+idle=$(metric 'sonde_l7_connections_evicted_total{reason="idle"}')
+n=$(metric 'sonde_l7_connections')
+# nginx closes its ends when the client does; only what no close ended idles
+# out. The one held is the scrape's own: curl's request is traced before
+# the agent answers it.
+[ "$n" -le 1 ] && [ "$idle" -ge 2 ] &&
+	t_ok "after the idle timeout only the scrape's connection is held ($idle forgotten as idle)" ||
+	t_fail "after the idle timeout $n connections held (idle evictions: $idle)"
+kill -0 "$AGENT_PID" && t_ok "agent alive after evictions" || t_fail "agent died"
+stop_nginx
+stop_agent
