@@ -207,10 +207,15 @@ bench-net: deps all
 bench-profile: deps all
 	bench/profile.sh
 
+# L7 tracing: wrk against nginx, without sonde, with empty programs on the
+# same tracepoints, and with the l7 collector.
+bench-l7: deps all
+	bench/l7.sh
+
 clean:
 	rm -rf build
 
-.PHONY: all deps run test tests test-unit test-kernels bench bench-events bench-maps bench-net bench-profile budgets clean
+.PHONY: all deps run test tests test-unit test-kernels bench bench-events bench-maps bench-net bench-profile bench-l7 budgets clean
 # Kept between runs: make would delete them as intermediates and rebuild
 # them (and all that depends on them) the next time.
 .SECONDARY:

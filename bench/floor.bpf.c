@@ -25,6 +25,11 @@ int empty_btf_enter(void *ctx) { return 0; }
 SEC("tp_btf/sys_exit")
 int empty_btf_exit(void *ctx) { return 0; }
 
+/* The L7 floor: one empty program on the per-syscall tracepoints of the
+ * l7 collector (attached by name from floor.c). */
+SEC("tracepoint")
+int empty_tp_any(void *ctx) { return 0; }
+
 /* The network floor: empty programs on the hooks of sonde's tcp and flows
  * collectors. The sock_ops one asks for the RTT and state callbacks as
  * sonde's does, so the kernel makes the same calls per round trip. */

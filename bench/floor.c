@@ -10,6 +10,9 @@
  *   net IF[@NETNS],...  tcx ingress + egress on each interface, and a
  *         sock_ops program on the cgroup v2 root that asks for the RTT and
  *         state callbacks: the hooks of sonde's tcp and flows collectors
+ *   l7    an empty program on sys_enter_ and sys_exit_ of read, write,
+ *         recvfrom, sendto, recvmsg, sendmsg, readv, writev, sendfile64,
+ *         and on sys_enter_close: the l7 collector's hooks
  * --attach-only exits right after attaching (to time start-up).
  * Prints "ready" on stderr once attached. */
 #define _GNU_SOURCE
@@ -72,10 +75,31 @@ static int attach_net(struct floor *skel, char *list, int *fds, struct bpf_link 
 	return 0;
 }
 
+/* The empty program on each of the l7 collector's tracepoints. */
+static int attach_l7(struct floor *skel, struct bpf_link **links, int *n)
+{
+	static const char *const calls[] = { "read", "write", "recvfrom", "sendto", "recvmsg",
+					     "sendmsg", "readv", "writev", "sendfile64" };
+	char name[64];
+
+	for (size_t i = 0; i < 2 * sizeof(calls) / sizeof(*calls) + 1 && *n < MAX_LINKS; i++) {
+		if (i == 2 * sizeof(calls) / sizeof(*calls))
+			snprintf(name, sizeof(name), "sys_enter_close");
+		else
+			snprintf(name, sizeof(name), "sys_%s_%s", i % 2 ? "exit" : "enter", calls[i / 2]);
+		links[*n] = bpf_program__attach_tracepoint(skel->progs.empty_tp_any, "syscalls", name);
+		if (!links[(*n)++]) {
+			fprintf(stderr, "floor: cannot attach to syscalls/%s\n", name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	struct bpf_link *links[1] = {};
-	int fds[MAX_LINKS], nfds = 0, net;
+	struct bpf_link *links[MAX_LINKS] = {};
+	int fds[MAX_LINKS], nfds = 0, nlinks = 0, net, l7;
 	const char *mode = argc > 1 ? argv[1] : "raw2";
 	int attach_only = argc > 2 && !strcmp(argv[2], "--attach-only");
 	int raw, btf = 0, both;
@@ -90,16 +114,19 @@ int main(int argc, char **argv)
 		raw = 0, btf = 1;
 	else if (!strcmp(mode, "net") && argc > 2)
 		raw = 0, btf = 1;	/* no tracefs needed */
+	else if (!strcmp(mode, "l7"))
+		raw = 0, btf = 1;	/* only empty_tp_any */
 	else {
-		fprintf(stderr, "usage: floor raw|raw2|tp|tp2|btf2 [--attach-only] | floor net IF[@NETNS],...\n");
+		fprintf(stderr, "usage: floor raw|raw2|tp|tp2|btf2|l7 [--attach-only] | floor net IF[@NETNS],...\n");
 		return 2;
 	}
 	both = mode[strlen(mode) - 1] == '2';
 	net = !strcmp(mode, "net");
+	l7 = !strcmp(mode, "l7");
 
 	/* libbpf finds a classic tracepoint's id under tracefs, which a
 	 * minimal system may not have mounted. */
-	if (!raw && !btf && access(TRACEFS "/events", F_OK) &&
+	if ((l7 || (!raw && !btf)) && access(TRACEFS "/events", F_OK) &&
 	    mount("tracefs", TRACEFS, "tracefs", 0, NULL)) {
 		perror("floor: mount tracefs");
 		return 1;
@@ -122,14 +149,16 @@ int main(int argc, char **argv)
 	bpf_program__set_autoload(skel->progs.empty_raw_exit, raw && both);
 	bpf_program__set_autoload(skel->progs.empty_tp_enter, !raw && !btf);
 	bpf_program__set_autoload(skel->progs.empty_tp_exit, !raw && !btf && both);
-	bpf_program__set_autoload(skel->progs.empty_btf_enter, btf && !net);
-	bpf_program__set_autoload(skel->progs.empty_btf_exit, btf && !net);
+	bpf_program__set_autoload(skel->progs.empty_btf_enter, btf && !net && !l7);
+	bpf_program__set_autoload(skel->progs.empty_btf_exit, btf && !net && !l7);
+	bpf_program__set_autoload(skel->progs.empty_tp_any, l7);
 	bpf_program__set_autoload(skel->progs.empty_tc_ingress, net);
 	bpf_program__set_autoload(skel->progs.empty_tc_egress, net);
 	bpf_program__set_autoload(skel->progs.empty_sockops, net);
 	bpf_program__set_expected_attach_type(skel->progs.empty_tc_ingress, TCX_INGRESS);
 	bpf_program__set_expected_attach_type(skel->progs.empty_tc_egress, TCX_EGRESS);
-	if (floor__load(skel) || (net ? attach_net(skel, argv[2], fds, links, &nfds) : floor__attach(skel))) {
+	if (floor__load(skel) || (net ? attach_net(skel, argv[2], fds, links, &nfds) :
+				  l7 ? attach_l7(skel, links, &nlinks) : floor__attach(skel))) {
 		fprintf(stderr, "floor: load/attach failed (root? BPF enabled?)\n");
 		goto out;
 	}
@@ -140,7 +169,8 @@ int main(int argc, char **argv)
 out:
 	while (nfds--)
 		close(fds[nfds]);
-	bpf_link__destroy(links[0]);
+	for (int i = 0; i < MAX_LINKS; i++)
+		bpf_link__destroy(links[i]);
 	floor__destroy(skel);
 	return err;
 }
