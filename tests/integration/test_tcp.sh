@@ -123,7 +123,10 @@ def conn(cl, saddr, daddr, port, spid, proto):
           f"{tag}: client sent/received {c['bytes_sent']}/{c['bytes_received']} (want {up}/{down})")
     check((s["bytes_sent"], s["bytes_received"]) == (down, up),
           f"{tag}: server sent/received {s['bytes_sent']}/{s['bytes_received']} (want {down}/{up})")
-    check(hold * 1e6 <= c["duration_ns"] < 10e9 and 0 < s["duration_ns"] <= c["duration_ns"],
+    # The server's span starts half a round trip after the client's but
+    # ends at the last ACK, after the client's FIN_WAIT2 -> TIME_WAIT: it
+    # is shorter only within that slack (seen 150.9 against 150.9 ms).
+    check(hold * 1e6 <= c["duration_ns"] < 10e9 and 0 < s["duration_ns"] <= c["duration_ns"] + 5e6,
           f"{tag}: durations client {c['duration_ns'] / 1e6:.1f} ms >= {hold} ms, server {s['duration_ns'] / 1e6:.1f} ms")
     check(0 < c.get("connect_latency_ns", 0) < 1e9 and c["last_state"] == "FIN_WAIT2" and s["last_state"] == "LAST_ACK"
           and not c["failed"], f"{tag}: connect latency {c.get('connect_latency_ns', 0) / 1e3:.0f} us, states {c['last_state']}/{s['last_state']}")
