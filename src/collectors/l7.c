@@ -116,7 +116,6 @@ static void http_fields(const struct event *ev, struct field_writer *w)
 	const struct http_payload *pl = ev->payload;
 	const struct http1_exchange *x = pl->x;
 	const struct l7_session *s = pl->s;
-	struct sonde_tcp_event te = { .t = s->t };
 
 	fw__str(w, "role", tcp__role_name(s->role));
 	fw__str(w, "method", x->req.method);
@@ -141,7 +140,7 @@ static void http_fields(const struct event *ev, struct field_writer *w)
 		fw__str(w, "traceparent", x->req.traceparent);
 	fw__str(w, "service", s->service);
 	fw__i64(w, "fd", s->key.fd);
-	tcp__tuple_fields(&te, w);
+	tcp__tuple_write(w, &s->t, true, 0);
 }
 
 static void http_text(const struct event *ev, struct strbuf *sb)

@@ -89,19 +89,25 @@ struct tcp_priv {
 	char cgroup[256];			/* where sock_ops and connect hooks sit */
 };
 
-void tcp__tuple_fields(const struct sonde_tcp_event *e, struct field_writer *w)
+void tcp__tuple_write(struct field_writer *w, const struct tcp_tuple *t, bool local, uint32_t netns)
 {
 	char a[NETADDR_STRLEN];
 
-	fw__str(w, "family", e->t.family == AF_INET6 ? "ipv6" : "ipv4");
-	if (e->task.kind != TCP_EV_CONNECT_CALL) {
-		fw__str(w, "saddr", netaddr__str(e->t.family, e->t.saddr, a, sizeof(a)));
-		fw__u64(w, "sport", e->t.sport);
+	fw__str(w, "family", t->family == AF_INET6 ? "ipv6" : "ipv4");
+	if (local) {
+		fw__str(w, "saddr", netaddr__str(t->family, t->saddr, a, sizeof(a)));
+		fw__u64(w, "sport", t->sport);
 	}
-	fw__str(w, "daddr", netaddr__str(e->t.family, e->t.daddr, a, sizeof(a)));
-	fw__u64(w, "dport", e->t.dport);
-	if (e->netns)
-		fw__u64(w, "netns", e->netns);
+	fw__str(w, "daddr", netaddr__str(t->family, t->daddr, a, sizeof(a)));
+	fw__u64(w, "dport", t->dport);
+	if (netns)
+		fw__u64(w, "netns", netns);
+}
+
+void tcp__tuple_fields(const struct sonde_tcp_event *e, struct field_writer *w)
+{
+	/* A connect() call has no local end yet. */
+	tcp__tuple_write(w, &e->t, e->task.kind != TCP_EV_CONNECT_CALL, e->netns);
 }
 
 void tcp__rtt_fields(const struct sonde_tcp_event *e, struct field_writer *w)

@@ -3,6 +3,8 @@
 #ifndef SONDE_COLLECTORS_TCP_H
 #define SONDE_COLLECTORS_TCP_H
 #include <stddef.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include "sonde/tcp.h"
 
 struct collector;
@@ -12,6 +14,9 @@ const char *tcp__role_name(unsigned role);
 
 struct field_writer;
 struct strbuf;
+/* A connection's addresses: family, local end (unless !local), remote
+ * end, and netns when known (non-zero). */
+void tcp__tuple_write(struct field_writer *w, const struct tcp_tuple *t, bool local, uint32_t netns);
 /* An event's addresses and its RTT fields, as its JSON writes them. */
 void tcp__tuple_fields(const struct sonde_tcp_event *e, struct field_writer *w);
 void tcp__rtt_fields(const struct sonde_tcp_event *e, struct field_writer *w);

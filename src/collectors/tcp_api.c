@@ -68,7 +68,7 @@ static int conn_json(void *ctx, const void *key, const uint64_t *val, size_t nwo
 	jw__u64(w->jw, c->task.pid);
 	jw__key(w->jw, "comm");
 	jw__strn(w->jw, c->task.comm, strnlen(c->task.comm, sizeof(c->task.comm)));
-	tcp__tuple_fields(&e, &w->jf.fw);
+	tcp__tuple_write(&w->jf.fw, &c->t, true, c->netns);
 	fw__str(&w->jf.fw, "role", tcp__role_name(c->role));
 	fw__u64(&w->jf.fw, "age_ns", w->now > c->open_ns ? w->now - c->open_ns : 0);
 	r = w->rtts.n ? bsearch(&probe, w->rtts.v, w->rtts.n, sizeof(probe), tuple_cmp) : NULL;

@@ -445,6 +445,27 @@ static size_t sync(struct http1_stream *s, const char *p, size_t n, uint64_t ts)
 	return n;
 }
 
+/* Up to n bytes of a body or chunk's data; returns how many it took.
+ * At the end: the message is done (H1_BODY, state H1_SYNC after), or the
+ * chunk's line end is next. */
+static uint64_t body_take(struct http1_conn *c, struct http1_stream *s, uint64_t n, uint64_t ts)
+{
+	uint64_t k = n < s->left ? n : s->left;
+
+	s->left -= k;
+	s->bytes += k;
+	s->body += k;
+	if (!s->left) {
+		if (s->st == H1_BODY) {
+			message_done(c, s, ts);
+		} else {
+			s->st = H1_CHUNK_END;
+			s->len = 0;
+		}
+	}
+	return k;
+}
+
 static void stream_feed(struct http1_conn *c, struct http1_stream *s, const char *p, size_t n, uint64_t ts)
 {
 	while (n) {
@@ -477,20 +498,9 @@ static void stream_feed(struct http1_conn *c, struct http1_stream *s, const char
 			continue;
 		case H1_BODY:
 		case H1_CHUNK_DATA:
-			k = n < s->left ? n : s->left;
-			s->left -= k;
-			s->bytes += k;
-			s->body += k;
+			k = body_take(c, s, n, ts);
 			p += k;
 			n -= k;
-			if (!s->left) {
-				if (s->st == H1_BODY) {
-					message_done(c, s, ts);
-				} else {
-					s->st = H1_CHUNK_END;
-					s->len = 0;
-				}
-			}
 			continue;
 		case H1_CHUNK_LOST:
 			/* The next message on this stream ends the lost one. */
@@ -546,6 +556,7 @@ static void stream_feed(struct http1_conn *c, struct http1_stream *s, const char
 static void stream_gap(struct http1_conn *c, struct http1_stream *s, uint64_t n, uint64_t ts)
 {
 	uint64_t k;
+	bool body;
 
 	switch (s->st) {
 	case H1_TUNNEL:
@@ -558,25 +569,14 @@ static void stream_gap(struct http1_conn *c, struct http1_stream *s, uint64_t n,
 		return;
 	case H1_BODY:
 	case H1_CHUNK_DATA:
-		k = n < s->left ? n : s->left;
-		s->left -= k;
-		s->bytes += k;
-		s->body += k;
-		if (k == n) {
-			if (!s->left && s->st == H1_BODY) {
-				message_done(c, s, ts);
-			} else if (!s->left) {
-				s->st = H1_CHUNK_END;
-				s->len = 0;
-			}
+		body = s->st == H1_BODY;
+		k = body_take(c, s, n, ts);
+		if (k == n)
 			return;
-		}
 		n -= k;
-		if (s->st == H1_BODY) {
-			/* The body is whole; what follows, uncaptured, is lost. */
-			message_done(c, s, ts);
+		/* The body is whole; what follows, uncaptured, is lost. */
+		if (body)
 			break;
-		}
 		/* Past a chunk: the next chunk's size is lost. */
 		/* fallthrough */
 	case H1_CHUNK_END:
