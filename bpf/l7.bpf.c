@@ -26,6 +26,16 @@ struct {
 	__uint(max_entries, 1 << 23);	/* set from config */
 } events SEC(".maps");
 
+/* Calls between entry and exit: in the task's own storage where tracing
+ * programs have it (5.12+; no hash update and delete per call), else by
+ * tid in a hash. The user side creates only the one in use. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct l7_call);
+} calls SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
@@ -52,6 +62,17 @@ struct {
 SONDE_DROPS(L7_DROP_MAX)
 
 const volatile __u32 cap_bytes = 4096;
+const volatile bool use_task_storage = false;
+
+/* The slot of the current thread's call: created at entry, looked up at
+ * exit. */
+static __always_inline struct l7_call *call_slot(__u32 tid, bool create)
+{
+	if (use_task_storage && have_task_btf())
+		return bpf_task_storage_get(&calls, bpf_get_current_task_btf(), NULL,
+					    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+	return bpf_map_lookup_elem(&inflight, &tid);
+}
 
 /* The file of fd in the current task, or NULL. This runs on every read
  * and write in the system: plain loads from the BTF task where the kernel
@@ -122,8 +143,17 @@ static __always_inline int enter(int fd, __u64 buf, __u32 iovcnt, long nr, __u8 
 		return 0;
 	call.sk = (__u64)sk;
 save:
-	if (bpf_map_update_elem(&inflight, &tid, &call, BPF_ANY))
+	call.live = 1;
+	if (use_task_storage && have_task_btf()) {
+		struct l7_call *slot = call_slot(tid, true);
+
+		if (slot)
+			*slot = call;
+		else
+			drop(L7_DROP_INFLIGHT_FULL);
+	} else if (bpf_map_update_elem(&inflight, &tid, &call, BPF_ANY)) {
 		drop(L7_DROP_INFLIGHT_FULL);
+	}
 	return 0;
 }
 
@@ -229,8 +259,9 @@ int l7_exit(struct trace_event_raw_sys_exit *ctx)
 	long ret = ctx->ret;
 	bool first = false;
 
-	c = bpf_map_lookup_elem(&inflight, &tid);
-	if (!c)
+	c = call_slot(tid, false);
+	/* A slot of another call: its exit was missed (attached in between). */
+	if (!c || !c->live || c->nr != ctx->id)
 		return 0;
 	if (ret <= 0)
 		goto out;
@@ -262,7 +293,9 @@ int l7_exit(struct trace_event_raw_sys_exit *ctx)
 			       sonde_rb_flags(&events, L7_EV_HDR_SIZE + len, false)))
 		drop(L7_DROP_RINGBUF_FULL);
 out:
-	bpf_map_delete_elem(&inflight, &tid);
+	c->live = 0;
+	if (!use_task_storage)
+		bpf_map_delete_elem(&inflight, &tid);
 	return 0;
 }
 

@@ -53,7 +53,8 @@ struct l7_call {
 	__u16 nr;		/* syscall number */
 	__u8 dir;		/* enum l7_dir */
 	__u8 len_only;		/* sendfile: bytes counted, not readable */
-	__u8 pad[4];
+	__u8 live;		/* between entry and exit (a task's slot is reused) */
+	__u8 pad[3];
 };
 
 enum l7_rec_flags {

@@ -327,6 +327,12 @@ static int l7_configure(struct collector *c)
 	/* Connections the kernel tests for a protocol outnumber the parsed. */
 	bpf_map__set_max_entries(skel->maps.conns, cfg->max_connections * 16);
 	skel->rodata->cap_bytes = cap;
+	/* Task storage from tracing programs came in 5.12: asked of the
+	 * verifier, which knows, not of the version. */
+	skel->rodata->use_task_storage =
+		libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_storage_get, NULL) == 1;
+	bpf_map__set_autocreate(skel->rodata->use_task_storage ? skel->maps.inflight : skel->maps.calls,
+				false);
 	return 0;
 }
 
