@@ -40,7 +40,7 @@ struct l7_conn {
 	__u8 proto;		/* enum l7_proto */
 	__u8 tries;
 	__u8 role;		/* enum tcp_role, from the first message's kind and direction */
-	__u8 pad;
+	__u8 tls;		/* used by a TLS library: its plaintext is traced, not the syscalls' bytes */
 	__u32 pad2;
 };
 
@@ -57,9 +57,47 @@ struct l7_call {
 	__u8 pad[3];
 };
 
+/* A TLS library call on the thread (uprobes on SSL_read and friends). */
+enum l7_tls_kind {
+	L7_TLS_INT = 1,		/* returns the bytes moved, int (SSL_read, SSL_write) */
+	L7_TLS_EX,		/* returns 1 and writes the bytes to *arg4 (SSL_read_ex, SSL_write_ex) */
+	L7_TLS_SSIZE,		/* returns the bytes moved, ssize_t (gnutls_record_recv/send) */
+	L7_TLS_HS,		/* a handshake: moves no plaintext, tells the socket */
+};
+
+struct l7_tls_call {
+	__u64 ssl;		/* SSL * or gnutls_session_t: which TLS connection */
+	__u64 buf;		/* the plaintext buffer */
+	__u64 outp;		/* L7_TLS_EX: where the count is written */
+	__u64 ts;		/* the call's start: when written plaintext is stamped */
+	__s32 fd;		/* the socket a syscall inside the call used; -1: none yet */
+	__u8 depth;		/* nested library calls (SSL_accept -> SSL_do_handshake) */
+	__u8 kind;		/* enum l7_tls_kind */
+	__u8 dir;		/* enum l7_dir */
+	__u8 pad;
+};
+
+/* What one thread is doing: a socket call between entry and exit, and
+ * the TLS library call around it. */
+struct l7_thread {
+	struct l7_call call;
+	struct l7_tls_call tls;
+};
+
+/* The socket of a TLS connection, learnt from a syscall inside one of its
+ * calls, for the calls that make none (served from the library's buffer). */
+struct l7_ssl_key {
+	__u32 tgid;
+	__u32 pad;
+	__u64 ssl;
+};
+
+#define L7_NR_TLS	0xffff	/* the nr of a record of TLS plaintext */
+
 enum l7_rec_flags {
 	L7_F_FIRST	= 1 << 0,	/* the connection's first traced message */
 	L7_F_LEN_ONLY	= 1 << 1,	/* sendfile: total bytes left a file, none captured */
+	L7_F_TLS	= 1 << 2,	/* plaintext from a TLS library call */
 };
 
 /* One record: the task header (kind: enum l7_rec_type), the connection,
@@ -85,6 +123,7 @@ struct sonde_l7_event {
 enum l7_drop {
 	L7_DROP_RINGBUF_FULL,	/* a record not delivered: ring buffer full */
 	L7_DROP_INFLIGHT_FULL,	/* too many calls in flight: call not traced */
+	L7_DROP_TLS_NO_SOCKET,	/* TLS plaintext whose socket was never seen: not traced */
 	L7_DROP_MAX,
 };
 #endif

@@ -19,6 +19,7 @@
 #include "collectors/tcp.h"
 #include "core/bus.h"
 #include "core/collector.h"
+#include "core/log.h"
 #include "core/loop.h"
 #include "core/systp.h"
 #include "identity/identity.h"
@@ -37,6 +38,8 @@ struct l7_config {
 	long max_routes;
 	long max_series;
 	char redact_query[512];
+	bool tls;
+	long tls_rescan_s;
 };
 
 #define DEFAULT_REDACT "password,passwd,pwd,secret,client_secret,token,access_token,refresh_token," \
@@ -58,6 +61,10 @@ static const struct opt l7_opts[] = {
 	  "10000", "N", "RED histogram series in all; past this requests are counted as lost" },
 	{ "l7.redact_query", "l7-redact-query", 0, OPT_LIST, F(redact_query), 0, 0, NULL,
 	  DEFAULT_REDACT, "LIST", "query parameters whose values are replaced by REDACTED (\"*\": all)" },
+	{ "l7.tls", "l7-tls", 0, OPT_BOOL, F(tls), 0, 0, NULL, "true", "BOOL",
+	  "trace TLS plaintext through uprobes on the libssl and libgnutls files processes map" },
+	{ "l7.tls_rescan", "l7-tls-rescan", 0, OPT_INT, F(tls_rescan_s), 0, 3600, NULL, "5", "SECONDS",
+	  "how often every process is checked for TLS libraries (dlopen); execs are checked at once (0: only then)" },
 	{ 0 }
 };
 #undef F
@@ -69,6 +76,7 @@ static const struct config_section l7_section = {
 static const char *const drop_reasons[L7_DROP_MAX + 1] = {
 	[L7_DROP_RINGBUF_FULL] = "ringbuf_full",
 	[L7_DROP_INFLIGHT_FULL] = "inflight_full",
+	[L7_DROP_TLS_NO_SOCKET] = "tls_no_socket",
 };
 
 struct l7_key {
@@ -85,6 +93,7 @@ struct l7_session {
 	uint64_t last_ns;
 	struct tcp_tuple t;
 	uint8_t role;
+	bool tls;			/* its records are TLS plaintext */
 	char service[L7_SERVICE_MAX];
 	struct http1_conn h;
 };
@@ -96,6 +105,7 @@ struct l7_priv {
 	struct l7_session *mru, *lru;
 	struct l7_red red;
 	struct loop_timer *sweep;
+	struct l7_tls *tls;
 	uint64_t idle_ns;
 	uint64_t records, bytes_seen, bytes_captured, exchanges;
 	uint64_t evicted[EV_EVICT_MAX];
@@ -136,6 +146,8 @@ static void http_fields(const struct event *ev, struct field_writer *w)
 	if (x->resp_body_estimated)
 		fw__bool(w, "response_body_estimated", true);
 	fw__str(w, "version", x->req.minor ? "1.1" : "1.0");
+	if (s->tls)
+		fw__bool(w, "tls", true);
 	if (x->req.traceparent[0])
 		fw__str(w, "traceparent", x->req.traceparent);
 	fw__str(w, "service", s->service);
@@ -235,6 +247,7 @@ static struct l7_session *session_get(struct collector *c, const struct sonde_l7
 	s->c = c;
 	s->t = e->t;
 	s->role = e->role;
+	s->tls = e->flags & L7_F_TLS;
 	http1_conn__init(&s->h, on_exchange, s);
 	session_service(s, &e->task);
 	lru_push(p, s);
@@ -331,13 +344,23 @@ static int l7_configure(struct collector *c)
 	 * verifier, which knows, not of the version. */
 	skel->rodata->use_task_storage =
 		libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_storage_get, NULL) == 1;
-	bpf_map__set_autocreate(skel->rodata->use_task_storage ? skel->maps.inflight : skel->maps.calls,
-				false);
+	bpf_map__set_autocreate(skel->rodata->use_task_storage ? skel->maps.threads_by_tid :
+				skel->maps.threads, false);
+	bpf_map__set_max_entries(skel->maps.ssl_fds, cfg->max_connections * 16);
+	skel->rodata->tls_enabled = cfg->tls;
+	if (!cfg->tls) {
+		struct bpf_program *prog;
+
+		bpf_object__for_each_program(prog, c->obj)
+			if (!strncmp(bpf_program__name(prog), "tls_", 4))
+				bpf_program__set_autoload(prog, false);
+	}
 	return 0;
 }
 
 static int l7_started(struct collector *c)
 {
+	const struct l7_config *cfg = c->cfg;
 	struct l7_priv *p = c->priv;
 	int err = systp__attach_exits(c->as, c->obj, ((struct l7_bpf *)c->skel)->progs.l7_exit,
 				      c->why, sizeof(c->why));
@@ -350,6 +373,16 @@ static int l7_started(struct collector *c)
 	if (p->untraced[0])
 		snprintf(c->why, sizeof(c->why), "not traced (no tracepoint on this kernel): %s",
 			 p->untraced);
+	if (cfg->tls) {
+		char why[160];
+
+		if (features__require(c->rt->feat, FEAT_UPROBE, why, sizeof(why))) {
+			pr_warn("l7: TLS plaintext not traced: %s", why);
+			snprintf(c->why, sizeof(c->why), "TLS not traced: %s", why);
+		} else if (!(p->tls = l7_tls__start(c, cfg->tls_rescan_s))) {
+			return -ENOMEM;
+		}
+	}
 	return 0;
 }
 
@@ -360,6 +393,7 @@ static void l7_stop(struct collector *c)
 	if (!p)
 		return;
 	loop_timer__free(p->sweep);
+	l7_tls__free(p->tls);
 	while (p->lru)
 		session_end(p, p->lru, 0);
 	strtab__free(&p->conns);
@@ -380,6 +414,8 @@ static int l7_collect(struct collector *c, struct metrics_writer *w)
 		for (int i = 0; i < HTTP1_D_MAX; i++)
 			drops[i] += s->h.drops[i];
 	l7_red__collect(&p->red, w);
+	if (((const struct l7_config *)c->cfg)->tls)
+		l7_tls__collect(p->tls, w);
 	mw__family(w, "sonde_http_exchanges_total", METRIC_COUNTER,
 		   "HTTP requests paired with their responses.");
 	mw__sample_u64(w, "sonde_http_exchanges_total", NO_LABELS, p->exchanges);
@@ -415,6 +451,15 @@ int l7__event_role(const struct event *ev)
 	return l7__event_exchange(ev) ? ((const struct http_payload *)ev->payload)->s->role : -1;
 }
 
+static void l7_status(struct collector *c, struct field_writer *w)
+{
+	struct l7_priv *p = c->priv;
+
+	fw__bool(w, "tls", p->tls != NULL);
+	if (p->tls)
+		l7_tls__status(p->tls, w);
+}
+
 static void *l7_open(void) { return l7_bpf__open(); }
 
 const struct collector_ops l7_collector = {
@@ -430,6 +475,7 @@ const struct collector_ops l7_collector = {
 	.probe = systp__probe,
 	.configure = l7_configure,
 	.started = l7_started,
+	.status = l7_status,
 	.collect = l7_collect,
 	.stop = l7_stop,
 	.selftest = l7__selftest,

@@ -36,6 +36,13 @@ struct event;
 /* Of an "http" event: the exchange and the role (enum tcp_role). */
 const struct http1_exchange *l7__event_exchange(const struct event *ev);
 int l7__event_role(const struct event *ev);
+/* l7_tls.c: the TLS libraries processes map, and their uprobes. */
+struct field_writer;
+struct l7_tls;
+struct l7_tls *l7_tls__start(struct collector *c, unsigned rescan_s);
+void l7_tls__free(struct l7_tls *t);
+void l7_tls__status(struct l7_tls *t, struct field_writer *w);
+void l7_tls__collect(struct l7_tls *t, struct metrics_writer *w);
 /* l7_selftest.c */
 int l7__selftest(struct collector *c, char *msg, size_t sz);
 #endif

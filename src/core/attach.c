@@ -301,6 +301,20 @@ int attach__resume(struct attach *a)
 	return 0;
 }
 
+void attach_set__remove(struct attach_set *as, struct attach *a)
+{
+	struct attach **pp = &as->head;
+
+	while (*pp && *pp != a)
+		pp = &(*pp)->next;
+	if (!*pp)
+		return;
+	*pp = a->next;
+	if (as->tail == &a->next)
+		as->tail = pp;
+	entry_free(a);
+}
+
 struct attach *attach_set__first(const struct attach_set *as) { return as ? as->head : NULL; }
 struct attach *attach__next(const struct attach *a) { return a->next; }
 const char *attach__prog_name(const struct attach *a) { return a->prog_name; }

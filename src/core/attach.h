@@ -102,6 +102,8 @@ int attach_set__add_object(struct attach_set *as, struct bpf_object *obj, char *
  * Strings in spec point into buf. */
 int attach_spec__from_section(const char *sec, struct attach_spec *spec, char *buf, size_t sz);
 
+/* Detaches a and forgets it (a uprobe on a library no process maps). */
+void attach_set__remove(struct attach_set *as, struct attach *a);
 /* Detach without forgetting, and attach again (latency windows). */
 int attach__suspend(struct attach *a);
 int attach__resume(struct attach *a);

@@ -21,6 +21,7 @@ struct attach_set;
 struct bpf_object;
 struct bus;
 struct collector;
+struct field_writer;
 struct loop;
 struct metrics_writer;
 struct rb_reader;
@@ -54,6 +55,9 @@ struct collector_ops {
 	int (*configure)(struct collector *c);
 	/* After every program is attached (optional). */
 	int (*started)(struct collector *c);
+	/* Writes what `sonde status` shows of it beyond programs and maps
+	 * (optional): fields of its "details" object. */
+	void (*status)(struct collector *c, struct field_writer *w);
 	/* Writes its metrics (on scrape). */
 	int (*collect)(struct collector *c, struct metrics_writer *w);
 	/* Applies a changed config section without a restart, or -EAGAIN

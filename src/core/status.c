@@ -7,7 +7,9 @@
 #include "core/bus.h"
 #include "core/mapstat.h"
 #include "core/self.h"
+#include "lib/fields.h"
 #include "lib/json.h"
+#include "lib/strbuf.h"
 
 struct prog_row {
 	uint64_t runs, ns;
@@ -97,6 +99,15 @@ static void json_collector(const struct self_info *si, const struct collector *c
 		jw__u64(w, collector__drops(c, k));
 	}
 	jw__obj_end(w);
+	if (running && c->ops->status) {
+		struct json_fields jf;
+
+		json_fields__init(&jf, w);
+		jw__key(w, "details");
+		jw__obj_begin(w);
+		c->ops->status((struct collector *)c, &jf.fw);
+		jw__obj_end(w);
+	}
 	jw__obj_end(w);
 }
 
@@ -129,6 +140,101 @@ void status__json(const struct self_info *si, struct strbuf *sb)
 	jw__obj_end(&w);
 	sb__putc(sb, '\n');
 }
+
+/* A collector's details as text: each object in an array is a line of
+ * key=value pairs under the array's name; scalars in an array are joined
+ * with commas; other values go on the collector's own line. */
+struct text_fields {
+	struct field_writer fw;
+	struct strbuf *sb;
+	const char *name;	/* the collector's */
+	const char *arr;	/* the array being written, NULL: none */
+	int depth;		/* of objects inside the array */
+	int inner;		/* arrays open inside those objects */
+	bool first;		/* no scalar yet in the array */
+};
+
+static void tf_key(struct text_fields *t, const char *key)
+{
+	if (key)
+		sb__printf(t->sb, " %s=", key);
+	else if (!t->first)
+		sb__putc(t->sb, ',');
+	t->first = false;
+}
+
+static void tf_str(struct field_writer *w, const char *key, const char *s, size_t n)
+{
+	struct text_fields *t = (struct text_fields *)w;
+
+	tf_key(t, key);
+	sb__put_text(t->sb, s, n);
+}
+
+static void tf_i64(struct field_writer *w, const char *key, int64_t v)
+{
+	tf_key((struct text_fields *)w, key);
+	sb__printf(((struct text_fields *)w)->sb, "%lld", (long long)v);
+}
+
+static void tf_u64(struct field_writer *w, const char *key, uint64_t v)
+{
+	tf_key((struct text_fields *)w, key);
+	sb__printf(((struct text_fields *)w)->sb, "%llu", (unsigned long long)v);
+}
+
+static void tf_dbl(struct field_writer *w, const char *key, double v)
+{
+	tf_key((struct text_fields *)w, key);
+	sb__printf(((struct text_fields *)w)->sb, "%g", v);
+}
+
+static void tf_bool(struct field_writer *w, const char *key, bool v)
+{
+	tf_key((struct text_fields *)w, key);
+	sb__puts(((struct text_fields *)w)->sb, v ? "yes" : "no");
+}
+
+static void tf_null(struct field_writer *w, const char *key)
+{
+	tf_key((struct text_fields *)w, key);
+	sb__putc(((struct text_fields *)w)->sb, '-');
+}
+
+static void tf_open(struct field_writer *w, const char *key, bool array)
+{
+	struct text_fields *t = (struct text_fields *)w;
+
+	if (array) {
+		if (t->arr)
+			t->inner++;
+		else
+			t->arr = key ? key : "";
+		t->first = true;
+		if (key)
+			sb__printf(t->sb, " %s=", key);
+	} else if (!array && t->arr && t->depth++ == 0) {
+		sb__printf(t->sb, "\n%-12s %s:", t->name, t->arr);
+	} else if (key) {
+		sb__printf(t->sb, " %s:", key);
+	}
+}
+
+static void tf_close(struct field_writer *w, bool array)
+{
+	struct text_fields *t = (struct text_fields *)w;
+
+	if (array && t->inner)
+		t->inner--;
+	else if (array)
+		t->arr = NULL;
+	else if (!array && t->arr && t->depth)
+		t->depth--;
+}
+
+static const struct field_writer_ops text_fields_ops = {
+	tf_str, tf_i64, tf_u64, tf_dbl, tf_bool, tf_null, tf_open, tf_close,
+};
 
 /* Columns wide enough for what they hold, so long targets (uprobes on
  * library paths) do not push the rest out of line. */
@@ -206,6 +312,16 @@ void status__text(const struct self_info *si, struct strbuf *sb)
 				     c->ops->drop_reasons[k]; k++)
 			sb__printf(sb, "%-12s %-28s %12llu\n", c->ops->name, c->ops->drop_reasons[k],
 				   (unsigned long long)collector__drops(c, k));
+	}
+	for (int i = 0; i < si->ncollectors; i++) {
+		const struct collector *c = &si->collectors[i];
+		struct text_fields t = { .fw = { &text_fields_ops }, .sb = sb, .name = c->ops->name };
+
+		if (c->state != COLLECTOR_RUNNING || !c->ops->status)
+			continue;
+		sb__printf(sb, "\n%-12s", c->ops->name);
+		c->ops->status((struct collector *)c, &t.fw);
+		sb__putc(sb, '\n');
 	}
 	sb__printf(sb, "\n%-12s %12s %12s\n", "SINK", "EVENTS", "DROPPED");
 	for (struct sink *s = si->bus ? bus__sinks(si->bus) : NULL; s; s = s->next)

@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: Apache-2.0
 """Checks sonde's "http" events against what the clients saw.
 
-  http_check.py EVENTS EXPECT SERVER_PID
+  http_check.py EVENTS EXPECT SERVER_PID [tls]
 EXPECT has one line per request: "port method path status head body upload
 reqhead [chunked]" (curl's -w numbers, or the pipelining client's). Every
 request must appear exactly once from the client (matched by its local
 port, in order) and once from the server pid (by the client's port as its
 peer), with the method, path, status and sizes the client saw, and a
-plausible latency: the server's inside the client's. Prints one line per
-finding; exits 1 on any failure."""
+plausible latency: the server's inside the client's; with "tls", both
+ends must be marked as TLS plaintext. Prints one line per finding; exits 1
+on any failure."""
 import json
 import sys
 from collections import defaultdict
@@ -17,6 +18,7 @@ from collections import defaultdict
 
 def main():
     events, expect, server_pid = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    tls = sys.argv[4:] == ["tls"]
     client, server = defaultdict(list), defaultdict(list)
     for line in open(events):
         e = json.loads(line)
@@ -55,10 +57,10 @@ def main():
                                   e["response_bytes"] > int(head) + int(body)))
                 else:
                     ok = ok and head_bytes == int(head)
-                ok = ok and 0 < e["duration_ns"] < 5e9
+                ok = ok and 0 < e["duration_ns"] < 5e9 and e.get("tls", False) == tls
                 if not ok:
                     print(f"FAIL: {who} {port} {method} {path}: got {got} head+framing {head_bytes} "
-                          f"duration {e['duration_ns']}, want {exp} head {head}")
+                          f"duration {e['duration_ns']} tls {e.get('tls', False)}, want {exp} head {head}")
                     fails += 1
             if se["duration_ns"] > ce["duration_ns"]:
                 print(f"FAIL: {port} {path}: server took {se['duration_ns']} ns, longer than the "

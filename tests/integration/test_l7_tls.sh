@@ -1,0 +1,278 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# L7 tracing of TLS plaintext through uprobes on libssl and libgnutls:
+# nginx with a certificate the test makes, started after the agent (so it
+# must be picked up), driven by curl over HTTPS, `openssl s_client`,
+# gnutls-cli and python3's ssl module (SSL_read_ex/SSL_write_ex); and
+# `openssl s_server` answering python's client. Every request must be seen
+# once from each end as plaintext, exactly like the plain ones
+# (http_check.py ... tls); credentials never reach an output; a library no
+# process maps any more is detached.
+. "$(dirname "$0")/lib.sh"
+CHECK=tests/integration/http_check.py
+
+require_collector l7
+for t in nginx openssl gnutls-cli curl; do
+	command -v $t >/dev/null || { t_fail "$t is not installed (make deps)"; exit 1; }
+done
+if ! hook_available uprobe; then
+	t_skip "uprobes are missing on this kernel (sonde check says why)"
+	exit 0
+fi
+
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 2 \
+	-subj /CN=localhost >/dev/null 2>&1 || { t_fail "cannot make a certificate"; exit 1; }
+
+start_agent -C proc,l7 --l7-tls-rescan 1 || { t_fail "agent did not start"; exit 1; }
+
+# status_tls PID LIBRARY: the library's state if PID is among its processes.
+status_tls() {
+	curl -s "http://127.0.0.1:$PORT/api/status" | $PY -c '
+import json, sys
+pid, lib = int(sys.argv[1]), sys.argv[2]
+for c in json.load(sys.stdin)["collectors"]:
+    for l in c.get("details", {}).get("tls_libraries", []):
+        if l["library"] == lib and pid in l["pids"]:
+            print(l["state"], l["uprobes_attached"], l["uprobes"]); sys.exit(0)
+print("absent")' "$1" "$2"
+}
+wait_tls() {
+	for _ in $(seq 60); do
+		st=$(status_tls "$1" "$2")
+		[ "${st%% *}" = attached ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---- nginx over TLS, started after the agent ----
+NPORT=$(free_port)
+mkdir -p "$T/www" "$T/nginx"
+printf 'hello over tls\n' >"$T/www/small.txt"
+head -c 300000 /dev/urandom >"$T/www/big.bin"
+seq 1 20000 >"$T/www/text.txt"
+cat >"$T/nginx/nginx.conf" <<EOF
+user root;
+worker_processes 1;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log;
+events { worker_connections 256; }
+http {
+	access_log off;
+	client_body_temp_path $T/nginx;
+	keepalive_requests 100000;
+	gzip on; gzip_min_length 1; gzip_types text/plain;
+	server {
+		listen 127.0.0.1:$NPORT ssl;
+		ssl_certificate $T/cert.pem;
+		ssl_certificate_key $T/key.pem;
+		root $T/www;
+		location = /post { client_max_body_size 1m; return 201 "created\n"; }
+	}
+}
+EOF
+nginx -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" 2>"$T/nginx/start.err" ||
+	{ t_fail "nginx did not start: $(cat "$T/nginx/start.err")"; exit 1; }
+for _ in $(seq 50); do [ -s "$T/nginx/nginx.pid" ] && break; sleep 0.05; done
+NGINX=$(cat "$T/nginx/nginx.pid")
+stop_nginx() { [ -n "${NGINX:-}" ] && kill -QUIT "$NGINX" 2>/dev/null; NGINX=; }
+trap 'stop_nginx; finish; exit $?' EXIT
+WORKER=$(pgrep -P "$NGINX" | head -1)
+if wait_tls "$WORKER" openssl; then
+	t_ok "nginx started after the agent: its libssl attached ($(status_tls "$WORKER" openssl) uprobes)"
+else
+	t_fail "nginx's libssl not attached: $(status_tls "$WORKER" openssl); $(grep TLS "$T/agent.err")"
+fi
+
+W='%{local_port} %{method} %{url_effective} %{http_code} %{size_header} %{size_download} %{size_upload} %{size_request}\n'
+paths() { sed -E 's|https?://[^/]*||'; }
+U=https://127.0.0.1:$NPORT
+curl -sk -w "$W" -o /dev/null -o /dev/null -o /dev/null -o /dev/null \
+	"$U/small.txt" "$U/big.bin" "$U/small.txt" "$U/missing" | paths >"$T/expect" ||
+	t_fail "curl keep-alive"
+curl -sk -o /dev/null -I -w "$W" "$U/big.bin" | paths >>"$T/expect" || t_fail "curl HEAD"
+head -c 100000 /dev/zero | tr '\0' x >"$T/body"
+curl -sk -o /dev/null -w "$W" --data-binary @"$T/body" "$U/post" | paths >>"$T/expect" || t_fail "curl POST"
+curl -sk -o /dev/null -H 'Accept-Encoding: gzip' -w "$W" "$U/text.txt" | paths | sed 's/$/ chunked/' >>"$T/expect"
+# From a file: on the command line they would be in the exec event's argv.
+printf 'Authorization: Bearer sondeSECRETtoken\nCookie: sid=sondeSECRETcookie\n' >"$T/cred.h"
+curl -sk -o /dev/null -H @"$T/cred.h" -w "$W" "$U/small.txt" | paths >>"$T/expect" ||
+	t_fail "curl with credentials"
+sleep 0.5
+if $PY $CHECK "$T/events.jsonl" "$T/expect" "$NGINX" tls >"$T/check" 2>&1; then
+	t_ok "curl https -> nginx: $(tail -1 "$T/check") as plaintext: keep-alive, HEAD, 404, POST, chunked"
+else
+	t_fail "curl https -> nginx: $(cat "$T/check"); expected: $(cat "$T/expect")"
+fi
+
+# ---- openssl s_client and gnutls-cli -> nginx ----
+# client_events COMM: "method path status tls" of its http events.
+client_events() {
+	$PY -c '
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e.get("type") == "http" and e["comm"] == sys.argv[2] and e["role"] == "client":
+        print(e["method"], e["path"], e["status"], e.get("tls", False), e["dport"])' "$T/events.jsonl" "$1"
+}
+printf 'GET /small.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' |
+	timeout 10 openssl s_client -connect "127.0.0.1:$NPORT" -quiet -ign_eof >"$T/s_client.out" 2>/dev/null
+sleep 0.5
+got=$(client_events openssl | tr '\n' ';')
+want="GET /small.txt 200 True $NPORT;GET /missing 404 True $NPORT;"
+[ "$got" = "$want" ] && t_ok "openssl s_client: both pipelined requests traced as plaintext" ||
+	t_fail "openssl s_client: got '$got', want '$want'"
+
+# gnutls-cli waits on a fifo until its libgnutls is attached: the first
+# process to map a library file is picked up after its exec.
+mkfifo "$T/gnutls.in"
+timeout 20 gnutls-cli --insecure -p "$NPORT" 127.0.0.1 <"$T/gnutls.in" >"$T/gnutls.out" 2>&1 &
+GPID=$!
+exec 7>"$T/gnutls.in"
+for _ in $(seq 50); do CLI=$(pgrep -P "$GPID" -x gnutls-cli) && break; sleep 0.05; done
+if wait_tls "${CLI:-0}" gnutls; then
+	t_ok "gnutls-cli started after the agent: its libgnutls attached ($(status_tls "$CLI" gnutls) uprobes)"
+else
+	t_fail "gnutls-cli's libgnutls not attached: $(status_tls "${CLI:-0}" gnutls); $(grep TLS "$T/agent.err")"
+fi
+printf 'GET /small.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&7
+exec 7>&-
+wait $GPID
+sleep 0.5
+got=$(client_events gnutls-cli | tr '\n' ';')
+want="GET /small.txt 200 True $NPORT;"
+[ "$got" = "$want" ] && t_ok "gnutls-cli: its request traced through libgnutls" ||
+	t_fail "gnutls-cli: got '$got', want '$want': $(tail -3 "$T/gnutls.out"); $(grep TLS "$T/agent.err")"
+
+# ---- python3's ssl module (SSL_read_ex, SSL_write_ex) on both ends ----
+PPORT=$(free_port)
+$PY - "$PPORT" "$T" >"$T/pyssl.log" 2>&1 <<'EOF' &
+import http.server, ssl, sys
+port, d = int(sys.argv[1]), sys.argv[2]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(f"{d}/cert.pem", f"{d}/key.pem")
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        body = b"py tls\n" * (1 if self.path == "/one" else 1000)
+        self.send_response(200 if self.path != "/missing" else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", port), H)
+s.socket = ctx.wrap_socket(s.socket, server_side=True)
+s.serve_forever()
+EOF
+PYSRV=$!
+for _ in $(seq 100); do curl -sk -o /dev/null "https://127.0.0.1:$PPORT/one" 2>/dev/null && break; sleep 0.05; done
+$PY - "$PPORT" >"$T/expect.py" 2>"$T/pycli.err" <<'EOF' || t_fail "python client: $(cat "$T/pycli.err")"
+import socket, ssl, sys
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+raw = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s = ctx.wrap_socket(raw)
+out = []
+for p in ("/one", "/many", "/missing"):
+    r = f"GET {p} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    s.sendall(r)
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        buf += s.recv(65536)
+    head, body = buf.split(b"\r\n\r\n", 1)
+    n = int([l.split(b":")[1] for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0])
+    while len(body) < n:
+        body += s.recv(65536)
+    out.append(f"{s.getsockname()[1]} GET {p} {int(head.split()[1])} {len(head) + 4} {n} 0 {len(r)}")
+s.close()
+print("\n".join(out))
+EOF
+sleep 0.5
+if $PY $CHECK "$T/events.jsonl" "$T/expect.py" "$PYSRV" tls >"$T/check" 2>&1; then
+	t_ok "python ssl client -> python ssl server: $(tail -1 "$T/check") (SSL_read_ex, SSL_write_ex)"
+else
+	t_fail "python ssl: $(cat "$T/check")"
+fi
+kill "$PYSRV" 2>/dev/null; wait "$PYSRV" 2>/dev/null
+
+# ---- openssl s_server answering a python client ----
+SPORT=$(free_port)
+$PY - "$SPORT" "$T" >"$T/s_server.check" 2>&1 <<'EOF' || t_fail "s_server driver: $(cat "$T/s_server.check")"
+import socket, ssl, subprocess, sys, time
+port, d = sys.argv[1], sys.argv[2]
+srv = subprocess.Popen(["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-cert", f"{d}/cert.pem",
+                        "-key", f"{d}/key.pem", "-quiet", "-naccept", "1"],
+                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+for _ in range(100):
+    try:
+        raw = socket.create_connection(("127.0.0.1", int(port)))
+        break
+    except OSError:
+        time.sleep(0.05)
+s = ctx.wrap_socket(raw)
+s.sendall(b"GET /from-s_server HTTP/1.1\r\nHost: x\r\n\r\n")
+got = b""
+while b"\r\n\r\n" not in got:		# s_server prints what it read
+    got += srv.stdout.read1(4096)
+srv.stdin.write(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello\n")
+srv.stdin.flush()
+resp = b""
+while not resp.endswith(b"hello\n"):
+    resp += s.recv(4096)
+s.close()
+srv.stdin.close()
+srv.wait(5)
+print(srv.pid)
+EOF
+sleep 0.5
+SPID=$(tail -1 "$T/s_server.check")
+got=$($PY -c '
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e.get("type") == "http" and e["pid"] == int(sys.argv[2]):
+        print(e["role"], e["method"], e["path"], e["status"], e["response_body_bytes"], e.get("tls", False))' \
+	"$T/events.jsonl" "$SPID")
+[ "$got" = "server GET /from-s_server 200 6 True" ] && t_ok "openssl s_server: the exchange traced from the server end" ||
+	t_fail "openssl s_server (pid $SPID): got '$got'"
+
+# ---- what must never show, and the counts ----
+sleep 0.2
+scrape || t_fail "scrape"
+rm -f "$T/cred.h"
+if grep -rq sondeSECRET "$T/events.jsonl" "$T/metrics" "$T/agent.err" "$T/agent.out"; then
+	t_fail "a credential reached an output: $(grep -rho '.\{40\}sondeSECRET.\{10\}' "$T" | head -3)"
+else
+	t_ok "Authorization and Cookie sent over TLS in no output"
+fi
+drops=$(awk '/^sonde_http_parse_drops_total/ && $2 > 0' "$T/metrics")
+[ -z "$drops" ] && t_ok "no parser drops (no ciphertext parsed as HTTP)" || t_fail "parser drops: $drops"
+v=$(metric 'http_server_request_duration_seconds_count{http_request_method="GET",http_route="/small.txt",http_response_status_code="200",service_name="nginx"}')
+# curl 2 + credentials 1 + s_client 1 + gnutls-cli 1
+[ "$v" = 5 ] && t_ok "RED: nginx GET /small.txt 200 over TLS counted 5 times" ||
+	t_fail "RED: nginx GET /small.txt count is $v, want 5"
+v=$(metric 'sonde_l7_tls_libraries{library="openssl",state="attached"}')
+[ "$v" != absent ] && [ "$v" -ge 1 ] && t_ok "sonde_l7_tls_libraries: $v openssl file(s) attached" ||
+	t_fail "sonde_l7_tls_libraries{openssl,attached} is $v"
+v=$(metric 'sonde_events_lost_total{collector="l7",reason="tls_no_socket"}')
+[ "$v" = 0 ] || [ "$v" = absent ] && t_ok "no TLS plaintext without its socket" || t_fail "tls_no_socket: $v"
+
+# ---- a library no process maps is detached ----
+# gnutls-cli has exited; the next full scan (every second here) lets go.
+for _ in $(seq 40); do grep -q 'gnutls .*detached' "$T/agent.err" && break; sleep 0.1; done
+if grep -q 'gnutls .*detached' "$T/agent.err"; then
+	t_ok "libgnutls detached once no process mapped it"
+else
+	t_fail "libgnutls not detached: $(grep TLS "$T/agent.err")"
+fi
+curl -s "http://127.0.0.1:$PORT/api/status.txt" >"$T/status.txt"
+grep -q "tls_libraries: library=openssl" "$T/status.txt" && t_ok "sonde status lists the TLS libraries" ||
+	t_fail "status.txt: $(grep -A3 tls "$T/status.txt")"
+
+stop_nginx
+stop_agent
+[ "$AGENT_RC" = 0 ] && t_ok "agent stopped cleanly" || t_fail "agent exit status $AGENT_RC"
