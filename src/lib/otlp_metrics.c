@@ -50,6 +50,7 @@ static void close_metric(struct otlp_metrics_writer *w)
 	pb__end(w->sb, w->data);
 	pb__end(w->sb, w->metric);
 	w->metrics++;
+	w->series += w->points;
 }
 
 static void om_family(struct metrics_writer *mw, const char *name, enum metric_type type, const char *help)

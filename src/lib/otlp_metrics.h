@@ -18,6 +18,7 @@ struct otlp_metrics_writer {
 	size_t start, metric, data;	/* where the open metric begins, its marks */
 	unsigned points;	/* of the open metric */
 	unsigned metrics;	/* written with at least one point */
+	unsigned series;	/* points in all */
 	int open;
 };
 
