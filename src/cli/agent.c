@@ -138,15 +138,20 @@ static void export_metrics(void *ctx, uint32_t events)
 	otlp__metrics_end(a->otlp);
 }
 
-/* The status JSON is an object: the exporter's goes in as one more member. */
+/* The status JSON is an object (and a newline): the exporter's goes in
+ * as one more member. */
 static void status_add_otlp(struct agent *a, struct strbuf *sb)
 {
-	if (!a->otlp || !sb->len || sb->buf[sb->len - 1] != '}')
+	size_t n = sb->len;
+
+	while (n && sb->buf[n - 1] == '\n')
+		n--;
+	if (!a->otlp || !n || sb->buf[n - 1] != '}')
 		return;
-	sb->len--;
+	sb->len = n - 1;
 	sb__puts(sb, ",\"otlp\":");
 	otlp__status_json(a->otlp, sb);
-	sb__putc(sb, '}');
+	sb__puts(sb, "}\n");
 }
 
 static void serve_status(void *ctx, const struct http_request *req, struct http_response *resp)
