@@ -110,7 +110,11 @@ static void value_end(struct otlp_fields *f, const size_t *marks, int n)
 		pb__end(f->sb, marks[n]);
 }
 
-static void of_str(struct field_writer *w, const char *key, const char *s, size_t n)
+/* One scalar value: what each writer op below hands over. */
+enum of_kind { OFK_STR, OFK_INT, OFK_DOUBLE, OFK_BOOL, OFK_NULL };
+
+static void of_value(struct field_writer *w, const char *key, enum of_kind kind, const char *s, size_t n,
+		     uint64_t u, double d)
 {
 	size_t m[3];
 	int k;
@@ -118,72 +122,54 @@ static void of_str(struct field_writer *w, const char *key, const char *s, size_
 	if (OF(w)->too_deep)
 		return;
 	k = value_begin(OF(w), key, m);
-	otlp__put_str(OF(w)->sb, AV_STRING, s, n);
+	switch (kind) {
+	case OFK_STR:
+		otlp__put_str(OF(w)->sb, AV_STRING, s, n);
+		break;
+	case OFK_INT:
+		pb__uint(OF(w)->sb, AV_INT, u);
+		break;
+	case OFK_DOUBLE:
+		pb__double(OF(w)->sb, AV_DOUBLE, d);
+		break;
+	case OFK_BOOL:
+		pb__uint(OF(w)->sb, AV_BOOL, u);
+		break;
+	case OFK_NULL:	/* an AnyValue with no value set, as the spec says */
+		break;
+	}
 	value_end(OF(w), m, k);
+}
+
+static void of_str(struct field_writer *w, const char *key, const char *s, size_t n)
+{
+	of_value(w, key, OFK_STR, s, n, 0, 0);
 }
 
 static void of_i64(struct field_writer *w, const char *key, int64_t v)
 {
-	size_t m[3];
-	int k;
-
-	if (OF(w)->too_deep)
-		return;
-	k = value_begin(OF(w), key, m);
-	pb__uint(OF(w)->sb, AV_INT, (uint64_t)v);
-	value_end(OF(w), m, k);
+	of_value(w, key, OFK_INT, NULL, 0, (uint64_t)v, 0);
 }
 
 /* OTLP has no unsigned: values past INT64_MAX (rare: ids, masks) as doubles. */
 static void of_u64(struct field_writer *w, const char *key, uint64_t v)
 {
-	size_t m[3];
-	int k;
-
-	if (OF(w)->too_deep)
-		return;
-	k = value_begin(OF(w), key, m);
-	if (v > INT64_MAX)
-		pb__double(OF(w)->sb, AV_DOUBLE, (double)v);
-	else
-		pb__uint(OF(w)->sb, AV_INT, v);
-	value_end(OF(w), m, k);
+	of_value(w, key, v > INT64_MAX ? OFK_DOUBLE : OFK_INT, NULL, 0, v, (double)v);
 }
 
 static void of_dbl(struct field_writer *w, const char *key, double v)
 {
-	size_t m[3];
-	int k;
-
-	if (OF(w)->too_deep)
-		return;
-	k = value_begin(OF(w), key, m);
-	pb__double(OF(w)->sb, AV_DOUBLE, v);
-	value_end(OF(w), m, k);
+	of_value(w, key, OFK_DOUBLE, NULL, 0, 0, v);
 }
 
 static void of_bool(struct field_writer *w, const char *key, bool v)
 {
-	size_t m[3];
-	int k;
-
-	if (OF(w)->too_deep)
-		return;
-	k = value_begin(OF(w), key, m);
-	pb__uint(OF(w)->sb, AV_BOOL, v);
-	value_end(OF(w), m, k);
+	of_value(w, key, OFK_BOOL, NULL, 0, v, 0);
 }
 
-/* null: an AnyValue with no value set, as the spec says. */
 static void of_null(struct field_writer *w, const char *key)
 {
-	size_t m[3];
-	int k;
-
-	if (OF(w)->too_deep)
-		return;
-	k = value_begin(OF(w), key, m);
-	value_end(OF(w), m, k);
+	of_value(w, key, OFK_NULL, NULL, 0, 0, 0);
 }
 
 static void of_open(struct field_writer *w, const char *key, bool array)

@@ -77,51 +77,35 @@ static void attrs(struct otlp_metrics_writer *w, unsigned field, const struct la
 		otlp__kv_str(w->sb, field, l[i].name, l[i].value);
 }
 
-/* A sample of a family not declared, or of a histogram family: left out. */
-static bool number_ok(struct otlp_metrics_writer *w)
+/* A number point; an integer past INT64_MAX (sfixed64) goes as a double. */
+static void number(struct otlp_metrics_writer *w, const struct label *l, int nl, bool is_int, uint64_t u,
+		   double d)
 {
-	return w->open && w->type != METRIC_HISTOGRAM;
-}
+	size_t m;
 
-static size_t number_begin(struct otlp_metrics_writer *w, const struct label *l, int nl)
-{
-	size_t m = pb__begin(w->sb, D_POINTS);
-
+	if (!w->open || w->type == METRIC_HISTOGRAM)
+		return;	/* a sample without its family, or in a histogram's */
+	m = pb__begin(w->sb, D_POINTS);
 	attrs(w, NP_ATTRS, l, nl);
 	if (w->type != METRIC_GAUGE)
 		pb__fixed64(w->sb, NP_START, w->start_ns);
 	pb__fixed64(w->sb, NP_TIME, w->now_ns);
-	return m;
+	if (is_int && u <= INT64_MAX)
+		pb__fixed64(w->sb, NP_INT, u);
+	else
+		pb__double(w->sb, NP_DOUBLE, is_int ? (double)u : d);
+	pb__end(w->sb, m);
+	w->points++;
 }
 
 static void om_value(struct metrics_writer *mw, const char *name, const struct label *l, int nl, double v)
 {
-	struct otlp_metrics_writer *w = OW(mw);
-	size_t m;
-
-	if (!number_ok(w))
-		return;
-	m = number_begin(w, l, nl);
-	pb__double(w->sb, NP_DOUBLE, v);
-	pb__end(w->sb, m);
-	w->points++;
+	number(OW(mw), l, nl, false, 0, v);
 }
 
 static void om_count(struct metrics_writer *mw, const char *name, const struct label *l, int nl, uint64_t v)
 {
-	struct otlp_metrics_writer *w = OW(mw);
-	size_t m;
-
-	if (!number_ok(w))
-		return;
-	m = number_begin(w, l, nl);
-	/* sfixed64: a count past INT64_MAX would read negative; as a double. */
-	if (v > INT64_MAX)
-		pb__double(w->sb, NP_DOUBLE, (double)v);
-	else
-		pb__fixed64(w->sb, NP_INT, v);
-	pb__end(w->sb, m);
-	w->points++;
+	number(OW(mw), l, nl, true, v, 0);
 }
 
 /* Buckets as the Prometheus backend's: bounds le(first_slot) ..
