@@ -16,6 +16,16 @@ $PY -c 'import google.protobuf' 2>/dev/null || { t_fail "python3-protobuf is not
 scripts/otlp-protos.sh "$PROTOS" >"$T/protos.log" 2>&1 ||
 	{ t_fail "cannot compile the OTLP protos: $(cat "$T/protos.log")"; exit 1; }
 
+# The agent's exit status (non-zero under ASan on a leak) and its log.
+stop_agent_checked() { # what
+	stop_agent
+	if [ "$AGENT_RC" = 0 ] && ! grep -qE 'runtime error|Sanitizer' "$T/agent.err"; then
+		t_ok "$1: agent exited cleanly"
+	else
+		t_fail "$1: agent exit status $AGENT_RC: $(grep -E 'runtime error|Sanitizer|error' "$T/agent.err" | head -5)"
+	fi
+}
+
 RPID=
 start_receiver() { # OUT [--fail-for S]
 	rm -f "$T/rport"
@@ -75,8 +85,7 @@ print(o)' >"$T/status" 2>&1 && t_ok "status shows the exporter: $(cut -c1-120 "$
 "$SONDE" status --listen "127.0.0.1:$PORT" >"$T/status.txt" 2>&1
 grep -q "^otlp: http://127.0.0.1:$RPORT (traces,metrics,logs): 0/256 batches queued" "$T/status.txt" &&
 	t_ok "sonde status: $(grep '^otlp:' "$T/status.txt")" || t_fail "sonde status: $(cat "$T/status.txt")"
-stop_agent
-[ "$AGENT_RC" = 0 ] && t_ok "agent exited cleanly" || t_fail "agent exit status $AGENT_RC: $(tail -5 "$T/agent.err")"
+stop_agent_checked "all signals"
 stop_receiver
 relay $PY $CHECK full "$T/got.jsonl" "$NPORT" "$N" "$TRACE" "$PARENT" "$SECRET" sonde-otlp-probe
 
@@ -102,7 +111,7 @@ v=$(metric 'sonde_otlp_requests_total{signal="traces",status="503"}')
 [ "$v" = "$n503" ] && t_ok "sonde_otlp_requests_total{status=503} = $v" || t_fail "requests{503} = $v, want $n503"
 v=$(metric 'sonde_otlp_items_total{signal="traces",outcome="dropped_queue_full"}')
 [ "$v" = 0 ] && t_ok "nothing dropped within the queue's bound" || t_fail "dropped_queue_full = $v"
-stop_agent
+stop_agent_checked "503 then 200"
 stop_receiver
 
 # ---- the same with a queue of one batch of one span: drops, counted ----
@@ -119,6 +128,6 @@ got=$($PY $CHECK count "$T/gottiny.jsonl" "$NPORT" /small.txt)
 [ "$dropped" -gt 0 ] && [ $((sent + dropped + rejected)) = $M ] && [ "$got" = "$sent" ] &&
 	t_ok "queue of one: $sent sent (and received) + $dropped dropped_queue_full = $M made" ||
 	t_fail "queue of one: sent $sent, dropped $dropped, rejected $rejected, received $got, made $M"
-stop_agent
+stop_agent_checked "queue of one"
 stop_receiver
 stop_nginx
