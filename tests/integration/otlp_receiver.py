@@ -4,9 +4,9 @@
 # to /v1/traces, /v1/metrics and /v1/logs with the Python modules compiled
 # from the OTLP .proto files (scripts/otlp-protos.sh), and writes one JSON
 # line per request (path, headers, the request as protobuf's JSON mapping).
-#   otlp_receiver.py PROTO_PY_DIR PORT_FILE OUT.jsonl [--fail-for SECONDS]
+#   otlp_receiver.py PROTO_PY_DIR PORT_FILE OUT.jsonl [--fail-for SECONDS] [--reject] [--port N]
 # With --fail-for, it answers 503 (Retry-After: 1) from the first request
-# until SECONDS have passed, then 200.
+# until SECONDS have passed, then 200; with --reject, 400 to every request.
 import gzip, json, sys, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -23,6 +23,8 @@ TYPES = {
 }
 port_file, out_path = sys.argv[2], sys.argv[3]
 fail_for = float(sys.argv[sys.argv.index("--fail-for") + 1]) if "--fail-for" in sys.argv else 0
+reject = "--reject" in sys.argv
+port = int(sys.argv[sys.argv.index("--port") + 1]) if "--port" in sys.argv else 0
 first = None
 out = open(out_path, "a")
 
@@ -54,6 +56,11 @@ class Handler(BaseHTTPRequestHandler):
             out.write(json.dumps(rec) + "\n")
             out.flush()
             return self.answer(503, b"busy", [("Retry-After", "1")])
+        if reject:
+            rec["status"] = 400
+            out.write(json.dumps(rec) + "\n")
+            out.flush()
+            return self.answer(400, b"sonde test: rejected\n")
         t = TYPES.get(self.path)
         if not t:
             return self.answer(404)
@@ -72,7 +79,7 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(rec["status"], b"" if rec["status"] == 200 else rec.get("error", "").encode())
 
 
-srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+srv = ThreadingHTTPServer(("127.0.0.1", port), Handler)
 with open(port_file + ".tmp", "w") as f:
     f.write(str(srv.server_address[1]))
 import os

@@ -130,4 +130,42 @@ got=$($PY $CHECK count "$T/gottiny.jsonl" "$NPORT" /small.txt)
 	t_fail "queue of one: sent $sent, dropped $dropped, rejected $rejected, received $got, made $M"
 stop_agent_checked "queue of one"
 stop_receiver
+
+# ---- nothing listening at first: connection errors are retried ----
+RPORT=$(free_port)
+start_agent -C l7 --comm nginx --events '' --otlp-endpoint "127.0.0.1:$RPORT" --otlp-signals traces \
+	--otlp-flush-ms 100 || { t_fail "agent did not start"; exit 1; }
+for i in $(seq 5); do curl -s -o /dev/null "$U/small.txt"; done
+sleep 1.5
+start_receiver "$T/gotlate.jsonl" --port "$RPORT"
+for _ in $(seq 100); do
+	got=$($PY $CHECK count "$T/gotlate.jsonl" "$NPORT" /small.txt)
+	[ "$got" -ge 5 ] && break
+	sleep 0.1
+done
+scrape || t_fail "scrape"
+v=$(metric 'sonde_otlp_requests_total{signal="traces",status="error"}')
+[ "$got" = 5 ] && [ "$v" != absent ] && [ "$v" -gt 0 ] &&
+	t_ok "a receiver that came up late got all 5 spans, after $v connection errors" ||
+	t_fail "late receiver: $got of 5 spans, $v connection errors"
+grep -q "otlp: cannot reach 127.0.0.1:$RPORT" "$T/agent.err" && t_ok "the connection error is logged" ||
+	t_fail "no log of the connection error: $(grep otlp "$T/agent.err")"
+stop_agent_checked "late receiver"
+stop_receiver
+
+# ---- a receiver that refuses: rejected, counted and logged ----
+start_receiver "$T/gotrej.jsonl" --reject
+start_agent -C l7 --comm nginx --events '' --otlp-endpoint "127.0.0.1:$RPORT" --otlp-signals traces \
+	--otlp-flush-ms 100 || { t_fail "agent did not start"; exit 1; }
+for i in $(seq 3); do curl -s -o /dev/null "$U/small.txt"; done
+sleep 1
+scrape || t_fail "scrape"
+v=$(metric 'sonde_otlp_items_total{signal="traces",outcome="rejected"}')
+r=$(metric 'sonde_otlp_retries_total{signal="traces"}')
+[ "$v" = 3 ] && [ "$r" = 0 ] && t_ok "HTTP 400: 3 spans rejected, not retried" ||
+	t_fail "HTTP 400: rejected $v, retries $r"
+grep -q "with HTTP 400: sonde test: rejected" "$T/agent.err" && t_ok "the rejection is logged with the answer's start" ||
+	t_fail "no log of the rejection: $(grep otlp "$T/agent.err")"
+stop_agent_checked "refusing receiver"
+stop_receiver
 stop_nginx
