@@ -8,7 +8,8 @@
 . "$(dirname "$0")/lib.sh"
 RECV=tests/integration/otlp_receiver.py
 CHECK=tests/integration/otlp_check.py
-PROTOS=${OTLP_PROTOS:-$BUILD/otlp-protos}
+# One copy for every build (plain and ASan): npm pack is a network fetch.
+PROTOS=${OTLP_PROTOS:-build/otlp-protos}
 
 require_collector l7
 command -v nginx >/dev/null || { t_fail "nginx is not installed (make deps)"; exit 1; }
