@@ -9,7 +9,8 @@ libmicrohttpd-dev libyaml-dev libcmocka-dev linux-libc-dev
 prometheus bpftrace curl procps iproute2 util-linux python3 libclang-rt-14-dev strace
 qemu-system-x86 busybox-static cpio systemtap-sdt-dev
 nftables iperf3 sockperf tcpdump tshark xdp-tools bc nginx-light wrk gnutls-bin
-golang-go linux-perf binutils chromium libdw-dev"
+golang-go linux-perf binutils chromium libdw-dev
+protobuf-compiler python3-protobuf npm"
 
 missing=""
 for p in $PKGS; do

@@ -27,6 +27,7 @@
 #include "lib/suggest.h"
 #include "server/assets.h"
 #include "server/http_server.h"
+#include "sinks/otlp.h"
 #include "sinks/sse.h"
 #include "sinks/jsonl.h"
 
@@ -40,7 +41,8 @@ struct agent {
 	struct sse *sse;
 	struct netapi *net;
 	struct sink *jsonl;
-	struct loop_timer *tick;
+	struct otlp *otlp;
+	struct loop_timer *tick, *otlp_tick;
 	struct collector cs[MAX_COLLECTORS];
 	int ncs;
 	int stats_fd;
@@ -101,21 +103,55 @@ static void emit_agent_event(struct agent *a, const struct state_event *se)
 
 /* ---- HTTP ---- */
 
+/* Every metric the agent has, through w: for /metrics and OTLP alike. */
+static void write_metrics(struct agent *a, struct metrics_writer *w)
+{
+	struct self_info si = agent_info(a);
+
+	for (int i = 0; i < a->ncs; i++)
+		if (a->cs[i].state == COLLECTOR_RUNNING && a->cs[i].ops->collect(&a->cs[i], w))
+			pr_warn("collector %s: reading its maps failed", a->cs[i].ops->name);
+	if (a->s.ids)
+		identity__collect(a->s.ids, w);
+	netapi__collect(a->net, w);
+	otlp__collect(a->otlp, w);
+	self__collect(&si, w);
+}
+
 static void serve_metrics(void *ctx, const struct http_request *req, struct http_response *resp)
 {
-	struct agent *a = ctx;
-	struct self_info si = agent_info(a);
 	struct prom_writer pw;
 
 	prom_writer__init(&pw, &resp->body);
 	resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
-	for (int i = 0; i < a->ncs; i++)
-		if (a->cs[i].state == COLLECTOR_RUNNING && a->cs[i].ops->collect(&a->cs[i], &pw.mw))
-			pr_warn("collector %s: reading its maps failed", a->cs[i].ops->name);
-	if (a->s.ids)
-		identity__collect(a->s.ids, &pw.mw);
-	netapi__collect(a->net, &pw.mw);
-	self__collect(&si, &pw.mw);
+	write_metrics(ctx, &pw.mw);
+}
+
+static void export_metrics(void *ctx, uint32_t events)
+{
+	struct agent *a = ctx;
+	struct metrics_writer *w = otlp__metrics_begin(a->otlp);
+
+	if (!w)
+		return;
+	write_metrics(a, w);
+	otlp__metrics_end(a->otlp);
+}
+
+/* The status JSON is an object (and a newline): the exporter's goes in
+ * as one more member. */
+static void status_add_otlp(struct agent *a, struct strbuf *sb)
+{
+	size_t n = sb->len;
+
+	while (n && sb->buf[n - 1] == '\n')
+		n--;
+	if (!a->otlp || !n || sb->buf[n - 1] != '}')
+		return;
+	sb->len = n - 1;
+	sb__puts(sb, ",\"otlp\":");
+	otlp__status_json(a->otlp, sb);
+	sb__puts(sb, "}\n");
 }
 
 static void serve_status(void *ctx, const struct http_request *req, struct http_response *resp)
@@ -124,14 +160,19 @@ static void serve_status(void *ctx, const struct http_request *req, struct http_
 
 	resp->content_type = "application/json";
 	status__json(&si, &resp->body);
+	status_add_otlp(ctx, &resp->body);
 }
 
 static void serve_status_text(void *ctx, const struct http_request *req, struct http_response *resp)
 {
 	struct self_info si = agent_info(ctx);
 
+	struct agent *a = ctx;
+
 	resp->content_type = "text/plain; charset=utf-8";
 	status__text(&si, &resp->body);
+	if (a->otlp)
+		otlp__status_text(a->otlp, &resp->body);
 }
 
 static void serve_asset(void *ctx, const struct http_request *req, struct http_response *resp)
@@ -292,6 +333,33 @@ static int open_sinks(struct agent *a)
 	return 0;
 }
 
+/* The OTLP exporter lives across reloads unless its own options change:
+ * its queue would be lost. */
+static int open_otlp(struct agent *a)
+{
+	const struct otlp_config *oc = config__section(&a->s.cfg, &otlp_config_section);
+
+	a->otlp = otlp__open(a->s.rt.bus, a->s.rt.loop, oc);
+	if (!a->otlp && errno)
+		return -errno;
+	if (otlp__wants_metrics(a->otlp)) {
+		a->otlp_tick = loop__timer_new(a->s.rt.loop, export_metrics, a);
+		if (!a->otlp_tick)
+			return -ENOMEM;
+		loop_timer__arm(a->otlp_tick, otlp__metrics_interval(a->otlp) * 1000,
+				otlp__metrics_interval(a->otlp) * 1000);
+	}
+	return 0;
+}
+
+static void close_otlp(struct agent *a)
+{
+	loop_timer__free(a->otlp_tick);
+	a->otlp_tick = NULL;
+	otlp__close(a->otlp);
+	a->otlp = NULL;
+}
+
 static void close_sinks(struct agent *a)
 {
 	if (!a->jsonl)
@@ -366,9 +434,13 @@ static void reload(struct agent *a)
 		a->s.ids = NULL;
 	}
 	close_sinks(a);
+	if (!same_section(&a->s.cfg, &cfg, &otlp_config_section))
+		close_otlp(a);
 	a->s.cfg = cfg;
 	log__set_level(cfg.log_level);
 	open_sinks(a);
+	if (!a->otlp && open_otlp(a))
+		pr_err("reload: OTLP export is off until the next reload");
 	if (all) {
 		if (wants_identity(&a->s.cfg))
 			session__start_identity(&a->s);
@@ -427,7 +499,7 @@ static int agent_run(struct agent *a)
 	 * before anything is attached. */
 	if (!a->s.cfg.attach_only && start_http(a))
 		return 1;
-	if (open_sinks(a))
+	if (open_sinks(a) || open_otlp(a))
 		return 1;
 	if (!strcmp(a->s.cfg.events_path, "-"))
 		pr_info("events: JSON lines on stdout, one per event (--events FILE writes a file, "
@@ -484,7 +556,10 @@ int cmd_agent(int argc, char **argv)
 	ret = agent_run(a);
 	if (a->s.rt.bus)
 		emit_agent_event(a, &(struct state_event){ .event = "stop" });
+	/* A last export while the collectors still have their maps. */
+	export_metrics(a, 0);
 	stop_collectors(a);
+	close_otlp(a);
 	stop_http(a);
 	close_sinks(a);
 	loop_timer__free(a->tick);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "cli/cli.h"
 #include "collectors/registry.h"
+#include "sinks/otlp.h"
 #include "sinks/servicemap.h"
 #include "core/config.h"
 #include "lib/suggest.h"
@@ -55,7 +56,7 @@ int main(int argc, char **argv)
 	 * fixed mmap threshold hands those buffers back to the kernel instead
 	 * of letting glibc raise it and keep them on the heap. */
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-	if (registry__init((const struct config_section *[]){ &servicemap_config_section }, 1)) {
+	if (registry__init((const struct config_section *[]){ &servicemap_config_section, &otlp_config_section }, 2)) {
 		fprintf(stderr, "sonde: too many options or event kinds for the built-in tables\n");
 		return 1;
 	}

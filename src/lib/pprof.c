@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-/* The protobuf encoding is written by hand: varints, and length-prefixed
+/* The protobuf encoding is lib/pb.c's: varints, and length-prefixed
  * fields whose body is encoded first into a scratch buffer. Interning uses
  * one open-addressing table over (kind, key bytes). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lib/gzip.h"
+#include "lib/pb.h"
 #include "lib/pprof.h"
 #include "lib/strbuf.h"
 #include "lib/vec.h"
-
-enum { WT_VARINT = 0, WT_LEN = 2 };
 
 /* Profile fields, profile.proto. */
 enum {
@@ -50,37 +49,6 @@ struct pprof {
 	int64_t period, time_ns, duration_ns;
 	int err;
 };
-
-static int put_varint(struct strbuf *sb, uint64_t v)
-{
-	char b[10];
-	size_t n = 0;
-
-	do {
-		b[n++] = (char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-		v >>= 7;
-	} while (v);
-	return sb__append(sb, b, n);
-}
-
-static int put_uint(struct strbuf *sb, unsigned field, uint64_t v)
-{
-	return put_varint(sb, (uint64_t)field << 3 | WT_VARINT) ?: put_varint(sb, v);
-}
-
-static int put_bytes(struct strbuf *sb, unsigned field, const void *d, size_t n)
-{
-	return put_varint(sb, (uint64_t)field << 3 | WT_LEN) ?: put_varint(sb, n) ?: sb__append(sb, d, n);
-}
-
-/* A nested message or packed field: its body in tmp, then tmp reset. */
-static int put_msg(struct strbuf *sb, unsigned field, struct strbuf *tmp)
-{
-	int err = put_bytes(sb, field, tmp->buf ?: "", tmp->len);
-
-	tmp->len = 0;
-	return err;
-}
 
 static uint64_t fnv(unsigned kind, const void *key, size_t len)
 {
@@ -278,18 +246,18 @@ int pprof__sample(struct pprof *p, const uint64_t *locs, unsigned nlocs, const i
 	int err = 0;
 
 	for (unsigned i = 0; i < nlocs; i++)
-		err = err ?: put_varint(&tmp, locs[i]);
-	err = err ?: put_msg(&body, 1, &tmp);
+		err = err ?: pb__varint(&tmp, locs[i]);
+	err = err ?: pb__msg(&body, 1, &tmp);
 	for (unsigned i = 0; i < p->nvalues; i++)
-		err = err ?: put_varint(&tmp, (uint64_t)values[i]);
-	err = err ?: put_msg(&body, 2, &tmp);
+		err = err ?: pb__varint(&tmp, (uint64_t)values[i]);
+	err = err ?: pb__msg(&body, 2, &tmp);
 	for (unsigned i = 0; i < nlabels && !err; i++) {
-		err = put_uint(&tmp, 1, string_id(p, labels[i].key)) ?:
-		      (labels[i].str ? put_uint(&tmp, 2, string_id(p, labels[i].str))
-				     : put_uint(&tmp, 3, (uint64_t)labels[i].num)) ?:
-		      put_msg(&body, 3, &tmp);
+		err = pb__uint(&tmp, 1, string_id(p, labels[i].key)) ?:
+		      (labels[i].str ? pb__uint(&tmp, 2, string_id(p, labels[i].str))
+				     : pb__uint(&tmp, 3, (uint64_t)labels[i].num)) ?:
+		      pb__msg(&body, 3, &tmp);
 	}
-	err = err ?: p->err ?: put_msg(&p->samples, P_SAMPLE, &body);
+	err = err ?: p->err ?: pb__msg(&p->samples, P_SAMPLE, &body);
 	sb__free(&body);
 	sb__free(&tmp);
 	return err ? -ENOMEM : 0;
@@ -297,7 +265,7 @@ int pprof__sample(struct pprof *p, const uint64_t *locs, unsigned nlocs, const i
 
 static int put_value_type(struct strbuf *sb, unsigned field, uint64_t type, uint64_t unit, struct strbuf *tmp)
 {
-	return put_uint(tmp, 1, type) ?: put_uint(tmp, 2, unit) ?: put_msg(sb, field, tmp);
+	return pb__uint(tmp, 1, type) ?: pb__uint(tmp, 2, unit) ?: pb__msg(sb, field, tmp);
 }
 
 static int encode(struct pprof *p, struct strbuf *sb)
@@ -311,36 +279,36 @@ static int encode(struct pprof *p, struct strbuf *sb)
 	for (size_t i = 0; i < p->nmaps && !err; i++) {
 		const struct pp_mapping *m = &p->maps[i];
 
-		err = put_uint(&tmp, 1, i + 1) ?: put_uint(&tmp, 2, m->start) ?: put_uint(&tmp, 3, m->limit) ?:
-		      put_uint(&tmp, 4, m->off) ?: put_uint(&tmp, 5, m->file) ?: put_uint(&tmp, 6, m->build_id) ?:
-		      put_uint(&tmp, 7, 1) ?: put_msg(sb, P_MAPPING, &tmp);
+		err = pb__uint(&tmp, 1, i + 1) ?: pb__uint(&tmp, 2, m->start) ?: pb__uint(&tmp, 3, m->limit) ?:
+		      pb__uint(&tmp, 4, m->off) ?: pb__uint(&tmp, 5, m->file) ?: pb__uint(&tmp, 6, m->build_id) ?:
+		      pb__uint(&tmp, 7, 1) ?: pb__msg(sb, P_MAPPING, &tmp);
 	}
 	for (size_t i = 0; i < p->nlocs && !err; i++) {
 		const struct pp_location *l = &p->locs[i];
 
-		err = put_uint(&tmp, 1, i + 1) ?: put_uint(&tmp, 2, l->mapping) ?: put_uint(&tmp, 3, l->addr);
+		err = pb__uint(&tmp, 1, i + 1) ?: pb__uint(&tmp, 2, l->mapping) ?: pb__uint(&tmp, 3, l->addr);
 		/* Lines innermost first: inlined functions, then the one holding them. */
 		for (uint64_t k = 0; k < l->nlines && !err; k++) {
-			err = put_uint(&line, 1, l->fn[k]);
+			err = pb__uint(&line, 1, l->fn[k]);
 			if (!err && l->line[k])
-				err = put_uint(&line, 2, (uint64_t)l->line[k]);
-			err = err ?: put_msg(&tmp, 4, &line);
+				err = pb__uint(&line, 2, (uint64_t)l->line[k]);
+			err = err ?: pb__msg(&tmp, 4, &line);
 		}
-		err = err ?: put_msg(sb, P_LOCATION, &tmp);
+		err = err ?: pb__msg(sb, P_LOCATION, &tmp);
 	}
 	for (size_t i = 0; i < p->nfns && !err; i++)
-		err = put_uint(&tmp, 1, i + 1) ?: put_uint(&tmp, 2, p->fns[i].name) ?:
-		      put_uint(&tmp, 3, p->fns[i].name) ?: put_uint(&tmp, 4, p->fns[i].file) ?:
-		      put_msg(sb, P_FUNCTION, &tmp);
+		err = pb__uint(&tmp, 1, i + 1) ?: pb__uint(&tmp, 2, p->fns[i].name) ?:
+		      pb__uint(&tmp, 3, p->fns[i].name) ?: pb__uint(&tmp, 4, p->fns[i].file) ?:
+		      pb__msg(sb, P_FUNCTION, &tmp);
 	for (size_t i = 0; i < p->nstrings && !err; i++)
-		err = put_bytes(sb, P_STRING_TABLE, p->strings[i], strlen(p->strings[i]));
+		err = pb__bytes(sb, P_STRING_TABLE, p->strings[i], strlen(p->strings[i]));
 	if (!err && p->time_ns)
-		err = put_uint(sb, P_TIME_NANOS, (uint64_t)p->time_ns);
+		err = pb__uint(sb, P_TIME_NANOS, (uint64_t)p->time_ns);
 	if (!err && p->duration_ns)
-		err = put_uint(sb, P_DURATION_NANOS, (uint64_t)p->duration_ns);
+		err = pb__uint(sb, P_DURATION_NANOS, (uint64_t)p->duration_ns);
 	if (!err && p->nvalues)
 		err = put_value_type(sb, P_PERIOD_TYPE, p->types[p->nvalues - 1], p->units[p->nvalues - 1], &tmp) ?:
-		      put_uint(sb, P_PERIOD, (uint64_t)p->period);
+		      pb__uint(sb, P_PERIOD, (uint64_t)p->period);
 	sb__free(&tmp);
 	sb__free(&line);
 	return err;

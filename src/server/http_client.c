@@ -180,6 +180,7 @@ static int read_reply(struct http_client *c, bool head_only, struct http_reply *
 			}
 			r->status = h.status;
 			snprintf(r->content_type, sizeof(r->content_type), "%s", h.content_type);
+			r->retry_after = h.retry_after;
 			body_from = h.head_len;
 			if (head_only || h.status == 204 || h.status == 304 || h.content_length == 0) {
 				done = 1;

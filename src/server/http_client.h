@@ -21,6 +21,7 @@ struct http_client_opts {
 struct http_reply {
 	int status;
 	char content_type[96];
+	int retry_after;	/* seconds, from Retry-After; -1: none */
 	struct strbuf body;	/* the caller frees it */
 };
 

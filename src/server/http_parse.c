@@ -55,6 +55,7 @@ int http_parse__head(const char *buf, size_t len, struct http_head *h)
 
 	memset(h, 0, sizeof(*h));
 	h->content_length = -1;
+	h->retry_after = -1;
 	next = line_end(p, end, &n);
 	if (!next)
 		return len >= HTTP_HEAD_MAX ? -E2BIG : (len >= 5 && memcmp(buf, "HTTP/", 5) ? -EPROTO : -EAGAIN);
@@ -98,6 +99,13 @@ int http_parse__head(const char *buf, size_t len, struct http_head *h)
 			keep_alive |= token_in(v, vl, "keep-alive");
 		} else if (header_is(p, n, "Content-Type", &v, &vl)) {
 			snprintf(h->content_type, sizeof(h->content_type), "%.*s", (int)vl, v);
+		} else if (header_is(p, n, "Retry-After", &v, &vl) && vl) {
+			/* An HTTP date is not read: the caller's own backoff applies. */
+			long ra = 0;
+
+			for (size_t i = 0; i < vl && ra >= 0; i++)
+				ra = v[i] >= '0' && v[i] <= '9' ? (ra > 86400 ? ra : ra * 10 + (v[i] - '0')) : -1;
+			h->retry_after = ra < 0 ? -1 : ra > 86400 ? 86400 : (int)ra;
 		}
 	}
 	return len >= HTTP_HEAD_MAX ? -E2BIG : -EAGAIN;

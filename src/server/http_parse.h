@@ -17,6 +17,7 @@ struct http_head {
 	bool chunked;			/* Transfer-Encoding: chunked */
 	bool close;			/* Connection: close, or HTTP/1.0 without keep-alive */
 	char content_type[96];
+	int retry_after;		/* Retry-After in seconds (delta form only, at most 86400); -1: none */
 	size_t head_len;		/* bytes of the head, its blank line included */
 };
 
