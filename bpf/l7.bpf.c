@@ -367,7 +367,7 @@ int l7_exit(struct trace_event_raw_sys_exit *ctx)
 
 static __always_inline int tls_enter(struct pt_regs *ctx, __u8 kind, __u8 dir)
 {
-	__u64 id = bpf_get_current_pid_tgid(), ssl = PT_REGS_PARM1(ctx);
+	__u64 id = bpf_get_current_pid_tgid(), ssl = PT_REGS_PARM1(ctx), sp = PT_REGS_SP(ctx);
 	struct l7_thread *t;
 
 	if (!filter_pass(id))
@@ -377,13 +377,15 @@ static __always_inline int tls_enter(struct pt_regs *ctx, __u8 kind, __u8 dir)
 		drop(L7_DROP_INFLIGHT_FULL);
 		return 0;
 	}
-	/* A call inside another on the same connection: the outer one's
-	 * return reports. */
-	if (t->tls.depth && t->tls.ssl == ssl) {
+	/* A call inside another on the same connection (deeper on the stack):
+	 * the outer one's return reports. One at the same depth or above is a
+	 * new call, whatever a missed return left behind. */
+	if (t->tls.depth && t->tls.ssl == ssl && sp < t->tls.sp) {
 		if (t->tls.depth < 255)
 			t->tls.depth++;
 		return 0;
 	}
+	t->tls.sp = sp;
 	/* Plaintext handed over is stamped now: a process's first uretprobe
 	 * is set up after this program, and that takes a while. */
 	t->tls.ts = bpf_ktime_get_ns();

@@ -70,6 +70,7 @@ struct l7_tls_call {
 	__u64 buf;		/* the plaintext buffer */
 	__u64 outp;		/* L7_TLS_EX: where the count is written */
 	__u64 ts;		/* the call's start: when written plaintext is stamped */
+	__u64 sp;		/* the outermost call's stack pointer */
 	__s32 fd;		/* the socket a syscall inside the call used; -1: none yet */
 	__u8 depth;		/* nested library calls (SSL_accept -> SSL_do_handshake) */
 	__u8 kind;		/* enum l7_tls_kind */

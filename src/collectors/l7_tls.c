@@ -124,8 +124,10 @@ static void lib_attach(struct l7_tls *t, struct tls_lib *l)
 {
 	const struct tls_func *fn = flavors[l->flavor].funcs;
 
-	for (int i = 0; i < TLS_FUNCS_MAX && fn[i].sym; i++) {
-		for (int ret = 0; ret < 2; ret++) {
+	/* Returns first: an entry probe whose return is not there yet would
+	 * leave its calls open. */
+	for (int ret = 1; ret >= 0; ret--) {
+		for (int i = 0; i < TLS_FUNCS_MAX && fn[i].sym; i++) {
 			struct attach_spec spec = { .kind = ATTACH_UPROBE, .uprobe = {
 				.path = l->fdpath, .func = fn[i].sym, .retprobe = ret, .pid = -1 } };
 			struct attach *a = attach_set__add(t->c->as, ret ? t->ret : t->progs[fn[i].prog],
@@ -151,8 +153,7 @@ static void lib_attach(struct l7_tls *t, struct tls_lib *l)
 
 static void lib_detach(struct l7_tls *t, struct tls_lib *l)
 {
-	for (unsigned i = 0; i < l->nprobes; i++)
-		attach_set__remove(t->c->as, l->probes[i]);
+	attach_set__remove(t->c->as, l->probes, l->nprobes);
 	pr_info("l7: TLS %s %s: no process maps it, detached", flavors[l->flavor].name, l->path);
 	t->detached++;
 	close(l->fd);

@@ -301,18 +301,55 @@ int attach__resume(struct attach *a)
 	return 0;
 }
 
-void attach_set__remove(struct attach_set *as, struct attach *a)
-{
-	struct attach **pp = &as->head;
+struct reap_job {
+	struct attach **v;
+	unsigned n;
+};
 
-	while (*pp && *pp != a)
-		pp = &(*pp)->next;
-	if (!*pp)
+static void *reap_worker(void *arg)
+{
+	struct reap_job *j = arg;
+
+	for (unsigned i = 0; i < j->n; i++)
+		entry_free(j->v[i]);
+	free(j->v);
+	free(j);
+	return NULL;
+}
+
+void attach_set__remove(struct attach_set *as, struct attach *const *v, unsigned n)
+{
+	struct reap_job *j = calloc(1, sizeof(*j));
+
+	if (j)
+		j->v = calloc(n ?: 1, sizeof(*j->v));
+	for (unsigned i = 0; i < n; i++) {
+		struct attach **pp = &as->head;
+
+		while (*pp && *pp != v[i])
+			pp = &(*pp)->next;
+		if (!*pp)
+			continue;
+		*pp = v[i]->next;
+		if (as->tail == &v[i]->next)
+			as->tail = pp;
+		if (j && j->v)
+			j->v[j->n++] = v[i];
+		else
+			entry_free(v[i]);
+	}
+	if (!j || !j->v) {
+		free(j);
 		return;
-	*pp = a->next;
-	if (as->tail == &a->next)
-		as->tail = pp;
-	entry_free(a);
+	}
+	if (as->nreapers == ATTACH_REAPERS) {	/* the oldest has long finished */
+		pthread_join(as->reapers[0], NULL);
+		memmove(as->reapers, as->reapers + 1, --as->nreapers * sizeof(pthread_t));
+	}
+	if (pthread_create(&as->reapers[as->nreapers], NULL, reap_worker, j))
+		reap_worker(j);
+	else
+		as->nreapers++;
 }
 
 struct attach *attach_set__first(const struct attach_set *as) { return as ? as->head : NULL; }
@@ -433,6 +470,8 @@ void attach_set__free(struct attach_set *as)
 {
 	if (!as)
 		return;
+	for (unsigned i = 0; i < as->nreapers; i++)
+		pthread_join(as->reapers[i], NULL);
 	detach_all(as);
 	while (as->head) {
 		struct attach *a = as->head;

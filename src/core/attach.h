@@ -102,8 +102,10 @@ int attach_set__add_object(struct attach_set *as, struct bpf_object *obj, char *
  * Strings in spec point into buf. */
 int attach_spec__from_section(const char *sec, struct attach_spec *spec, char *buf, size_t sz);
 
-/* Detaches a and forgets it (a uprobe on a library no process maps). */
-void attach_set__remove(struct attach_set *as, struct attach *a);
+/* Forgets the n entries of v (uprobes on a library no process maps) and
+ * detaches them on a thread of their own: each uprobe's detach waits for
+ * RCU, which would stall the caller's loop. */
+void attach_set__remove(struct attach_set *as, struct attach *const *v, unsigned n);
 /* Detach without forgetting, and attach again (latency windows). */
 int attach__suspend(struct attach *a);
 int attach__resume(struct attach *a);

@@ -3,6 +3,7 @@
  * and attach_hooks.c (attaching each hook kind); not for other users. */
 #ifndef SONDE_CORE_ATTACH_PRIV_H
 #define SONDE_CORE_ATTACH_PRIV_H
+#include <pthread.h>
 #include <bpf/libbpf.h>
 #include "core/attach.h"
 
@@ -28,11 +29,15 @@ struct attach {
 	char target[200];
 };
 
+#define ATTACH_REAPERS 4
+
 struct attach_set {
 	struct features *feat;
 	struct attach *head, **tail;
 	struct attach_map *maps;
 	unsigned nmaps;
+	pthread_t reapers[ATTACH_REAPERS];	/* detaching removed entries */
+	unsigned nreapers;
 };
 
 /* Attaches a's program as its spec says: 0 or a negative errno (what it

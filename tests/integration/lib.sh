@@ -17,6 +17,7 @@ t_skip() { SKIP=$((SKIP + 1)); echo "SKIP: $*"; }
 
 finish() {
 	stop_agent
+	stop_nginx
 	netns_teardown
 	rm -rf "$T"
 	echo "$(basename "$0"): $PASS passed, $FAIL failed, $SKIP skipped"
@@ -54,6 +55,32 @@ stop_agent() {
 	AGENT_PID=
 	return 0
 }
+
+# start_nginx HTTP_BLOCK: nginx serving what HTTP_BLOCK says (its server
+# blocks, listening on a port the caller chose), logs and temp files in
+# $T/nginx; NGINX is its master's pid. stop_nginx (and finish) end it.
+NGINX=
+start_nginx() {
+	mkdir -p "$T/www" "$T/nginx"
+	cat >"$T/nginx/nginx.conf" <<EOF
+user root;
+worker_processes 1;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log;
+events { worker_connections 256; }
+http {
+	access_log off;
+	client_body_temp_path $T/nginx;
+	keepalive_requests 100000;
+$1
+}
+EOF
+	nginx -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" 2>"$T/nginx/start.err" ||
+		{ echo "nginx did not start: $(cat "$T/nginx/start.err")" >&2; return 1; }
+	for _ in $(seq 50); do [ -s "$T/nginx/nginx.pid" ] && break; sleep 0.05; done
+	NGINX=$(cat "$T/nginx/nginx.pid")
+}
+stop_nginx() { [ -n "${NGINX:-}" ] && kill -QUIT "$NGINX" 2>/dev/null; NGINX=; }
 
 scrape() { curl -sf "http://127.0.0.1:$PORT/metrics" >"$T/metrics"; }
 

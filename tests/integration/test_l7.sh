@@ -18,35 +18,17 @@ grep -q "collector l7 running" "$T/agent.err" && t_ok "l7 collector running" ||
 
 # ---- nginx ----
 NPORT=$(free_port)
-mkdir -p "$T/www" "$T/nginx"
+mkdir -p "$T/www"
 printf 'hello from nginx\n' >"$T/www/small.txt"
 head -c 1048576 /dev/urandom >"$T/www/big.bin"
 seq 1 20000 >"$T/www/text.txt"	# 108 KB of text: gzip makes it chunked
-cat >"$T/nginx/nginx.conf" <<EOF
-user root;
-worker_processes 2;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/error.log;
-events { worker_connections 256; }
-http {
-	access_log off;
-	client_body_temp_path $T/nginx;
-	sendfile on;
-	keepalive_requests 100000;
+start_nginx "	sendfile on;
 	gzip on; gzip_min_length 1; gzip_types text/plain;
 	server {
 		listen 127.0.0.1:$NPORT;
 		root $T/www;
-		location = /post { client_max_body_size 1m; return 201 "created\n"; }
-	}
-}
-EOF
-nginx -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" 2>"$T/nginx/start.err" ||
-	{ t_fail "nginx did not start: $(cat "$T/nginx/start.err")"; exit 1; }
-for _ in $(seq 50); do [ -s "$T/nginx/nginx.pid" ] && break; sleep 0.05; done
-NGINX=$(cat "$T/nginx/nginx.pid")
-stop_nginx() { [ -n "${NGINX:-}" ] && kill -QUIT "$NGINX" 2>/dev/null; NGINX=; }
-trap 'stop_nginx; finish; exit $?' EXIT
+		location = /post { client_max_body_size 1m; return 201 \"created\\n\"; }
+	}" || { t_fail "nginx did not start"; exit 1; }
 
 W='%{local_port} %{method} %{url_effective} %{http_code} %{size_header} %{size_download} %{size_upload} %{size_request}\n'
 # curl 7.88 has no %{url.path}: the path is the URL after the authority.

@@ -47,36 +47,18 @@ wait_tls() {
 
 # ---- nginx over TLS, started after the agent ----
 NPORT=$(free_port)
-mkdir -p "$T/www" "$T/nginx"
+mkdir -p "$T/www"
 printf 'hello over tls\n' >"$T/www/small.txt"
 head -c 300000 /dev/urandom >"$T/www/big.bin"
 seq 1 20000 >"$T/www/text.txt"
-cat >"$T/nginx/nginx.conf" <<EOF
-user root;
-worker_processes 1;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/error.log;
-events { worker_connections 256; }
-http {
-	access_log off;
-	client_body_temp_path $T/nginx;
-	keepalive_requests 100000;
-	gzip on; gzip_min_length 1; gzip_types text/plain;
+start_nginx "	gzip on; gzip_min_length 1; gzip_types text/plain;
 	server {
 		listen 127.0.0.1:$NPORT ssl;
 		ssl_certificate $T/cert.pem;
 		ssl_certificate_key $T/key.pem;
 		root $T/www;
-		location = /post { client_max_body_size 1m; return 201 "created\n"; }
-	}
-}
-EOF
-nginx -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" 2>"$T/nginx/start.err" ||
-	{ t_fail "nginx did not start: $(cat "$T/nginx/start.err")"; exit 1; }
-for _ in $(seq 50); do [ -s "$T/nginx/nginx.pid" ] && break; sleep 0.05; done
-NGINX=$(cat "$T/nginx/nginx.pid")
-stop_nginx() { [ -n "${NGINX:-}" ] && kill -QUIT "$NGINX" 2>/dev/null; NGINX=; }
-trap 'stop_nginx; finish; exit $?' EXIT
+		location = /post { client_max_body_size 1m; return 201 \"created\\n\"; }
+	}" || { t_fail "nginx did not start"; exit 1; }
 WORKER=$(pgrep -P "$NGINX" | head -1)
 if wait_tls "$WORKER" openssl; then
 	t_ok "nginx started after the agent: its libssl attached ($(status_tls "$WORKER" openssl) uprobes)"

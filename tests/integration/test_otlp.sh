@@ -38,21 +38,9 @@ start_receiver() { # OUT [--fail-for S]
 stop_receiver() { [ -n "$RPID" ] && kill "$RPID" 2>/dev/null && wait "$RPID" 2>/dev/null; RPID=; }
 
 NPORT=$(free_port)
-mkdir -p "$T/www" "$T/nginx"
+mkdir -p "$T/www"
 printf 'hello from nginx\n' >"$T/www/small.txt"
-cat >"$T/nginx/nginx.conf" <<NGINX
-user root;
-worker_processes 1;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/error.log;
-events { worker_connections 256; }
-http { access_log off; server { listen 127.0.0.1:$NPORT; root $T/www; } }
-NGINX
-nginx -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" 2>"$T/nginx/start.err" ||
-	{ t_fail "nginx did not start: $(cat "$T/nginx/start.err")"; exit 1; }
-for _ in $(seq 50); do [ -s "$T/nginx/nginx.pid" ] && break; sleep 0.05; done
-NGINX=$(cat "$T/nginx/nginx.pid")
-stop_nginx() { [ -n "${NGINX:-}" ] && kill -QUIT "$NGINX" 2>/dev/null; NGINX=; }
+start_nginx "	server { listen 127.0.0.1:$NPORT; root $T/www; }" || { t_fail "nginx did not start"; exit 1; }
 trap 'stop_nginx; stop_receiver; finish; exit $?' EXIT
 U=http://127.0.0.1:$NPORT
 
