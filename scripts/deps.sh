@@ -10,7 +10,11 @@ prometheus bpftrace curl procps iproute2 util-linux python3 libclang-rt-14-dev s
 qemu-system-x86 busybox-static cpio systemtap-sdt-dev
 nftables iperf3 sockperf tcpdump tshark xdp-tools bc nginx-light wrk gnutls-bin
 golang-go linux-perf binutils chromium libdw-dev
-protobuf-compiler python3-protobuf npm"
+protobuf-compiler python3-protobuf"
+# npm (the OTLP test's protos come from the npm registry) ships with the
+# machine's Node.js; Debian's npm package is the fallback where it has none
+# (it conflicts with Node.js from elsewhere).
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 
 missing=""
 for p in $PKGS; do
