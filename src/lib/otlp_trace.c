@@ -76,7 +76,11 @@ static void oh_i64(struct field_writer *w, const char *key, int64_t v)
 }
 
 static void oh_dbl(struct field_writer *w, const char *key, double v) {}
-static void oh_bool(struct field_writer *w, const char *key, bool v) {}
+static void oh_bool(struct field_writer *w, const char *key, bool v)
+{
+	if (key && !strcmp(key, "tls"))
+		H(w)->tls = v;
+}
 static void oh_null(struct field_writer *w, const char *key) {}
 static void oh_open(struct field_writer *w, const char *key, bool array) {}
 static void oh_close(struct field_writer *w, bool array) {}
@@ -147,6 +151,7 @@ int otlp_span__http(struct strbuf *sb, unsigned field, const struct otlp_http *h
 	pb__fixed64(sb, S_START, end_ns > h->duration_ns ? end_ns - h->duration_ns : end_ns);
 	pb__fixed64(sb, S_END, end_ns);
 	otlp__kv_str(sb, S_ATTRS, "http.request.method", h->method);
+	otlp__kv_str(sb, S_ATTRS, "url.scheme", h->tls ? "https" : "http");
 	otlp__kv_str(sb, S_ATTRS, "url.path", h->path);
 	if (h->query[0])
 		otlp__kv_str(sb, S_ATTRS, "url.query", h->query);

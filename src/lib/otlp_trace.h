@@ -13,6 +13,7 @@
 struct otlp_http {
 	struct field_writer fw;	/* fills the rest by key */
 	bool server;		/* role "server" */
+	bool tls;		/* "tls": HTTPS plaintext from the TLS library */
 	char method[16], path[512], route[512], query[512], host[256], version[8];
 	char traceparent[64], service[128];
 	char saddr[48], daddr[48];	/* local, remote */

@@ -178,6 +178,8 @@ static void test_span(void **state)
 	assert_true(attr(sp.p, sp.len, 9, "client.address", &f));
 	assert_string_equal(pbr__str(f.p, f.len, 1, s, sizeof(s)), "127.0.0.2");
 	assert_true(attr(sp.p, sp.len, 9, "http.response.status_code", &f));
+	assert_true(attr(sp.p, sp.len, 9, "url.scheme", &f));
+	assert_string_equal(pbr__str(f.p, f.len, 1, s, sizeof(s)), "http");
 	assert_true(pbr__find(sp.p, sp.len, 15, 0, &f) && pbr__find(f.p, f.len, 3, 0, &f) && f.v == 2);
 	/* A client without traceparent: its own trace id, no parent; 404 is an error. */
 	sb__reset(&sb);
@@ -187,6 +189,7 @@ static void test_span(void **state)
 	fw__u64(&h.fw, "status", 404);
 	fw__str(&h.fw, "daddr", "10.0.0.1");
 	fw__u64(&h.fw, "dport", 80);
+	fw__bool(&h.fw, "tls", true);
 	otlp_span__http(&sb, 2, &h, 5000, trace, span);
 	assert_true(pbr__find(sb.buf, sb.len, 2, 0, &sp));
 	assert_string_equal(pbr__str(sp.p, sp.len, 5, s, sizeof(s)), "POST");
@@ -196,6 +199,8 @@ static void test_span(void **state)
 	assert_true(attr(sp.p, sp.len, 9, "server.address", &f));
 	assert_string_equal(pbr__str(f.p, f.len, 1, s, sizeof(s)), "10.0.0.1");
 	assert_false(attr(sp.p, sp.len, 9, "client.address", &f));
+	assert_true(attr(sp.p, sp.len, 9, "url.scheme", &f));
+	assert_string_equal(pbr__str(f.p, f.len, 1, s, sizeof(s)), "https");
 	assert_true(pbr__find(sp.p, sp.len, 15, 0, &f));
 	sb__free(&sb);
 }
