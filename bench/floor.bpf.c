@@ -30,6 +30,11 @@ int empty_btf_exit(void *ctx) { return 0; }
 SEC("tracepoint")
 int empty_tp_any(void *ctx) { return 0; }
 
+/* The TLS floor adds this on entry and return of the OpenSSL functions the
+ * l7 collector probes. */
+SEC("uprobe")
+int empty_uprobe(void *ctx) { return 0; }
+
 /* The network floor: empty programs on the hooks of sonde's tcp and flows
  * collectors. The sock_ops one asks for the RTT and state callbacks as
  * sonde's does, so the kernel makes the same calls per round trip. */

@@ -13,6 +13,8 @@
  *   l7    an empty program on sys_enter_ and sys_exit_ of read, write,
  *         recvfrom, sendto, recvmsg, sendmsg, readv, writev, sendfile64,
  *         and on sys_enter_close: the l7 collector's hooks
+ *   l7tls LIB  l7, and an empty uprobe and uretprobe on each OpenSSL
+ *         function the l7 collector probes in LIB (a libssl.so path)
  * --attach-only exits right after attaching (to time start-up).
  * Prints "ready" on stderr once attached. */
 #define _GNU_SOURCE
@@ -29,7 +31,7 @@
 
 #define TRACEFS "/sys/kernel/tracing"
 
-#define MAX_LINKS 32
+#define MAX_LINKS 48
 #define TCX_INGRESS 46	/* enum bpf_attach_type, 6.6+; libbpf 1.1 has no tcx helpers */
 #define TCX_EGRESS 47
 
@@ -96,12 +98,31 @@ static int attach_l7(struct floor *skel, struct bpf_link **links, int *n)
 	return 0;
 }
 
+/* The empty uprobe on entry and return of the l7 collector's OpenSSL
+ * functions. */
+static int attach_tls(struct floor *skel, const char *lib, struct bpf_link **links, int *n)
+{
+	static const char *const fns[] = { "SSL_read", "SSL_write", "SSL_read_ex", "SSL_write_ex",
+					   "SSL_do_handshake", "SSL_accept", "SSL_connect" };
+
+	for (size_t i = 0; i < 2 * sizeof(fns) / sizeof(*fns) && *n < MAX_LINKS; i++) {
+		LIBBPF_OPTS(bpf_uprobe_opts, o, .func_name = fns[i / 2], .retprobe = i % 2);
+
+		links[*n] = bpf_program__attach_uprobe_opts(skel->progs.empty_uprobe, -1, lib, 0, &o);
+		if (!links[(*n)++]) {
+			fprintf(stderr, "floor: cannot attach to %s:%s\n", lib, fns[i / 2]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct bpf_link *links[MAX_LINKS] = {};
-	int fds[MAX_LINKS], nfds = 0, nlinks = 0, net, l7;
+	int fds[MAX_LINKS], nfds = 0, nlinks = 0, net, l7, tls;
 	const char *mode = argc > 1 ? argv[1] : "raw2";
-	int attach_only = argc > 2 && !strcmp(argv[2], "--attach-only");
+	int attach_only = argc > 2 && !strcmp(argv[argc - 1], "--attach-only");
 	int raw, btf = 0, both;
 	sigset_t sigs;
 	int sig, err = 1;
@@ -114,15 +135,17 @@ int main(int argc, char **argv)
 		raw = 0, btf = 1;
 	else if (!strcmp(mode, "net") && argc > 2)
 		raw = 0, btf = 1;	/* no tracefs needed */
-	else if (!strcmp(mode, "l7"))
-		raw = 0, btf = 1;	/* only empty_tp_any */
+	else if (!strcmp(mode, "l7") || (!strcmp(mode, "l7tls") && argc > 2))
+		raw = 0, btf = 1;	/* only empty_tp_any (and empty_uprobe) */
 	else {
-		fprintf(stderr, "usage: floor raw|raw2|tp|tp2|btf2|l7 [--attach-only] | floor net IF[@NETNS],...\n");
+		fprintf(stderr, "usage: floor raw|raw2|tp|tp2|btf2|l7 [--attach-only] | floor net IF[@NETNS],... | "
+			"floor l7tls LIBSSL\n");
 		return 2;
 	}
 	both = mode[strlen(mode) - 1] == '2';
 	net = !strcmp(mode, "net");
-	l7 = !strcmp(mode, "l7");
+	l7 = !strncmp(mode, "l7", 2);
+	tls = !strcmp(mode, "l7tls");
 
 	/* libbpf finds a classic tracepoint's id under tracefs, which a
 	 * minimal system may not have mounted. */
@@ -152,13 +175,15 @@ int main(int argc, char **argv)
 	bpf_program__set_autoload(skel->progs.empty_btf_enter, btf && !net && !l7);
 	bpf_program__set_autoload(skel->progs.empty_btf_exit, btf && !net && !l7);
 	bpf_program__set_autoload(skel->progs.empty_tp_any, l7);
+	bpf_program__set_autoload(skel->progs.empty_uprobe, tls);
 	bpf_program__set_autoload(skel->progs.empty_tc_ingress, net);
 	bpf_program__set_autoload(skel->progs.empty_tc_egress, net);
 	bpf_program__set_autoload(skel->progs.empty_sockops, net);
 	bpf_program__set_expected_attach_type(skel->progs.empty_tc_ingress, TCX_INGRESS);
 	bpf_program__set_expected_attach_type(skel->progs.empty_tc_egress, TCX_EGRESS);
 	if (floor__load(skel) || (net ? attach_net(skel, argv[2], fds, links, &nfds) :
-				  l7 ? attach_l7(skel, links, &nlinks) : floor__attach(skel))) {
+				  l7 ? attach_l7(skel, links, &nlinks) || (tls && attach_tls(skel, argv[2], links, &nlinks)) :
+				  floor__attach(skel))) {
 		fprintf(stderr, "floor: load/attach failed (root? BPF enabled?)\n");
 		goto out;
 	}
