@@ -9,13 +9,13 @@
  * (libraries loaded with dlopen); a file no process maps any more is
  * detached at a full scan. */
 #include <ctype.h>
+#include <inttypes.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
@@ -27,6 +27,7 @@
 #include "core/loop.h"
 #include "lib/fields.h"
 #include "lib/metrics.h"
+#include "lib/procmaps.h"
 #include "l7.skel.h"
 
 #define TLS_LIBS_MAX	64	/* library files tracked; more are counted, not attached */
@@ -160,15 +161,14 @@ static void lib_detach(struct l7_tls *t, struct tls_lib *l)
 	free(l);
 }
 
-/* pid maps the library file (dev, ino) at range, named path in its own
- * mount namespace. The file is opened through the mapping itself, so
- * probes attach to what the process runs even after it exits, whatever
- * its namespace or the file's name now. */
-static void lib_seen(struct l7_tls *t, pid_t pid, const char *range, dev_t dev, ino_t ino,
-		     const char *path, int flavor)
+/* pid maps the library file of pm (named as in its own mount namespace).
+ * The file is opened through the mapping itself, so probes attach to what
+ * the process runs even after it exits, whatever its namespace or the
+ * file's name now. */
+static void lib_seen(struct l7_tls *t, pid_t pid, const struct procmaps_entry *pm, int flavor)
 {
-	struct tls_lib *l = lib_find(t, dev, ino);
-	const char *base = strrchr(path, '/');
+	struct tls_lib *l = lib_find(t, pm->dev, pm->ino);
+	const char *base = strrchr(pm->path, '/');
 	char mf[96];
 
 	if (!l) {
@@ -179,18 +179,18 @@ static void lib_seen(struct l7_tls *t, pid_t pid, const char *range, dev_t dev, 
 		l = calloc(1, sizeof(*l));
 		if (!l)
 			return;
-		snprintf(mf, sizeof(mf), "/proc/%d/map_files/%s", pid, range);
+		snprintf(mf, sizeof(mf), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, pid, pm->start, pm->end);
 		l->fd = open(mf, O_RDONLY | O_CLOEXEC);
 		if (l->fd < 0) {
 			free(l);	/* gone meanwhile */
 			return;
 		}
 		snprintf(l->fdpath, sizeof(l->fdpath), "/proc/self/fd/%d", l->fd);
-		l->dev = dev;
-		l->ino = ino;
+		l->dev = pm->dev;
+		l->ino = pm->ino;
 		l->flavor = flavor;
-		snprintf(l->path, sizeof(l->path), "%s", path);
-		snprintf(l->file, sizeof(l->file), "%s", base ? base + 1 : path);
+		snprintf(l->path, sizeof(l->path), "%s", pm->path);
+		snprintf(l->file, sizeof(l->file), "%s", base + 1);
 		t->libs[t->nlibs++] = l;
 		lib_attach(t, l);
 	}
@@ -206,7 +206,7 @@ static void lib_seen(struct l7_tls *t, pid_t pid, const char *range, dev_t dev, 
 /* Reads /proc/PID/maps for TLS libraries; each file once per process. */
 static void scan_pid(struct l7_tls *t, pid_t pid)
 {
-	char path[64], line[512], seen[4][64] = { "" };
+	char path[64], line[4096], seen[4][64] = { "" };
 	unsigned nseen = 0;
 	FILE *f;
 
@@ -217,35 +217,26 @@ static void scan_pid(struct l7_tls *t, pid_t pid)
 	if (!f)
 		return;		/* gone, or a kernel thread */
 	while (fgets(line, sizeof(line), f)) {
-		unsigned maj, min;
-		unsigned long long ino;
-		char *file, *base, *nl, range[40];
-		int flavor, n = 0;
+		struct procmaps_entry pm;
+		const char *base;
+		bool dup = false;
+		int flavor;
 
-		if (sscanf(line, "%39s %*s %*s %x:%x %llu %n", range, &maj, &min, &ino, &n) < 4 || !n ||
-		    !ino)
+		if (procmaps__parse(line, &pm) || !pm.ino || pm.path[0] != '/' ||
+		    strstr(pm.path, " (deleted)"))
 			continue;
-		file = line + n;
-		if (*file != '/')
-			continue;
-		nl = strchr(file, '\n');
-		if (nl)
-			*nl = '\0';
-		if (strstr(file, " (deleted)"))
-			continue;
-		base = strrchr(file, '/') + 1;
+		base = strrchr(pm.path, '/') + 1;
 		flavor = flavor_of(base);
 		if (flavor < 0)
 			continue;
 		/* Libraries are mapped in several segments: one look each. */
-		bool dup = false;
 		for (unsigned i = 0; i < nseen; i++)
 			dup |= !strcmp(seen[i], base);
 		if (dup)
 			continue;
 		if (nseen < 4)
 			snprintf(seen[nseen++], sizeof(seen[0]), "%s", base);
-		lib_seen(t, pid, range, makedev(maj, min), ino, file, flavor);
+		lib_seen(t, pid, &pm, flavor);
 	}
 	fclose(f);
 }

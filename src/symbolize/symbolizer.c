@@ -13,6 +13,7 @@
 #include "symbolize/elftab.h"
 #include "symbolize/kallsyms.h"
 #include "symbolize/symbolizer.h"
+#include "lib/procmaps.h"
 #include "lib/vec.h"
 
 #define MAX_PROCS 4096
@@ -198,19 +199,13 @@ int symbolizer__note_proc(struct symbolizer *s, uint32_t pid, uint64_t start_ns,
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
-		unsigned long long start, end, off, ino;
-		unsigned maj, min;
-		char perms[8];
-		int n = 0;
+		struct procmaps_entry pm;
 		struct sym_mapping m;
-		const char *name;
 
-		if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &start, &end, perms, &off, &maj, &min, &ino,
-			   &n) < 7 || !strchr(perms, 'x'))
+		if (procmaps__parse(line, &pm) || !strchr(pm.perms, 'x'))
 			continue;
-		line[strcspn(line, "\n")] = '\0';
-		name = n && line[n] ? line + n : "[anon]";
-		m = (struct sym_mapping){ start, end, off, makedev(maj, min), ino, strdup(name), NULL, 0 };
+		m = (struct sym_mapping){ pm.start, pm.end, pm.off, pm.dev, pm.ino,
+					  strdup(pm.path[0] ? pm.path : "[anon]"), NULL, 0 };
 		if (!m.path || VEC_PUSH(p.maps, p.nmaps, cap, m)) {
 			free((char *)m.path);
 			break;
