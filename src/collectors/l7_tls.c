@@ -93,17 +93,19 @@ struct l7_tls {
 	bool ticking;
 	struct bus_sub *sub;
 	struct kind_mask lifecycle;
-	uint64_t scans, libs_over, pending_over, detached;
+	uint64_t scans, scan_ns, libs_over, pending_over, detached;
 	pid_t self;
 };
 
-static uint64_t now_ms(void)
+static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
+
+static uint64_t now_ms(void) { return now_ns() / 1000000; }
 
 static int flavor_of(const char *file)
 {
@@ -246,6 +248,8 @@ static void scan_all(struct l7_tls *t)
 	DIR *d = opendir("/proc");
 	struct dirent *de;
 
+	uint64_t t0 = now_ns();
+
 	if (!d)
 		return;
 	t->gen++;
@@ -264,6 +268,7 @@ static void scan_all(struct l7_tls *t)
 		lib_detach(t, t->libs[i]);
 		t->libs[i] = t->libs[--t->nlibs];
 	}
+	t->scan_ns += now_ns() - t0;
 }
 
 static void on_rescan(void *ctx, uint32_t events)
@@ -419,6 +424,12 @@ void l7_tls__collect(struct l7_tls *t, struct metrics_writer *w)
 	mw__family(w, "sonde_l7_tls_processes", METRIC_GAUGE,
 		   "Processes mapping a TLS library sonde traces (as of the last scan).");
 	mw__sample_u64(w, "sonde_l7_tls_processes", NO_LABELS, procs);
+	mw__family(w, "sonde_l7_tls_scans_total", METRIC_COUNTER,
+		   "Full scans of every process's mappings for TLS libraries.");
+	mw__sample_u64(w, "sonde_l7_tls_scans_total", NO_LABELS, t ? t->scans : 0);
+	mw__family(w, "sonde_l7_tls_scan_seconds_total", METRIC_COUNTER,
+		   "Time the full scans took, on the agent's loop.");
+	mw__sample(w, "sonde_l7_tls_scan_seconds_total", NO_LABELS, t ? t->scan_ns / 1e9 : 0);
 	mw__family(w, "sonde_l7_tls_untracked_total", METRIC_COUNTER,
 		   "TLS library files or exec rescans past the tracked bounds, by what.");
 	mw__sample_u64(w, "sonde_l7_tls_untracked_total", LABELS({ "what", "library" }),

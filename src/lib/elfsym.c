@@ -103,7 +103,10 @@ int elfsym__func_offset(void *data, size_t size, const char *name, uint64_t *off
 		return -EINVAL;
 	e = elf_memory(data, size);
 	if (!e || elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh)) {
-		snprintf(why, why_sz, "not an ELF file: %s", elf_errmsg(-1));
+		/* libelf has no error to give when it read a non-ELF file fine. */
+		int eerr = elf_errno();
+
+		snprintf(why, why_sz, "not an ELF file%s%s", eerr ? ": " : "", eerr ? elf_errmsg(eerr) : "");
 		if (e)
 			elf_end(e);
 		return -EINVAL;

@@ -222,6 +222,37 @@ for l in open(sys.argv[1]):
 [ "$got" = "server GET /from-s_server 200 6 True" ] && t_ok "openssl s_server: the exchange traced from the server end" ||
 	t_fail "openssl s_server (pid $SPID): got '$got'"
 
+# ---- hostile: a "libssl" that is not an ELF file ----
+mkdir -p "$T/fake"
+head -c 65536 /dev/urandom >"$T/fake/libssl.so.99"
+$PY - "$T/fake/libssl.so.99" "$T/fake/go" <<'PYEOF' &
+import mmap, os, sys, time
+f = open(sys.argv[1], "rb")
+m = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ | mmap.PROT_EXEC, flags=mmap.MAP_PRIVATE)
+for _ in range(200):
+    if os.path.exists(sys.argv[2]):
+        break
+    time.sleep(0.05)
+PYEOF
+FAKE=$!
+for _ in $(seq 60); do
+	st=$(curl -s "http://127.0.0.1:$PORT/api/status" | $PY -c '
+import json, sys
+for c in json.load(sys.stdin)["collectors"]:
+    for l in c.get("details", {}).get("tls_libraries", []):
+        if l["file"] == "libssl.so.99" and int(sys.argv[1]) in l["pids"]:
+            print(l["state"], "|", l.get("reason", ""))' "$FAKE")
+	[ -n "$st" ] && break
+	sleep 0.1
+done
+case "$st" in
+failed*) t_ok "a libssl.so that is not ELF: failed with a reason ($st)" ;;
+*) t_fail "fake libssl: '$st'" ;;
+esac
+touch "$T/fake/go"
+wait "$FAKE"
+kill -0 "$AGENT_PID" 2>/dev/null && t_ok "agent alive after the fake library" || t_fail "agent died"
+
 # ---- what must never show, and the counts ----
 sleep 0.2
 scrape || t_fail "scrape"
