@@ -160,7 +160,8 @@ static void http_text(const struct event *ev, struct strbuf *sb)
 	const struct http_payload *pl = ev->payload;
 	const struct http1_exchange *x = pl->x;
 
-	sb__printf(sb, "%-6s ", pl->s->role == TCP_ROLE_SERVER ? "server" : "client");
+	sb__printf(sb, "%-10s ", pl->s->role == TCP_ROLE_SERVER ? (pl->s->tls ? "server+tls" : "server") :
+						      (pl->s->tls ? "client+tls" : "client"));
 	/* The parser keeps only token characters in a method. */
 	sb__printf(sb, "%-7s %3u %10.3f ", x->req.method, x->status, (x->end_ns - x->start_ns) / 1e6);
 	sb__put_text(sb, x->req.path, strlen(x->req.path));
@@ -171,7 +172,7 @@ static void http_text(const struct event *ev, struct strbuf *sb)
 }
 
 static const struct event_kind l7_kinds[] = {
-	{ "http", "ROLE   METHOD  STATUS   LAT(ms) PATH", http_fields, http_text, 0 },
+	{ "http", "ROLE       METHOD  STATUS   LAT(ms) PATH", http_fields, http_text, 0 },
 	{ 0 },
 };
 

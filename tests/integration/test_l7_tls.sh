@@ -87,6 +87,32 @@ else
 	t_fail "curl https -> nginx: $(cat "$T/check"); expected: $(cat "$T/expect")"
 fi
 
+# ---- sonde trace http: the live view, text and JSON ----
+"$SONDE" trace http >"$T/trace.txt" 2>"$T/trace.err" &
+TR=$!
+"$SONDE" trace http --json >"$T/trace.json" 2>"$T/trace.json.err" &
+TRJ=$!
+sleep 1.5	# attached (as test_files.sh's live view waits)
+curl -sk -o /dev/null "$U/small.txt?page=3" || t_fail "curl for trace"
+sleep 1
+kill -INT $TR $TRJ; wait $TR $TRJ
+if grep -Eq '^[0-9:]+ +[0-9]+ +curl +client\+tls +GET +200 +[0-9.]+ /small.txt\?page=3$' "$T/trace.txt" &&
+	grep -Eq ' nginx +server\+tls +GET +200 ' "$T/trace.txt"; then
+	t_ok "sonde trace http: both ends as text lines, marked tls"
+else
+	t_fail "sonde trace http: $(cat "$T/trace.txt" "$T/trace.err")"
+fi
+if $PY -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+c = [e for e in ev if e.get("type") == "http" and e["comm"] == "curl" and e["path"] == "/small.txt"]
+assert c and c[0]["tls"] is True and c[0]["status"] == 200 and c[0]["query"] == "page=3", c
+' "$T/trace.json" 2>"$T/trace.check"; then
+	t_ok "sonde trace http --json: the exchange with its fields"
+else
+	t_fail "sonde trace http --json: $(cat "$T/trace.check" "$T/trace.json.err")"
+fi
+
 # ---- openssl s_client and gnutls-cli -> nginx ----
 # client_events COMM: "method path status tls" of its http events.
 client_events() {
@@ -265,9 +291,9 @@ fi
 drops=$(awk '/^sonde_http_parse_drops_total/ && $2 > 0' "$T/metrics")
 [ -z "$drops" ] && t_ok "no parser drops (no ciphertext parsed as HTTP)" || t_fail "parser drops: $drops"
 v=$(metric 'http_server_request_duration_seconds_count{http_request_method="GET",http_route="/small.txt",http_response_status_code="200",service_name="nginx"}')
-# curl 2 + credentials 1 + s_client 1 + gnutls-cli 1
-[ "$v" = 5 ] && t_ok "RED: nginx GET /small.txt 200 over TLS counted 5 times" ||
-	t_fail "RED: nginx GET /small.txt count is $v, want 5"
+# curl 2 + credentials 1 + the live view's 1 + s_client 1 + gnutls-cli 1
+[ "$v" = 6 ] && t_ok "RED: nginx GET /small.txt 200 over TLS counted 6 times" ||
+	t_fail "RED: nginx GET /small.txt count is $v, want 6"
 v=$(metric 'sonde_l7_tls_libraries{library="openssl",state="attached"}')
 [ "$v" != absent ] && [ "$v" -ge 1 ] && t_ok "sonde_l7_tls_libraries: $v openssl file(s) attached" ||
 	t_fail "sonde_l7_tls_libraries{openssl,attached} is $v"
