@@ -13,6 +13,7 @@
 #include "core/collector.h"
 #include "identity/identity.h"
 #include "lib/fields.h"
+#include "lib/redact.h"
 #include "lib/fspath.h"
 #include "lib/metrics.h"
 #include "lib/strbuf.h"
@@ -57,15 +58,21 @@ struct proc_priv {
 	uint64_t seen[PROC_EV_EXIT + 1];	/* events delivered, by type */
 	char binary[PROC_PATH_MAX + 1];
 	char cwd[PROC_CWD_MAX + 1];
+	/* argv with secrets redacted: REDACTED at most doubles an argument
+	 * (the shortest redacted one, "-u" "a:", grows by 8 of 5 bytes). */
+	char args[3 * PROC_ARGS_MAX];
 };
 
-static void write_argv(struct field_writer *w, const struct sonde_proc_event *e)
+/* argv as proc_record redacted it (ev->change). */
+static void write_argv(struct field_writer *w, const struct event *ev)
 {
-	size_t n = e->args_len < PROC_ARGS_MAX ? e->args_len : PROC_ARGS_MAX;
+	const struct sonde_proc_event *e = ev->payload;
+	const char *args = ev->change->argv;
+	size_t n = ev->change->argv_len;
 
 	fw__arr_begin(w, "argv");
 	for (size_t i = 0; i < n;) {
-		const char *a = e->args + i;
+		const char *a = args + i;
 		size_t len = strnlen(a, n - i);
 
 		fw__strn(w, NULL, a, len);
@@ -84,7 +91,7 @@ static void proc_fields(const struct event *ev, struct field_writer *w)
 	if (e->task.kind == PROC_EV_EXEC) {
 		if (e->flags & PROC_F_PATH_UNREADABLE)
 			fw__bool(w, "binary_unreadable", true);
-		write_argv(w, e);
+		write_argv(w, ev);
 	} else if (e->task.kind == PROC_EV_EXIT) {
 		fw__i64(w, "exit_code", (e->exit_code >> 8) & 0xff);
 		fw__i64(w, "signal", e->exit_code & 0x7f);
@@ -110,14 +117,15 @@ static void proc_text(const struct event *ev, struct strbuf *sb)
 
 	sb__printf(sb, "%-7u ", e->task.ppid);
 	if (e->task.kind == PROC_EV_EXEC) {
-		size_t n = e->args_len < PROC_ARGS_MAX ? e->args_len : PROC_ARGS_MAX;
+		const char *args = ev->change->argv;
+		size_t n = ev->change->argv_len;
 
 		for (size_t i = 0; i < n;) {
-			size_t len = strnlen(e->args + i, n - i);
+			size_t len = strnlen(args + i, n - i);
 
 			if (i)
 				sb__putc(sb, ' ');
-			sb__put_text(sb, e->args + i, len);
+			sb__put_text(sb, args + i, len);
 			i += len + 1;
 		}
 		if (e->flags & PROC_F_ARGS_TRUNCATED)
@@ -198,8 +206,9 @@ static int proc_record(struct collector *c, void *data, size_t size)
 	if (e->task.kind == PROC_EV_EXEC) {
 		snprintf(pp->binary, sizeof(pp->binary), "%.*s", PROC_PATH_MAX, e->path);
 		ch.binary = pp->binary;
-		ch.argv = e->args;
-		ch.argv_len = e->args_len;
+		ch.argv = pp->args;
+		ch.argv_len = redact__args(e->args, e->args_len < PROC_ARGS_MAX ? e->args_len : PROC_ARGS_MAX,
+					   pp->args, sizeof(pp->args), NULL);
 		if (e->cwd_len) {
 			fspath__unreverse(e->args + e->args_len, pp->cwd, sizeof(pp->cwd));
 			ch.cwd = pp->cwd;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "identity/proc_cache.h"
+#include "lib/redact.h"
 
 /* Every slot is on one list: free, live (least recently used first) or
  * exited (in exit order); puts, gets and evictions are O(1). */
@@ -323,7 +324,7 @@ void proc_info__set_args(struct proc_info *p, const char *argv, size_t len)
 /* Owner of /proc/PID (the process's effective ids) and its cmdline. */
 static void load_ids_args(struct proc_info *p)
 {
-	char path[64], buf[512];
+	char path[64], buf[512], red[3 * sizeof(buf)];
 	struct stat st;
 	ssize_t n;
 	int fd;
@@ -339,8 +340,8 @@ static void load_ids_args(struct proc_info *p)
 		return;
 	n = read(fd, buf, sizeof(buf));
 	close(fd);
-	if (n > 0)
-		proc_info__set_args(p, buf, n);
+	if (n > 0)	/* secrets redacted, as proc's exec events have them */
+		proc_info__set_args(p, red, redact__args(buf, n, red, sizeof(red), NULL));
 }
 
 void proc_cache__load_details(struct proc_info *p)

@@ -77,6 +77,29 @@ else
 	t_skip "pid reuse: /proc/sys/kernel/ns_last_pid not writable"
 fi
 
+# Secrets in argv: redacted in exec events and in the identity of a process
+# that was running before the agent (seeded from /proc/PID/cmdline).
+sh -c 'sleep 1; sleep 0.1' seeded-$TAG --password=sondeSECRETseed & SEED=$!	# forks again once the agent runs
+sleep 0.2
+start_agent --collectors proc || t_fail "start"
+sh -c 'exit 0' secret-$TAG --password=sondeSECRETpw 'Authorization: Bearer sondeSECRETtok' \
+	https://bob:sondeSECRETurl@example.com/ --token sondeSECRETnext --user=bob
+wait $SEED
+sleep 0.3
+stop_agent
+$PY - "$T/events.jsonl" "$TAG" <<'PY' && t_ok "argv secrets redacted: option, header, URL password, next argument" || t_fail "argv redaction"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+x = [e for e in ev if e["type"] == "exec" and "secret-" + sys.argv[2] in e["argv"]]
+assert len(x) == 1, x
+assert x[0]["argv"][3:] == ["secret-" + sys.argv[2], "--password=REDACTED", "Authorization: REDACTED",
+                            "https://bob:REDACTED@example.com/", "--token", "REDACTED", "--user=bob"], x[0]["argv"]
+s = [e for e in ev if e["type"] == "exit" and "seeded-" + sys.argv[2] in e.get("args", "")]
+assert s and "--password=REDACTED" in s[0]["args"], s
+PY
+grep -q sondeSECRET "$T/events.jsonl" "$T/agent.err" && t_fail "a secret reached the output: $(grep -o '.\{30\}sondeSECRET.\{8\}' "$T/events.jsonl" | head -3)" ||
+	t_ok "no argv secret in any output"
+
 # Storm: 20,000 processes as fast as the machine forks. Every one is either
 # delivered or counted as lost; with room in the ring buffer, none is lost.
 # Then again with a 4 KiB ring buffer, where losses must show in the counter.
