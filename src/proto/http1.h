@@ -94,17 +94,15 @@ struct http1_stream {
 	char buf[HTTP1_HEAD_MAX];
 };
 
-struct http1_pending {
-	struct http1_head h;
-	uint64_t bytes, body, start_ns;
-};
 
 typedef void (*http1_exchange_fn)(void *ctx, const struct http1_exchange *x);
 
 struct http1_conn {
 	struct http1_stream req, resp;
-	struct http1_pending pending[HTTP1_PENDING_MAX];
-	unsigned head, n;		/* a ring of pending requests */
+	/* A ring of pending requests: each slot is filled with its response
+	 * and handed to fn as it is, without a copy. */
+	struct http1_exchange pending[HTTP1_PENDING_MAX];
+	unsigned head, n;
 	uint64_t exchanges;
 	uint64_t estimated;		/* exchanges with resp_body_estimated */
 	uint64_t drops[HTTP1_D_MAX];
