@@ -7,7 +7,8 @@
 # `openssl s_server` answering python's client. Every request must be seen
 # once from each end as plaintext, exactly like the plain ones
 # (http_check.py ... tls); credentials never reach an output; a library no
-# process maps any more is detached.
+# process maps any more is detached; a TLS connection older than the agent
+# is joined mid-stream.
 . "$(dirname "$0")/lib.sh"
 CHECK=tests/integration/http_check.py
 
@@ -312,6 +313,43 @@ curl -s "http://127.0.0.1:$PORT/api/status.txt" >"$T/status.txt"
 grep -q "tls_libraries: library=openssl" "$T/status.txt" && t_ok "sonde status lists the TLS libraries" ||
 	t_fail "status.txt: $(grep -A3 tls "$T/status.txt")"
 
-stop_nginx
 stop_agent
 [ "$AGENT_RC" = 0 ] && t_ok "agent stopped cleanly" || t_fail "agent exit status $AGENT_RC"
+
+# ---- joined mid-stream: a TLS keep-alive connection older than the agent ----
+mkfifo "$T/go"
+$PY - "$NPORT" "$T/go" >"$T/expect.mid" 2>"$T/mid.err" <<'PYEOF' &
+import socket, ssl, sys
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1]))))
+def get(path):
+    r = f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    s.sendall(r)
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        buf += s.recv(65536)
+    head, body = buf.split(b"\r\n\r\n", 1)
+    n = int([l.split(b":")[1] for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0])
+    while len(body) < n:
+        body += s.recv(65536)
+    return f"{s.getsockname()[1]} GET {path} {int(head.split()[1])} {len(head) + 4} {n} 0 {len(r)}"
+get("/small.txt")			# handshake and a request before the agent
+open(sys.argv[2]).read()		# until the agent is up
+print("\n".join(get(p) for p in ("/small.txt", "/missing", "/big.bin")), flush=True)
+PYEOF
+MID=$!
+sleep 0.3
+rm -f "$T/events.jsonl"
+start_agent -C l7 || t_fail "agent did not start again"
+echo go >"$T/go"
+wait $MID || t_fail "mid-stream client: $(cat "$T/mid.err")"
+sleep 0.5
+if $PY $CHECK "$T/events.jsonl" "$T/expect.mid" "$NGINX" tls >"$T/check" 2>&1; then
+	t_ok "TLS joined mid-stream: $(tail -1 "$T/check") on a connection opened before the agent"
+else
+	t_fail "TLS joined mid-stream: $(cat "$T/check")"
+fi
+stop_nginx
+stop_agent
