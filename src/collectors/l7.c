@@ -38,7 +38,7 @@ struct l7_config {
 	long max_routes;
 	long max_series;
 	char redact_query[512];
-	bool tls;
+	bool tls, tls_system;
 	long tls_rescan_s;
 };
 
@@ -63,6 +63,8 @@ static const struct opt l7_opts[] = {
 	  DEFAULT_REDACT, "LIST", "query parameters whose values are replaced by REDACTED (\"*\": all)" },
 	{ "l7.tls", "l7-tls", 0, OPT_BOOL, F(tls), 0, 0, NULL, "true", "BOOL",
 	  "trace TLS plaintext through uprobes on the libssl and libgnutls files processes map" },
+	{ "l7.tls_system", "l7-tls-system", 0, OPT_BOOL, F(tls_system), 0, 0, NULL, "true", "BOOL",
+	  "attach to the system's libssl and libgnutls at start and keep them, so a program that is the first to load one is traced from its first call" },
 	{ "l7.tls_rescan", "l7-tls-rescan", 0, OPT_INT, F(tls_rescan_s), 0, 3600, NULL, "5", "SECONDS",
 	  "how often every process is checked for TLS libraries (dlopen); execs are checked at once (0: only then)" },
 	{ 0 }
@@ -380,7 +382,7 @@ static int l7_started(struct collector *c)
 		if (features__require(c->rt->feat, FEAT_UPROBE, why, sizeof(why))) {
 			pr_warn("l7: TLS plaintext not traced: %s", why);
 			snprintf(c->why, sizeof(c->why), "TLS not traced: %s", why);
-		} else if (!(p->tls = l7_tls__start(c, cfg->tls_rescan_s))) {
+		} else if (!(p->tls = l7_tls__start(c, cfg->tls_rescan_s, cfg->tls_system))) {
 			return -ENOMEM;
 		}
 	}

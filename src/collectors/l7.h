@@ -3,6 +3,7 @@
  * "http" events) and l7_red.c (request duration histograms). */
 #ifndef SONDE_COLLECTORS_L7_H
 #define SONDE_COLLECTORS_L7_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/strtab.h"
@@ -39,7 +40,8 @@ int l7__event_role(const struct event *ev);
 /* l7_tls.c: the TLS libraries processes map, and their uprobes. */
 struct field_writer;
 struct l7_tls;
-struct l7_tls *l7_tls__start(struct collector *c, unsigned rescan_s);
+/* system: attach the system's libraries at start and keep them. */
+struct l7_tls *l7_tls__start(struct collector *c, unsigned rescan_s, bool system);
 void l7_tls__free(struct l7_tls *t);
 void l7_tls__status(struct l7_tls *t, struct field_writer *w);
 void l7_tls__collect(struct l7_tls *t, struct metrics_writer *w);

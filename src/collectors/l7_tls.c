@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 /* TLS libraries for L7 tracing: which processes map a libssl or libgnutls
  * file, and the uprobes on each file. A file is attached once, by device
- * and inode, whatever path each process reaches it by (containers: through
- * /proc/PID/root), so processes that map it later are traced from their
- * first call. Files are found by scanning /proc at start, again for a
- * process that execs (its loader maps libraries just after: rescans at
- * once, after 100 ms and after 1 s), and every l7.tls_rescan seconds
- * (libraries loaded with dlopen); a file no process maps any more is
+ * and inode, through the mapping itself (/proc/PID/map_files), whatever
+ * path or mount namespace each process reaches it by, so processes that
+ * map it later are traced from their first call. The system's own are
+ * attached at start and kept; others are found by scanning /proc at
+ * start, again for a process that execs (its loader maps libraries just
+ * after: rescans at once, after 100 ms and after 1 s) and every
+ * l7.tls_rescan seconds (dlopen); a file no process maps any more is
  * detached at a full scan. */
 #include <ctype.h>
 #include <inttypes.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "collectors/l7.h"
@@ -74,6 +76,7 @@ struct tls_lib {
 	pid_t pids[TLS_PIDS_SHOWN];
 	unsigned npids;			/* processes mapping it (may exceed the shown) */
 	unsigned seen_gen;		/* the last full scan that found it mapped */
+	bool pinned;			/* the system's own: kept whoever maps it */
 };
 
 struct tls_pending {
@@ -163,6 +166,38 @@ static void lib_detach(struct l7_tls *t, struct tls_lib *l)
 	free(l);
 }
 
+/* A library file to trace, opened from open_path (named path where it was
+ * found) and attached: NULL when the table is full or the file is gone. */
+static struct tls_lib *lib_add(struct l7_tls *t, dev_t dev, ino_t ino, const char *open_path,
+			       const char *path, int flavor, bool pinned)
+{
+	const char *base = strrchr(path, '/');
+	struct tls_lib *l;
+
+	if (t->nlibs == TLS_LIBS_MAX) {
+		t->libs_over++;
+		return NULL;
+	}
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	l->fd = open(open_path, O_RDONLY | O_CLOEXEC);
+	if (l->fd < 0) {
+		free(l);	/* gone meanwhile */
+		return NULL;
+	}
+	snprintf(l->fdpath, sizeof(l->fdpath), "/proc/self/fd/%d", l->fd);
+	l->dev = dev;
+	l->ino = ino;
+	l->flavor = flavor;
+	l->pinned = pinned;
+	snprintf(l->path, sizeof(l->path), "%s", path);
+	snprintf(l->file, sizeof(l->file), "%s", base ? base + 1 : path);
+	t->libs[t->nlibs++] = l;
+	lib_attach(t, l);
+	return l;
+}
+
 /* pid maps the library file of pm (named as in its own mount namespace).
  * The file is opened through the mapping itself, so probes attach to what
  * the process runs even after it exits, whatever its namespace or the
@@ -170,31 +205,13 @@ static void lib_detach(struct l7_tls *t, struct tls_lib *l)
 static void lib_seen(struct l7_tls *t, pid_t pid, const struct procmaps_entry *pm, int flavor)
 {
 	struct tls_lib *l = lib_find(t, pm->dev, pm->ino);
-	const char *base = strrchr(pm->path, '/');
 	char mf[96];
 
 	if (!l) {
-		if (t->nlibs == TLS_LIBS_MAX) {
-			t->libs_over++;
-			return;
-		}
-		l = calloc(1, sizeof(*l));
+		snprintf(mf, sizeof(mf), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, pid, pm->start, pm->end);
+		l = lib_add(t, pm->dev, pm->ino, mf, pm->path, flavor, false);
 		if (!l)
 			return;
-		snprintf(mf, sizeof(mf), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, pid, pm->start, pm->end);
-		l->fd = open(mf, O_RDONLY | O_CLOEXEC);
-		if (l->fd < 0) {
-			free(l);	/* gone meanwhile */
-			return;
-		}
-		snprintf(l->fdpath, sizeof(l->fdpath), "/proc/self/fd/%d", l->fd);
-		l->dev = pm->dev;
-		l->ino = pm->ino;
-		l->flavor = flavor;
-		snprintf(l->path, sizeof(l->path), "%s", pm->path);
-		snprintf(l->file, sizeof(l->file), "%s", base + 1);
-		t->libs[t->nlibs++] = l;
-		lib_attach(t, l);
 	}
 	l->seen_gen = t->gen;
 	for (unsigned i = 0; i < l->npids && i < TLS_PIDS_SHOWN; i++)
@@ -261,7 +278,7 @@ static void scan_all(struct l7_tls *t)
 			scan_pid(t, atoi(de->d_name));
 	closedir(d);
 	for (unsigned i = 0; i < t->nlibs;) {
-		if (t->libs[i]->seen_gen == t->gen) {
+		if (t->libs[i]->seen_gen == t->gen || t->libs[i]->pinned) {
 			i++;
 			continue;
 		}
@@ -269,6 +286,38 @@ static void scan_all(struct l7_tls *t)
 		t->libs[i] = t->libs[--t->nlibs];
 	}
 	t->scan_ns += now_ns() - t0;
+}
+
+/* The system's TLS libraries, attached at start and kept: the first
+ * program to load one after the agent started is traced from its first
+ * call, where a scan would find it only after its loader ran. */
+static void pin_system(struct l7_tls *t)
+{
+	static const char *const dirs[] = {
+		"/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+		"/lib/aarch64-linux-gnu", "/usr/lib64", "/lib64", "/usr/lib", "/lib",
+	};
+	char path[320];
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		DIR *d = opendir(dirs[i]);
+		struct dirent *de;
+
+		while (d && (de = readdir(d))) {
+			int flavor = flavor_of(de->d_name);
+			struct stat st;
+
+			/* libssl.so.3, not the development link libssl.so */
+			if (flavor < 0 || de->d_name[strlen(flavors[flavor].prefix)] != '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dirs[i], de->d_name);
+			if (stat(path, &st) || !S_ISREG(st.st_mode) || lib_find(t, st.st_dev, st.st_ino))
+				continue;
+			lib_add(t, st.st_dev, st.st_ino, path, path, flavor, true);
+		}
+		if (d)
+			closedir(d);
+	}
 }
 
 static void on_rescan(void *ctx, uint32_t events)
@@ -320,7 +369,7 @@ static void on_lifecycle(void *ctx, const struct event *ev)
 		t->ticking = !loop_timer__arm(t->tick, 1, 0);
 }
 
-struct l7_tls *l7_tls__start(struct collector *c, unsigned rescan_s)
+struct l7_tls *l7_tls__start(struct collector *c, unsigned rescan_s, bool system)
 {
 	struct l7_bpf *skel = c->skel;
 	struct l7_tls *t = calloc(1, sizeof(*t));
@@ -337,6 +386,8 @@ struct l7_tls *l7_tls__start(struct collector *c, unsigned rescan_s)
 	t->progs[P_SEND] = skel->progs.tls_send;
 	t->progs[P_HS] = skel->progs.tls_handshake;
 	t->ret = skel->progs.tls_ret;
+	if (system)
+		pin_system(t);
 	scan_all(t);
 	kind_mask__with_flags(&t->lifecycle, EVENT_KIND_LIFECYCLE);
 	t->sub = bus__subscribe(c->rt->bus, &t->lifecycle, on_lifecycle, t);
@@ -389,6 +440,7 @@ void l7_tls__status(struct l7_tls *t, struct field_writer *w)
 		fw__str(w, "path", l->path);
 		fw__u64(w, "inode", l->ino);
 		fw__str(w, "state", lib_state(l));
+		fw__bool(w, "pinned", l->pinned);
 		fw__u64(w, "uprobes", l->nprobes);
 		fw__u64(w, "uprobes_attached", l->nattached);
 		if (l->why[0])
