@@ -20,7 +20,7 @@ static const char *const headers[] = {
  * the name ("--db-password", "API_TOKEN"). */
 static const char *const names[] = {
 	"password", "passwd", "secret", "token", "apikey", "api-key", "api_key", "credential",
-	NULL,
+	"authorization", NULL,
 };
 
 static bool has_word(const char *s, size_t n, const char *const *words)
@@ -93,13 +93,31 @@ static bool names_file(const char *a, size_t n)
 	return (n > 4 && !strncasecmp(a + n - 4, "file", 4)) || (n > 4 && !strncasecmp(a + n - 4, "path", 4));
 }
 
+/* A piece of an argument between ',' or '&' (option lists, queries):
+ * "name=value" with a secret's name, or a URL with a password. */
+static void redact_piece(struct out *o, const char *a, size_t n)
+{
+	const char *eq = memchr(a, '=', n);
+	size_t from, to;
+
+	if (url_password(a, n, &from, &to)) {
+		put(o, a, from);
+		put(o, REDACTED, strlen(REDACTED));
+		put(o, a + to, n - to);
+	} else if (eq && eq > a && has_word(a, eq - a, names) && !names_file(a, eq - a)) {
+		put(o, a, eq + 1 - a);
+		put(o, REDACTED, strlen(REDACTED));
+	} else {
+		put(o, a, n);
+	}
+}
+
 /* One argument; *next_secret: the option says the next argument is one;
  * *next_user: the next may be user:pass. */
 static void redact_arg(struct out *o, const char *a, size_t n, bool *next_secret, bool *next_user)
 {
-	const char *eq = memchr(a, '=', n);
-	size_t h, from, to;
 	bool opt = n > 1 && a[0] == '-';
+	size_t h, i = 0;
 
 	if (*next_secret) {
 		*next_secret = false;
@@ -121,22 +139,21 @@ static void redact_arg(struct out *o, const char *a, size_t n, bool *next_secret
 		put(o, " " REDACTED, strlen(REDACTED) + 1);
 		return;
 	}
-	if (eq && eq > a && has_word(a, eq - a, names) && !names_file(a, eq - a)) {
-		put(o, a, eq + 1 - a);
-		put(o, REDACTED, strlen(REDACTED));
-		return;
-	}
-	if (opt && !eq && has_word(a, n, names) && !names_file(a, n))
+	if (opt && !memchr(a, '=', n) && has_word(a, n, names) && !names_file(a, n))
 		*next_secret = true;
 	if (opt && ((n == 2 && !memcmp(a, "-u", 2)) || (n == 6 && !memcmp(a, "--user", 6))))
 		*next_user = true;
-	if (url_password(a, n, &from, &to)) {
-		put(o, a, from);
-		put(o, REDACTED, strlen(REDACTED));
-		put(o, a + to, n - to);
-		return;
+	/* A URL's password is in its first piece: '&' and ',' come after. */
+	while (i < n) {
+		size_t k = i;
+
+		while (k < n && a[k] != ',' && a[k] != '&')
+			k++;
+		redact_piece(o, a + i, k - i);
+		if (k < n)
+			put(o, a + k, 1);
+		i = k + 1;
 	}
-	put(o, a, n);
 }
 
 size_t redact__args(const char *in, size_t len, char *out, size_t sz, bool *cut)

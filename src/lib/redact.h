@@ -2,8 +2,9 @@
 /* Secrets in command lines, replaced by REDACTED: the values of credential
  * headers as arguments ("Authorization: ...", "Cookie: ...", ...), of
  * options and variables named like secrets (--password=X, --password X,
- * DB_TOKEN=X), the password of a URL's userinfo (scheme://user:pass@) and
- * of curl's -u/--user user:pass. */
+ * DB_TOKEN=X, and such pairs in lists split at ',' or '&'), the password
+ * of a URL's userinfo (scheme://user:pass@) and of curl's -u/--user
+ * user:pass. */
 #ifndef SONDE_LIB_REDACT_H
 #define SONDE_LIB_REDACT_H
 #include <stdbool.h>

@@ -36,6 +36,9 @@ static void test_headers_and_options(void **state)
 			    "mysql|--password=REDACTED|--user=bob|db");
 	assert_string_equal(run("tool|--api-token|s3cr3t|--verbose", 512), "tool|--api-token|REDACTED|--verbose");
 	assert_string_equal(run("env|DB_PASSWORD=x|PATH=/bin|cmd", 512), "env|DB_PASSWORD=REDACTED|PATH=/bin|cmd");
+	/* otlp.headers on a command line: the pair's value. */
+	assert_string_equal(run("sonde|--otlp-headers|x=1,authorization=Bearer%20t", 512),
+			    "sonde|--otlp-headers|x=1,authorization=REDACTED");
 	assert_string_equal(run("tool|--token-file|/etc/t|--password-file=/etc/p", 512),
 			    "tool|--token-file|/etc/t|--password-file=/etc/p");
 }
@@ -49,6 +52,10 @@ static void test_urls_and_users(void **state)
 	assert_string_equal(run("curl|https://bob@host/", 512), "curl|https://bob@host/");
 	assert_string_equal(run("curl|-u|bob:pw|http://h/", 512), "curl|-u|bob:REDACTED|http://h/");
 	assert_string_equal(run("sort|-u|file.txt", 512), "sort|-u|file.txt");
+	assert_string_equal(run("curl|https://bob:pw@h/a?x=1&access_token=abc&y=2", 512),
+			    "curl|https://bob:REDACTED@h/a?x=1&access_token=REDACTED&y=2");
+	assert_string_equal(run("mount|-o|user=bob,password=pw,ro|//srv/share", 512),
+			    "mount|-o|user=bob,password=REDACTED,ro|//srv/share");
 }
 
 static void test_bounds(void **state)
