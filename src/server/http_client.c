@@ -15,6 +15,7 @@
 
 struct http_client {
 	char host[128], port[8], base[160];
+	char *headers;		/* the caller's extra lines, owned */
 	struct http_client_opts o;
 	int fd;
 	unsigned connects;
@@ -56,6 +57,12 @@ struct http_client *http_client__new(const char *base, const struct http_client_
 	}
 	snprintf(c->base, sizeof(c->base), "%s", base);
 	c->o = o ? *o : (struct http_client_opts){};
+	c->o.headers = NULL;
+	if (o && o->headers && o->headers[0] && !(c->headers = strdup(o->headers))) {
+		snprintf(err, errsz, "out of memory");
+		free(c);
+		return NULL;
+	}
 	c->o.connect_ms = c->o.connect_ms ?: 2000;
 	c->o.total_ms = c->o.total_ms ?: 10000;
 	c->fd = -1;
@@ -74,6 +81,7 @@ void http_client__free(struct http_client *c)
 	if (!c)
 		return;
 	disconnect(c);
+	free(c->headers);
 	free(c);
 }
 
@@ -259,6 +267,8 @@ int http_client__request(struct http_client *c, const char *method, const char *
 	}
 	sb__printf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: sonde/%s\r\n", method, path,
 		   c->base, SONDE_VERSION);
+	if (c->headers)
+		sb__puts(&req, c->headers);
 	if (body) {
 		sb__printf(&req, "Content-Type: %s\r\nContent-Length: %zu\r\n",
 			   content_type ? content_type : "application/octet-stream", len);

@@ -16,6 +16,7 @@ struct http_client_opts {
 	int connect_ms;		/* 0: 2000 */
 	int total_ms;		/* whole request and response; 0: 10000 */
 	bool gzip;		/* Content-Encoding: gzip on request bodies */
+	const char *headers;	/* more "Name: value\r\n" lines for every request (copied); NULL: none */
 };
 
 struct http_reply {

@@ -224,8 +224,10 @@ struct otlp_exporter *otlp_exporter__new(const struct otlp_export_opts *o, char 
 			 o->endpoint);
 		goto fail;
 	}
-	ho = (struct http_client_opts){ .connect_ms = o->timeout_ms, .total_ms = o->timeout_ms, .gzip = o->gzip };
+	ho = (struct http_client_opts){ .connect_ms = o->timeout_ms, .total_ms = o->timeout_ms, .gzip = o->gzip,
+					.headers = o->headers };
 	e->http = http_client__new(e->endpoint, &ho, err, errsz);
+	e->o.headers = NULL;	/* the client's copy is the one kept */
 	if (!e->http)
 		goto fail;
 	e->tail = &e->head;

@@ -23,6 +23,7 @@ struct otlp_export_opts {
 	int timeout_ms;		/* per request */
 	size_t queue_batches, queue_bytes;
 	int backoff_max_ms;	/* 0: 30000 */
+	const char *headers;	/* extra "Name: value\r\n" lines; NULL: none */
 };
 
 struct otlp_exporter;

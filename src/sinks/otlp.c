@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/loop.h"
 #include "identity/identity.h"
+#include "lib/httphdr.h"
 #include "lib/metrics.h"
 #include "lib/otlp.h"
 #include "lib/otlp_metrics.h"
@@ -25,6 +26,8 @@ static const struct opt otlp_opts[] = {
 	  "send traces, metrics and logs by OTLP/HTTP protobuf to this collector (http://HOST:PORT too); '' off" },
 	{ "otlp.signals", "otlp-signals", 0, OPT_LIST, C(signals), 0, 0, NULL, "traces,metrics,logs", "LIST",
 	  "what to send: traces (http events as spans), metrics, logs (every event)" },
+	{ "otlp.headers", "otlp-headers", 0, OPT_LIST, C(headers), 0, 0, NULL, "", "LIST",
+	  "key=value pairs sent as headers with every request, values percent-encoded (as OTEL_EXPORTER_OTLP_HEADERS), e.g. authorization=Bearer%20TOKEN; never logged" },
 	{ "otlp.service_name", "otlp-service-name", 0, OPT_STR, C(service_name), 0, 0, NULL, "sonde", "NAME",
 	  "service.name of the agent's own metrics and events" },
 	{ "otlp.queue_batches", "otlp-queue-batches", 0, OPT_INT, C(queue_batches), 1, 1 << 20, NULL, "256", "N",
@@ -382,6 +385,7 @@ struct otlp *otlp__open(struct bus *b, struct loop *loop, const struct otlp_conf
 		.endpoint = cfg->endpoint, .gzip = cfg->gzip, .timeout_ms = cfg->timeout_ms,
 		.queue_batches = cfg->queue_batches, .queue_bytes = cfg->queue_bytes,
 	};
+	struct strbuf hdrs = {};
 	struct otlp *o;
 	char err[256];
 	int http_kind = event_kind__find("http");
@@ -394,6 +398,13 @@ struct otlp *otlp__open(struct bus *b, struct loop *loop, const struct otlp_conf
 		errno = EINVAL;
 		return NULL;
 	}
+	if (httphdr__parse_list(cfg->headers, &hdrs, err, sizeof(err))) {
+		pr_err("otlp.headers: %s", err);
+		sb__free(&hdrs);
+		errno = EINVAL;
+		return NULL;
+	}
+	eo.headers = hdrs.buf;
 	o = calloc(1, sizeof(*o));
 	if (!o)
 		return NULL;
@@ -406,6 +417,7 @@ struct otlp *otlp__open(struct bus *b, struct loop *loop, const struct otlp_conf
 	if (gethostname(o->host, sizeof(o->host) - 1))
 		snprintf(o->host, sizeof(o->host), "localhost");
 	o->ex = otlp_exporter__new(&eo, err, sizeof(err));
+	sb__free(&hdrs);	/* the client keeps its own copy */
 	if (!o->ex) {
 		pr_err("otlp: %s", err);
 		free(o);

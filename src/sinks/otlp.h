@@ -19,6 +19,7 @@ struct otlp_config {
 	char endpoint[160];	/* "": off */
 	char signals[64];	/* traces,metrics,logs */
 	char service_name[64];	/* the agent's own resource */
+	char headers[1024];	/* "key=value,..." sent with every request */
 	long queue_batches, queue_bytes, batch_events, flush_ms, timeout_ms, metrics_interval;
 	bool gzip;
 };

@@ -46,8 +46,10 @@ U=http://127.0.0.1:$NPORT
 
 # ---- everything, to a receiver that takes it ----
 start_receiver "$T/got.jsonl"
+HDRSECRET=sondeHDRsecret
 start_agent -C proc,l7 --events '' --otlp-endpoint "http://127.0.0.1:$RPORT" --otlp-flush-ms 200 \
-	--otlp-metrics-interval 1 || { t_fail "agent did not start"; exit 1; }
+	--otlp-metrics-interval 1 --otlp-headers "x-sonde-tenant=t%201,authorization=Bearer%20$HDRSECRET" ||
+	{ t_fail "agent did not start"; exit 1; }
 grep -q "otlp: sending traces,metrics,logs" "$T/agent.err" && t_ok "exporter started" ||
 	t_fail "no exporter: $(cat "$T/agent.err")"
 N=6
@@ -77,6 +79,20 @@ grep -q "^otlp: http://127.0.0.1:$RPORT (traces,metrics,logs): 0/256 batches que
 stop_agent_checked "all signals"
 stop_receiver
 relay $PY $CHECK full "$T/got.jsonl" "$NPORT" "$N" "$TRACE" "$PARENT" "$SECRET" sonde-otlp-probe
+# otlp.headers: on every request, decoded; the value in no log or status.
+if $PY -c '
+import json, sys
+reqs = [json.loads(l) for l in open(sys.argv[1])]
+h = [{k.lower(): v for k, v in r["headers"].items()} for r in reqs]
+assert h and all(x.get("x-sonde-tenant") == "t 1" and x.get("authorization") == "Bearer " + sys.argv[2]
+                 for x in h), h[:1]' "$T/got.jsonl" "$HDRSECRET" 2>"$T/hdr.err"; then
+	t_ok "otlp.headers sent with every request"
+else
+	t_fail "otlp.headers: $(tail -2 "$T/hdr.err")"
+fi
+curl -s "http://127.0.0.1:$PORT/api/status" "http://127.0.0.1:$PORT/api/status.txt" >"$T/status.all"
+grep -q "$HDRSECRET" "$T/agent.err" "$T/agent.out" "$T/status.all" &&
+	t_fail "an otlp.headers value in the agent's log or status" || t_ok "otlp.headers values in no log or status"
 
 # ---- a receiver that answers 503 for 4 s ----
 # Only nginx's side is traced (--comm): the spans made are the requests made.
