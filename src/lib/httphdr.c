@@ -11,12 +11,6 @@ static const char *const reserved[] = {
 	"connection", NULL,
 };
 
-static bool token_char(unsigned char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-	       (ch && strchr("!#$%&'*+-.^_`|~", ch));
-}
-
 static int hexval(char ch)
 {
 	if (ch >= '0' && ch <= '9')
@@ -52,7 +46,7 @@ static int one(const char *p, size_t n, struct strbuf *out, char *err, size_t er
 		end--;
 	vn = end - v;
 	for (size_t i = 0; i < kn; i++)
-		if (!token_char(k[i]))
+		if (!http__tchar(k[i]))
 			kn = 0;
 	if (!kn) {
 		snprintf(err, errsz, "a header name must be an HTTP token (letters, digits, !#$%%&'*+-.^_`|~)");

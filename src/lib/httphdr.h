@@ -4,8 +4,17 @@
  * percent-encoded. */
 #ifndef SONDE_LIB_HTTPHDR_H
 #define SONDE_LIB_HTTPHDR_H
+#include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include "lib/strbuf.h"
+
+/* A character of an HTTP token (RFC 9110 tchar): header names, methods. */
+static inline bool http__tchar(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       (ch && strchr("!#$%&'*+-.^_`|~", ch));
+}
 
 /* Appends "Key: value\r\n" for each pair of list to out. -EINVAL with the
  * reason in err (naming the key, never the value: it may be a secret) for

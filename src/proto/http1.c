@@ -4,6 +4,7 @@
  * Content-Length), by Content-Length, or, for a response, by the end of
  * the connection. Bare LF line ends are taken as CRLF, as most servers do. */
 #include <string.h>
+#include "lib/httphdr.h"
 #include "proto/http1.h"
 
 static const char *const drop_names[HTTP1_D_MAX] = {
@@ -49,12 +50,6 @@ bool http1__looks_like(const void *buf, size_t len)
 	const char *p = buf;
 
 	return len >= 4 && (starts_message(p, len, false) || starts_message(p, len, true));
-}
-
-static bool is_tchar(unsigned char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-	       (ch && strchr("!#$%&'*+-.^_`|~", ch));
 }
 
 /* Copies [p, p+n) into a field of size sz; true when it had to cut.
@@ -143,7 +138,7 @@ static int header(struct http1_head *h, const char *p, size_t n)
 		return -1;
 	name = colon - p;
 	for (size_t i = 0; i < name; i++)
-		if (!is_tchar(p[i]))
+		if (!http__tchar(p[i]))
 			return -1;
 	v = colon + 1;
 	vn = n - name - 1;
@@ -190,7 +185,7 @@ static int request_line(struct http1_head *h, const char *p, size_t n)
 	if (!sp1 || sp1 == p || (size_t)(sp1 - p) >= sizeof(h->method))
 		return -1;
 	for (const char *m = p; m < sp1; m++)
-		if (!is_tchar(*m))
+		if (!http__tchar(*m))
 			return -1;
 	t = sp1 + 1;
 	sp2 = memchr(t, ' ', n - (t - p));

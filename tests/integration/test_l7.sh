@@ -143,24 +143,9 @@ stop_agent
 
 # ---- joined mid-stream: a keep-alive connection older than the agent ----
 mkfifo "$T/go"
-$PY - "$NPORT" "$T/go" >"$T/expect.mid" 2>"$T/mid.err" <<'EOF' &
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-def get(path):
-    r = f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
-    s.sendall(r)
-    buf = b""
-    while b"\r\n\r\n" not in buf:
-        buf += s.recv(65536)
-    head, body = buf.split(b"\r\n\r\n", 1)
-    n = int([l.split(b":")[1] for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0])
-    while len(body) < n:
-        body += s.recv(65536)
-    return f"{s.getsockname()[1]} GET {path} {int(head.split()[1])} {len(head) + 4} {n} 0 {len(r)}"
-get("/small.txt")			# before the agent: not traced
-open(sys.argv[2]).read()		# until the agent is up
-print("\n".join(get(p) for p in ("/small.txt", "/missing", "/big.bin")), flush=True)
-EOF
+# The first request, before the agent, is not traced.
+$PY tests/integration/keepalive_get.py "$NPORT" --wait "$T/go" /small.txt /small.txt /missing /big.bin \
+	>"$T/expect.mid" 2>"$T/mid.err" &
 MID=$!
 sleep 0.3
 rm -f "$T/events.jsonl"

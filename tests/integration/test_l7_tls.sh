@@ -190,28 +190,8 @@ s.serve_forever()
 EOF
 PYSRV=$!
 for _ in $(seq 100); do curl -sk -o /dev/null "https://127.0.0.1:$PPORT/one" 2>/dev/null && break; sleep 0.05; done
-$PY - "$PPORT" >"$T/expect.py" 2>"$T/pycli.err" <<'EOF' || t_fail "python client: $(cat "$T/pycli.err")"
-import socket, ssl, sys
-ctx = ssl.create_default_context()
-ctx.check_hostname = False
-ctx.verify_mode = ssl.CERT_NONE
-raw = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s = ctx.wrap_socket(raw)
-out = []
-for p in ("/one", "/many", "/missing"):
-    r = f"GET {p} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
-    s.sendall(r)
-    buf = b""
-    while b"\r\n\r\n" not in buf:
-        buf += s.recv(65536)
-    head, body = buf.split(b"\r\n\r\n", 1)
-    n = int([l.split(b":")[1] for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0])
-    while len(body) < n:
-        body += s.recv(65536)
-    out.append(f"{s.getsockname()[1]} GET {p} {int(head.split()[1])} {len(head) + 4} {n} 0 {len(r)}")
-s.close()
-print("\n".join(out))
-EOF
+$PY tests/integration/keepalive_get.py "$PPORT" --tls /one /many /missing >"$T/expect.py" 2>"$T/pycli.err" ||
+	t_fail "python client: $(cat "$T/pycli.err")"
 sleep 0.5
 if $PY $CHECK "$T/events.jsonl" "$T/expect.py" "$PYSRV" tls >"$T/check" 2>&1; then
 	t_ok "python ssl client -> python ssl server: $(tail -1 "$T/check") (SSL_read_ex, SSL_write_ex)"
@@ -335,27 +315,9 @@ stop_agent
 
 # ---- joined mid-stream: a TLS keep-alive connection older than the agent ----
 mkfifo "$T/go"
-$PY - "$NPORT" "$T/go" >"$T/expect.mid" 2>"$T/mid.err" <<'PYEOF' &
-import socket, ssl, sys
-ctx = ssl.create_default_context()
-ctx.check_hostname = False
-ctx.verify_mode = ssl.CERT_NONE
-s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1]))))
-def get(path):
-    r = f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
-    s.sendall(r)
-    buf = b""
-    while b"\r\n\r\n" not in buf:
-        buf += s.recv(65536)
-    head, body = buf.split(b"\r\n\r\n", 1)
-    n = int([l.split(b":")[1] for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0])
-    while len(body) < n:
-        body += s.recv(65536)
-    return f"{s.getsockname()[1]} GET {path} {int(head.split()[1])} {len(head) + 4} {n} 0 {len(r)}"
-get("/small.txt")			# handshake and a request before the agent
-open(sys.argv[2]).read()		# until the agent is up
-print("\n".join(get(p) for p in ("/small.txt", "/missing", "/big.bin")), flush=True)
-PYEOF
+# The handshake and the first request, before the agent, are not traced.
+$PY tests/integration/keepalive_get.py "$NPORT" --tls --wait "$T/go" /small.txt /small.txt /missing /big.bin \
+	>"$T/expect.mid" 2>"$T/mid.err" &
 MID=$!
 sleep 0.3
 rm -f "$T/events.jsonl"
