@@ -44,7 +44,7 @@ SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
 # One library of every layer below the CLI (lib <- proto, core <- identity, verifier
 # <- server, sinks, collectors); the CLI links it.
-LAYERS    := lib proto core identity verifier symbolize server sinks collectors
+LAYERS    := lib proto policy core identity verifier symbolize server sinks collectors
 LIB_SRCS  := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
 CLI_SRCS  := $(wildcard src/cli/*.c)
 ASSETS    := $(wildcard src/server/assets/*)
@@ -212,10 +212,14 @@ bench-profile: deps all
 bench-l7: deps all
 	bench/l7.sh
 
+# Enforcement: exec, open and connect rates with no policy, 10 and 10,000 rules.
+bench-enforce: deps all
+	bench/enforce.sh
+
 clean:
 	rm -rf build
 
-.PHONY: all deps run test tests test-unit test-kernels bench bench-events bench-maps bench-net bench-profile bench-l7 budgets clean
+.PHONY: all deps run test tests test-unit test-kernels bench bench-events bench-maps bench-net bench-profile bench-l7 bench-enforce budgets clean
 # Kept between runs: make would delete them as intermediates and rebuild
 # them (and all that depends on them) the next time.
 .SECONDARY:

@@ -23,30 +23,27 @@ struct {
 	__type(value, struct dpath_buf);
 } dpath_bufs SEC(".maps");
 
-/* Writes the directory at path_ptr (a struct path *: a global function on
- * 5.10 takes scalars only) into this CPU's dpath_buf, leaf first
- * ("d/parent/.../top", "" for the root), crossing mounts up to the root of
- * the mount namespace: what d_path() gives. Returns the length with the
- * NUL, or 0 if it could not be read or is deeper than DPATH_DEPTH.
+/* Records the names from the dentry at path_ptr (a struct path *: a
+ * global function on 5.10 takes scalars only) up to the root of the mount
+ * namespace, crossing mounts, leaf first in this CPU's dpath_buf. Returns
+ * how many, or -1 if it could not be read or is deeper than DPATH_DEPTH.
  *
  * A global function: the verifier checks it once, not once per caller
- * state (inlined into callers it exceeded 1M insns). Two loops: the walk
- * only records names, one per iteration whatever the mounts (paths that
- * differ in how far they got would not prune); the copy has no branch but
- * its end. */
-__noinline int sonde_dpath(__u64 path_ptr)
+ * state (inlined into callers it exceeded 1M insns). One name per
+ * iteration whatever the mounts (paths that differ in how far they got
+ * would not prune). */
+__noinline int sonde_dpath_walk(__u64 path_ptr)
 {
 	struct path *p = (struct path *)path_ptr;
 	struct dentry *d, *parent;
 	struct vfsmount *vm;
 	struct mount *m, *up;
 	struct dpath_buf *b;
-	__u32 zero = 0, off = 0;
-	int depth = -1;
+	__u32 zero = 0;
 
 	b = bpf_map_lookup_elem(&dpath_bufs, &zero);
 	if (!p || !b)
-		return 0;
+		return -1;
 	d = BPF_CORE_READ(p, dentry);
 	vm = BPF_CORE_READ(p, mnt);
 	m = (void *)vm - bpf_core_field_offset(struct mount, mnt);
@@ -64,14 +61,26 @@ __noinline int sonde_dpath(__u64 path_ptr)
 			vm = &up->mnt;
 		}
 		parent = BPF_CORE_READ(d, d_parent);
-		if (parent == d || d == BPF_CORE_READ(vm, mnt_root)) {
-			depth = i;
-			break;
-		}
+		if (parent == d || d == BPF_CORE_READ(vm, mnt_root))
+			return i;
 		b->names[i & (DPATH_DEPTH - 1)] = BPF_CORE_READ(d, d_name.name);
 		d = parent;
 	}
-	if (depth < 0)
+	return -1;
+}
+
+/* Writes the directory at path_ptr (sonde_dpath_walk) into this CPU's
+ * dpath_buf, leaf first ("d/parent/.../top", "" for the root): what the
+ * user side reverses. Returns the length with the NUL, or 0 if unknown.
+ * The copy has no branch but its end. */
+__noinline int sonde_dpath(__u64 path_ptr)
+{
+	int depth = sonde_dpath_walk(path_ptr);
+	struct dpath_buf *b;
+	__u32 zero = 0, off = 0;
+
+	b = bpf_map_lookup_elem(&dpath_bufs, &zero);
+	if (depth < 0 || !b)
 		return 0;
 	for (int j = 0; j < DPATH_DEPTH && j < depth; j++) {
 		long n;
@@ -90,6 +99,46 @@ __noinline int sonde_dpath(__u64 path_ptr)
 	b->s[(off - 1) & (DPATH_MAX - 1)] = '\0';
 	return off;
 }
+
+#ifdef SONDE_DPATH_ABS
+/* The absolute path at path_ptr, root first ("/usr/bin/nc"), as policies
+ * name files: into this CPU's dpath_buf, at most max bytes with the NUL
+ * (longer ones are cut: prefixes still match them). Returns the length
+ * with the NUL (max: it may have been cut), or 0 if unknown. */
+__noinline int sonde_dpath_abs(__u64 path_ptr, __u32 max)
+{
+	int depth = sonde_dpath_walk(path_ptr);
+	struct dpath_buf *b;
+	__u32 zero = 0, off = 0;
+
+	b = bpf_map_lookup_elem(&dpath_bufs, &zero);
+	if (depth < 0 || !b || max < 2 || max > DPATH_MAX - DPATH_NAME_MAX - 2)
+		return 0;
+	for (int j = DPATH_DEPTH - 1; j >= 0; j--) {
+		long n;
+
+		if (j >= depth)
+			continue;
+		if (off + 1 >= max)
+			break;
+		b->s[off & (DPATH_MAX - 1)] = '/';
+		off++;
+		n = bpf_probe_read_kernel_str(b->s + (off & (DPATH_MAX - 1)), DPATH_NAME_MAX + 1,
+					      b->names[j & (DPATH_DEPTH - 1)]);
+		if (n <= 0)
+			return 0;
+		off += n - 1;
+	}
+	if (!off)
+		b->s[off++] = '/';	/* the root */
+	if (off + 1 >= max) {
+		b->s[(max - 1) & (DPATH_MAX - 1)] = '\0';
+		return max;	/* max: maybe cut, never an exact match */
+	}
+	b->s[off & (DPATH_MAX - 1)] = '\0';
+	return off + 1;
+}
+#endif
 
 /* Copies the directory at p (sonde_dpath) to dst, which has DPATH_MAX
  * bytes; returns the length with the NUL, 0 if unknown. */

@@ -419,8 +419,11 @@ static void reload(struct agent *a)
 		struct collector *c = &a->cs[i];
 		const struct config_section *sec = c->ops->config;
 
-		if (same_section(&a->s.cfg, &cfg, sec))
+		if (same_section(&a->s.cfg, &cfg, sec)) {
+			if (c->state == COLLECTOR_RUNNING && c->ops->refresh)
+				c->ops->refresh(c);
 			continue;
+		}
 		restart[i] = c->state != COLLECTOR_RUNNING || !c->ops->reload ||
 			     c->ops->reload(c, config__section(&cfg, sec));
 		if (restart[i])

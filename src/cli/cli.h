@@ -13,4 +13,6 @@ int cmd_profile(int argc, char **argv);
 int cmd_xdp(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 int cmd_observe(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
+int cmd_enforce(int argc, char **argv);
 #endif

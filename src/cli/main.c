@@ -16,9 +16,11 @@ static const struct {
 } commands[] = {
 	{ "agent", "run the collectors and serve /metrics (the long-running agent)", cmd_agent },
 	{ "capture", "capture packets with a BPF socket filter into pcapng: capture -i IFACE [-w FILE] [FILTER]", cmd_capture },
+	{ "enforce", "run enforcement alone: enforce -f POLICY [--dry-run] (audit, kill or deny in the kernel)", cmd_enforce },
 	{ "check", "show which hooks and collectors this kernel supports, and why not", cmd_check },
 	{ "syscalls", "live top syscalls and processes, like syscount", cmd_syscalls },
 	{ "observe", "network flows as they happen, like hubble observe (--ip, --port, --protocol, --pid, --direction)", cmd_observe },
+	{ "policy", "validate policy files: policy check FILE... (errors with file, line and reason)", cmd_policy },
 	{ "profile", "CPU profile with symbols, as pprof or folded stacks: profile -d SECONDS [-p PID] -o FILE", cmd_profile },
 	{ "selftest", "run every collector on every hook flavour here against a known workload", cmd_selftest },
 	{ "status", "ask the running agent for its collectors, programs, maps and drops", cmd_status },

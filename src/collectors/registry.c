@@ -12,6 +12,7 @@ extern const struct collector_ops flows_collector;
 extern const struct collector_ops xdp_collector;
 extern const struct collector_ops profile_collector;
 extern const struct collector_ops l7_collector;
+extern const struct collector_ops enforce_collector;
 
 const struct collector_ops *const collector_registry[] = {
 	&syscalls_collector,
@@ -22,6 +23,7 @@ const struct collector_ops *const collector_registry[] = {
 	&xdp_collector,
 	&profile_collector,
 	&l7_collector,
+	&enforce_collector,
 	NULL,
 };
 

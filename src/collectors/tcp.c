@@ -256,29 +256,6 @@ static int tcp_probe(struct features *feat, char *why, size_t why_sz)
 	       features__require(feat, FEAT_RINGBUF, why, why_sz);
 }
 
-/* Whether a cgroup sock_addr program may call bpf_get_current_task (6.0+,
- * in the base helpers): then connect events leave from the hook itself,
- * and no syscall tracepoint slows every syscall on the host. */
-static bool sock_addr_names_task(void)
-{
-	static int known = -1;
-	const struct bpf_insn insns[] = {
-		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_current_task },
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_CGROUP_INET4_CONNECT);
-	int fd;
-
-	if (known < 0) {
-		fd = bpf_prog_load(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, "sonde_probe", "GPL", insns, 3, &o);
-		known = fd >= 0;
-		if (fd >= 0)
-			close(fd);
-	}
-	return known;
-}
-
 static int tcp_configure(struct collector *c)
 {
 	const struct tcp_config *cfg = c->cfg;
@@ -305,7 +282,7 @@ static int tcp_configure(struct collector *c)
 		}
 	}
 	/* The cgroup programs need their directory: started attaches them. */
-	now = cfg->connect_calls && sock_addr_names_task();
+	now = cfg->connect_calls && features__sock_addr_names_task();
 	bpf_object__for_each_program(p, c->obj) {
 		const char *n = bpf_program__name(p);
 

@@ -14,7 +14,7 @@
 #include "core/attach_priv.h"
 
 static const char *const kind_names[ATTACH__COUNT] = {
-	[ATTACH_TRACEPOINT] = "tracepoint", [ATTACH_RAW_TP] = "raw_tp", [ATTACH_TP_BTF] = "tp_btf",
+	[ATTACH_TRACEPOINT] = "tracepoint", [ATTACH_RAW_TP] = "raw_tp", [ATTACH_TP_BTF] = "tp_btf", [ATTACH_LSM] = "lsm",
 	[ATTACH_UPROBE] = "uprobe", [ATTACH_USDT] = "usdt", [ATTACH_PERF_EVENT] = "perf_event",
 	[ATTACH_TC] = "tc", [ATTACH_XDP] = "xdp", [ATTACH_CGROUP] = "cgroup",
 	[ATTACH_SOCKET_FILTER] = "socket_filter",
@@ -47,6 +47,7 @@ static void describe(struct attach *a)
 		break;
 	case ATTACH_RAW_TP:
 	case ATTACH_TP_BTF:
+	case ATTACH_LSM:
 		snprintf(a->target, n, "%s/%s", kind_names[s->kind], s->raw_tp.name ?: "?");
 		break;
 	case ATTACH_UPROBE:
@@ -97,6 +98,7 @@ static int own_strings(struct attach *a)
 		break;
 	case ATTACH_RAW_TP:
 	case ATTACH_TP_BTF:
+	case ATTACH_LSM:
 		p[0] = &a->spec.raw_tp.name;
 		break;
 	case ATTACH_UPROBE:
@@ -163,6 +165,7 @@ static int spec_valid(const struct attach_spec *s, char *why, size_t sz)
 			  "an interface index" : NULL;
 		break;
 	case ATTACH_TP_BTF:
+	case ATTACH_LSM:
 	case ATTACH_PERF_EVENT:
 	case ATTACH_SOCKET_FILTER:
 		break;
@@ -216,7 +219,7 @@ int attach_spec__from_section(const char *sec, struct attach_spec *spec, char *b
 	static const struct { const char *prefix; enum attach_kind kind; } map[] = {
 		{ "tracepoint/", ATTACH_TRACEPOINT }, { "tp/", ATTACH_TRACEPOINT },
 		{ "raw_tracepoint/", ATTACH_RAW_TP }, { "raw_tp/", ATTACH_RAW_TP },
-		{ "tp_btf/", ATTACH_TP_BTF },
+		{ "tp_btf/", ATTACH_TP_BTF }, { "lsm/", ATTACH_LSM },
 	};
 
 	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++) {

@@ -31,6 +31,7 @@ enum attach_kind {
 	ATTACH_XDP,		/* XDP on an interface */
 	ATTACH_CGROUP,		/* cgroup v2: sock_addr, sock_ops, skb, ... */
 	ATTACH_SOCKET_FILTER,	/* a socket's filter (SO_ATTACH_BPF) */
+	ATTACH_LSM,		/* BPF LSM: the hook was set at load (raw_tp.name for display) */
 	ATTACH__COUNT,
 };
 
@@ -94,7 +95,7 @@ void attach_set__free(struct attach_set *as);
 struct attach *attach_set__add(struct attach_set *as, const struct bpf_program *prog, int prog_fd,
 			       const char *name, const struct attach_spec *spec);
 /* Attaches every loaded program of obj whose autoattach is on, by its
- * section (tracepoint/CAT/NAME, raw_tp/NAME, tp_btf/NAME); others need a
+ * section (tracepoint/CAT/NAME, raw_tp/NAME, tp_btf/NAME, lsm/NAME); others need a
  * target and an explicit attach_set__add. Returns 0 or the first error,
  * with the program and reason in why. */
 int attach_set__add_object(struct attach_set *as, struct bpf_object *obj, char *why, size_t why_sz);

@@ -363,6 +363,7 @@ static int hook_attach_here(struct attach *a)
 		return attach_tracepoint(a);
 	case ATTACH_RAW_TP:
 	case ATTACH_TP_BTF:
+	case ATTACH_LSM:
 		fd = bpf_raw_tracepoint_open(s->kind == ATTACH_RAW_TP ? s->raw_tp.name : NULL, a->prog_fd);
 		if (fd < 0)
 			return -errno;

@@ -63,6 +63,9 @@ struct collector_ops {
 	/* Applies a changed config section without a restart, or -EAGAIN
 	 * when it needs one (optional: without it every change restarts). */
 	int (*reload)(struct collector *c, const void *new_cfg);
+	/* SIGHUP with its section unchanged: re-reads the files it works
+	 * from (optional). */
+	void (*refresh)(struct collector *c);
 	/* Frees what configure and started made (optional); half-started safe. */
 	void (*stop)(struct collector *c);
 	/* Drives a small known workload in this process and checks what the

@@ -541,3 +541,26 @@ void features__probe_all(struct features *feat)
 	for (int i = 0; i < FEAT__COUNT; i++)
 		features__has(feat, i);
 }
+
+/* Whether a cgroup sock_addr program may call bpf_get_current_task (6.0+,
+ * in the base helpers): then connect events leave from the hook itself,
+ * and no syscall tracepoint slows every syscall on the host. */
+bool features__sock_addr_names_task(void)
+{
+	static int known = -1;
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_current_task },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_CGROUP_INET4_CONNECT);
+	int fd;
+
+	if (known < 0) {
+		fd = bpf_prog_load(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, "sonde_probe", "GPL", insns, 3, &o);
+		known = fd >= 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	return known;
+}

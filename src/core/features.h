@@ -63,6 +63,9 @@ const void *features__elf_bytes(size_t *sz);
 /* Start-up is over: probes torn down so far detach on a thread of their
  * own (RCU waits), later ones at once. */
 void features__settle(void);
+/* Whether a cgroup sock_addr program may call bpf_get_current_task (6.0+,
+ * in the base helpers). */
+bool features__sock_addr_names_task(void);
 /* Waits for that teardown; call before exit. */
 void features__release(void);
 #endif

@@ -5,7 +5,7 @@
 # headers and those of layers below it, never above.
 . "$(dirname "$0")/lib.sh"
 
-declare -A RANK=([lib]=0 [proto]=1 [core]=1 [identity]=2 [verifier]=2 [symbolize]=2 [server]=3 [sinks]=4 [collectors]=4 [cli]=5)
+declare -A RANK=([lib]=0 [proto]=1 [policy]=1 [core]=1 [identity]=2 [verifier]=2 [symbolize]=2 [server]=3 [sinks]=4 [collectors]=4 [cli]=5)
 bad=0
 for f in src/*/*.[ch]; do
 	layer=$(basename "$(dirname "$f")")
@@ -21,7 +21,7 @@ for f in src/*/*.[ch]; do
 done
 [ $bad = 0 ] && t_ok "every include in src/ points down the layers ($(ls src/*/*.[ch] | wc -l) files)"
 # lib and proto are pure: no BPF and no agent state.
-if grep -l -E '#include <bpf/|#include "core/' src/lib/*.[ch] src/proto/*.[ch] >/dev/null 2>&1; then
+if grep -l -E '#include <bpf/|#include "core/' src/lib/*.[ch] src/proto/*.[ch] src/policy/*.[ch] >/dev/null 2>&1; then
 	t_fail "src/lib or src/proto uses BPF or core: $(grep -l -E '#include <bpf/|#include "core/' src/lib/*.[ch] src/proto/*.[ch] | tr '\n' ' ')"
 else
 	t_ok "src/lib and src/proto include neither libbpf nor core"

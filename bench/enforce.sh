@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# Enforcement cost against the number of rules: exec, open and connect
+# rates (bench/enfloop.c) with no policy, with 10 rules and with 10,000,
+# interleaved: each round runs the three setups in a rotated order, and the
+# table gives medians with ratios from the same run. Rules never match the
+# workload (they name other binaries, files and networks) but share its
+# events, so each call pays the full evaluation: facts, one LPM lookup per
+# kind of key, candidates. Target: 10,000 rules within 10% of 10.
+#   bench/enforce.sh     env: ROUNDS (5), N_EXEC (2000), N_OPEN (200000), N_CONNECT (200000)
+set -u
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+say() { echo "$*" >&2; }
+die() { say "enforce.sh: $*"; exit 1; }
+OUT=${BENCH_OUT:-build/bench}
+SONDE=${SONDE:-build/sonde}
+ROUNDS=${ROUNDS:-5}
+N_EXEC=${N_EXEC:-2000} N_OPEN=${N_OPEN:-200000} N_CONNECT=${N_CONNECT:-200000}
+PORT=19740
+[ "$(id -u)" = 0 ] || die "run as root"
+[ -x "$SONDE" ] || die "$SONDE missing: run make first"
+mkdir -p "$OUT"
+cc -O2 -o "$OUT/enfloop" bench/enfloop.c || die "building enfloop"
+rm -f "$OUT"/enf-*-exec "$OUT"/enf-*-open "$OUT"/enf-*-connect
+
+# policy N: N rules, a third each on exec, open and connect.
+policy() {
+	local f=$OUT/policy-$1.yaml
+	$PY - "$1" >"$f" <<'PY'
+import sys
+n = int(sys.argv[1])
+print("rules:")
+for i in range(n):
+    k = i % 3
+    if k == 0:
+        print(f"  - name: exec-{i}\n    event: exec\n    binary: /opt/sonde-bench/bin-{i}\n    action: kill")
+    elif k == 1:
+        print(f"  - name: open-{i}\n    event: open\n    path: /opt/sonde-bench/file-{i}\n    flags: [write]\n    action: deny")
+    else:
+        print(f"  - name: net-{i}\n    event: connect\n    address: 10.{i // 256 % 256}.{i % 256}.0/24\n    port: 443\n    action: deny")
+PY
+	echo "$f"
+}
+PY=/usr/bin/python3
+P10=$(policy 10)
+P10K=$(policy 10000)
+
+# run SETUP: "exec/s open/s connect/s" with that setup's agent running.
+run() {
+	local ap= pol r=()
+	case $1 in
+	none) ;;
+	10) pol=$P10 ;;
+	10000) pol=$P10K ;;
+	esac
+	if [ "$1" != none ]; then
+		"$SONDE" agent --collectors enforce --enforce-policy "$pol" --events '' \
+			--listen 127.0.0.1:$PORT 2>"$OUT/enforce-agent.err" &
+		ap=$!
+		wait_ready $ap "$OUT/enforce-agent.err" "ready:" "the agent ($1 rules)"
+	fi
+	r+=("$("$OUT/enfloop" exec "$N_EXEC")")
+	r+=("$("$OUT/enfloop" open "$N_OPEN")")
+	r+=("$("$OUT/enfloop" connect "$N_CONNECT")")
+	if [ -n "$ap" ]; then
+		kill -INT $ap
+		wait $ap
+	fi
+	echo "${r[*]}"
+}
+
+setups=(none 10 10000)
+for ((round = 0; round < ROUNDS; round++)); do
+	for ((k = 0; k < 3; k++)); do
+		s=${setups[$(((round + k) % 3))]}
+		read -r e o c < <(run "$s")
+		say "round $((round + 1))/$ROUNDS $s: exec $e/s open $o/s connect $c/s"
+		echo "$e" >>"$OUT/enf-$s-exec" ; echo "$o" >>"$OUT/enf-$s-open"; echo "$c" >>"$OUT/enf-$s-connect"
+	done
+done
+
+echo "Enforcement: calls per second of one process (median of $ROUNDS interleaved rounds),"
+echo "kernel $(uname -r), $(nproc) CPUs, $(date -u +%Y-%m-%d)."
+echo
+echo "| call | no policy | 10 rules | 10,000 rules | 10 rules / none | 10,000 / 10 rules |"
+echo "|---|---|---|---|---|---|"
+for call in exec open connect; do
+	a=$(median <"$OUT/enf-none-$call") b=$(median <"$OUT/enf-10-$call") c=$(median <"$OUT/enf-10000-$call")
+	awk -v call=$call -v a="$a" -v b="$b" -v c="$c" \
+		'BEGIN { printf "| %s | %.0f | %.0f | %.0f | %.3f | %.3f |\n", call, a, b, c, b / a, c / b }'
+done
+rm -f "$OUT"/enf-*-exec "$OUT"/enf-*-open "$OUT"/enf-*-connect
