@@ -1,358 +1,470 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Policy -> the maps the kernel reads (sonde/enforce.h). Each rule and
- * event becomes compiled rules: one per combination of the items of its
- * secondary selectors' lists; its primary selector's items become LPM
- * keys. Each key's candidate list is closed over the shorter keys that
- * are prefixes of it, so the kernel's one longest-prefix lookup gives
- * every rule that matches. */
+/* struct policy -> the maps the kernel reads (sonde/enforce.h). Per rule
+ * and event: one compiled rule per combination of the items of its
+ * secondary selectors' lists, and one LPM key per item of its primary
+ * selector, each selecting all of those compiled rules. Keys are then
+ * sorted as bit strings, where a prefix comes just before the keys it
+ * prefixes, so one pass with a stack of open prefixes closes each key's
+ * candidates over the shorter keys that contain it: the kernel's single
+ * longest-prefix lookup returns every rule that may match, and compiling
+ * n keys costs O(n log n). */
 #include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "lib/netaddr.h"
 #include "policy/policy.h"
+
+#define STR_SLOTS 8192 /* > 2 * ENF_MAX_STRS, a power of two */
+
+/* The key's bits start at its tag and run on into data. */
+_Static_assert(offsetof(struct enf_key, data) == offsetof(struct enf_key, tag) + 1,
+	       "enf_key layout");
+
+/* One item of one rule's primary list, for one event. */
+struct raw {
+	struct enf_key key;
+	uint32_t first; /* its compiled rules: [first, first + n) */
+	uint16_t n;
+	uint16_t rule; /* policy rule */
+};
 
 struct cctx {
 	const struct policy *p;
 	struct enf_image *img;
-	unsigned cap_rules, cap_keys, cap_strs;
 	char *err;
 	size_t errsz;
+	struct raw *raw;
+	unsigned nraw, cap_strs;
+	uint16_t *slots; /* string index + 1, 0: free */
 };
 
-static int cerr(struct cctx *c, const struct policy_rule *r, int ret, const char *fmt, const char *what,
-		unsigned bound)
+enum prim { PRIM_NONE, PRIM_BIN, PRIM_PATH, PRIM_ADDR };
+
+static int cerr(struct cctx *c, unsigned rule, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int cerr(struct cctx *c, unsigned rule, int ret, const char *fmt, ...)
 {
-	snprintf(c->err, c->errsz, "%s:%u: rule '%s': ", c->p->file, r->line, r->name);
-	snprintf(c->err + strlen(c->err), c->errsz - strlen(c->err), fmt, what, bound);
+	const struct policy_rule *r = &c->p->rules[rule];
+	va_list ap;
+	int n;
+
+	if (!c->err || !c->errsz)
+		return ret;
+	n = snprintf(c->err, c->errsz, "%s:%u: rule '%s': ", c->p->file, r->line, r->name);
+	if (n >= 0 && (size_t)n < c->errsz) {
+		va_start(ap, fmt);
+		vsnprintf(c->err + n, c->errsz - n, fmt, ap);
+		va_end(ap);
+	}
 	return ret;
 }
 
-static int str_index(struct cctx *c, const struct policy_rule *r, const struct policy_path *pp, uint32_t *idx)
+static bool net_event(int ev) { return ev == ENF_EV_CONNECT || ev == ENF_EV_BIND; }
+
+static enum prim primary(const struct policy_rule *r, int ev)
+{
+	if (ev == ENF_EV_OPEN && r->npath)
+		return PRIM_PATH;
+	if (net_event(ev) && r->naddress)
+		return PRIM_ADDR;
+	return r->nbinary ? PRIM_BIN : PRIM_NONE;
+}
+
+static unsigned nprimary(const struct policy_rule *r, enum prim pr)
+{
+	return pr == PRIM_PATH	 ? r->npath
+	       : pr == PRIM_ADDR ? r->naddress
+	       : pr == PRIM_BIN	 ? r->nbinary
+				 : 0;
+}
+
+/* The secondary lists, in the order of the mixed-radix expansion. */
+enum { X_UID, X_PORT, X_CGROUP, X_ARGS, X_PARENT, X_BIN, X__COUNT };
+static const char *const x_names[X__COUNT] = {
+	"uid", "port", "cgroup", "args", "parent", "binary"
+};
+
+static void radix(const struct policy_rule *r, enum prim pr, unsigned *n)
+{
+	n[X_UID] = r->nuid;
+	n[X_PORT] = r->nport;
+	n[X_CGROUP] = r->ncgroup;
+	n[X_ARGS] = r->nargs;
+	n[X_PARENT] = r->nparent;
+	n[X_BIN] = pr == PRIM_BIN ? 0 : r->nbinary;
+}
+
+/* "uid 2 x port 3": what multiplied, for messages. */
+static const char *factors(const unsigned *n, char *buf, size_t sz)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < X__COUNT; i++)
+		if (n[i] > 1 && len < sz)
+			len += snprintf(buf + len, sz - len, "%s%s %u", len ? " x " : "",
+					x_names[i], n[i]);
+	return buf;
+}
+
+static const char *key_str(const struct enf_key *k, char *buf, size_t sz)
+{
+	int dim = k->tag >> 4;
+	unsigned bytes = k->prefixlen / 8 - 1;
+
+	if (dim == ENF_DIM_NET4 || dim == ENF_DIM_NET6) {
+		char a[NETADDR_STRLEN];
+
+		snprintf(buf, sz, "address %s/%u",
+			 netaddr__str(dim == ENF_DIM_NET4 ? AF_INET : AF_INET6, k->data, a,
+				      sizeof(a)),
+			 k->prefixlen - 8);
+	} else {
+		bool exact = bytes && !k->data[bytes - 1];
+
+		snprintf(buf, sz, "%s %.*s%s", dim == ENF_DIM_PATH ? "path" : "binary",
+			 (int)(bytes - exact), (const char *)k->data, exact ? "" : "*");
+	}
+	return buf;
+}
+
+/* Index of s in strs, added when new. */
+static int str_intern(struct cctx *c, unsigned rule, const char *s, uint32_t *idx)
 {
 	struct enf_image *img = c->img;
+	uint64_t h = enf_hash(s);
+	unsigned slot = h & (STR_SLOTS - 1);
 
-	for (unsigned i = 0; i < img->nstrs; i++)
-		if (!strcmp(img->strs[i].s, pp->s)) {
-			*idx = i;
+	for (; c->slots[slot]; slot = (slot + 1) & (STR_SLOTS - 1))
+		if (!strcmp(img->strs[c->slots[slot] - 1].s, s)) {
+			*idx = c->slots[slot] - 1;
 			return 0;
 		}
 	if (img->nstrs >= ENF_MAX_STRS)
-		return cerr(c, r, -E2BIG, "more than %s%u distinct strings in secondary selectors", "", ENF_MAX_STRS);
+		return cerr(c, rule, -E2BIG,
+			    "the policy has more than %d distinct binary and parent strings "
+			    "(ENF_MAX_STRS) to compare: use prefixes ('/opt/app/*') or fewer rules",
+			    ENF_MAX_STRS);
 	if (img->nstrs == c->cap_strs) {
-		unsigned cap = c->cap_strs ? 2 * c->cap_strs : 16;
-		void *p = realloc(img->strs, cap * sizeof(*img->strs));
+		unsigned cap = c->cap_strs ? 2 * c->cap_strs : 64;
+		struct enf_str *n = realloc(img->strs, cap * sizeof(*n));
 
-		if (!p)
+		if (!n)
 			return -ENOMEM;
-		img->strs = p;
+		img->strs = n;
 		c->cap_strs = cap;
 	}
 	memset(&img->strs[img->nstrs], 0, sizeof(img->strs[0]));
-	memcpy(img->strs[img->nstrs].s, pp->s, pp->len);
-	*idx = img->nstrs++;
+	strcpy(img->strs[img->nstrs].s, s); /* < ENF_STR_MAX: checked by the parser */
+	*idx = img->nstrs;
+	c->slots[slot] = ++img->nstrs;
 	return 0;
 }
 
-static int add_key(struct cctx *c, const struct policy_rule *r, const struct enf_key *k, uint16_t id)
-{
-	struct enf_image *img = c->img;
-
-	/* Keys are merged later; here one per (key, rule). */
-	if (img->nkeys >= 4 * ENF_MAX_KEYS)
-		return cerr(c, r, -E2BIG, "more than %s%u keys", "", ENF_MAX_KEYS);
-	if (img->nkeys == c->cap_keys) {
-		unsigned cap = c->cap_keys ? 2 * c->cap_keys : 64;
-		void *kp = realloc(img->keys, cap * sizeof(*img->keys));
-
-		if (!kp)
-			return -ENOMEM;
-		img->keys = kp;
-		kp = realloc(img->cands, cap * sizeof(*img->cands));
-		if (!kp)
-			return -ENOMEM;
-		img->cands = kp;
-		c->cap_keys = cap;
-	}
-	img->keys[img->nkeys] = *k;
-	memset(&img->cands[img->nkeys], 0, sizeof(img->cands[0]));
-	img->cands[img->nkeys].n = 1;
-	img->cands[img->nkeys].id[0] = id;
-	img->nkeys++;
-	return 0;
-}
-
-static void path_key(struct enf_key *k, uint8_t tag, const struct policy_path *pp)
-{
-	memset(k, 0, sizeof(*k));
-	k->tag = tag;
-	memcpy(k->data, pp->s, pp->len);
-	/* An exact path includes its NUL: "/bin/sh" does not select "/bin/sh2". */
-	k->prefixlen = 8 * (1 + pp->len + !pp->prefix);
-}
-
-static int emit_rules(struct cctx *c, unsigned ri, int ev, bool bin_primary, uint16_t *first,
-		      unsigned *count)
+/* Compiled rules [first, first + count) of rule ri on event ev. */
+static int expand(struct cctx *c, unsigned ri, int ev, enum prim pr, uint32_t first, unsigned count)
 {
 	const struct policy_rule *r = &c->p->rules[ri];
-	struct enf_image *img = c->img;
-	unsigned nu = r->nuid ?: 1, np = r->nport ?: 1, nc = r->ncgroup ?: 1, na = r->nargs ?: 1;
-	unsigned npar = r->nparent ?: 1, nb = bin_primary ? 1 : (r->nbinary ?: 1);
-	unsigned long total = (unsigned long)nu * np * nc * na * npar * nb;
-	int err;
+	unsigned n[X__COUNT], at[X__COUNT] = { 0 };
+	int ret;
 
-	if (img->nrules + total > ENF_MAX_RULES)
-		return cerr(c, r, -E2BIG, "its selector lists expand past %s%u compiled rules", "", ENF_MAX_RULES);
-	if (img->nrules + total > c->cap_rules) {
-		unsigned cap = c->cap_rules ? c->cap_rules : 64;
-		void *p;
+	radix(r, pr, n);
+	for (unsigned k = 0; k < count; k++) {
+		struct enf_rule *cr = &c->img->rules[first + k];
+		const struct policy_path *pp;
 
-		while (cap < img->nrules + total)
-			cap *= 2;
-		p = realloc(img->rules, cap * sizeof(*img->rules));
-		if (!p)
-			return -ENOMEM;
-		img->rules = p;
-		c->cap_rules = cap;
-	}
-	*first = img->nrules;
-	*count = total;
-	for (unsigned long i = 0; i < total; i++) {
-		struct enf_rule *cr = &img->rules[img->nrules++];
-		unsigned long k = i;
-		unsigned iu = k % nu, ip = (k /= nu) % np, ic = (k /= np) % nc, ia = (k /= nc) % na;
-		unsigned ipar = (k /= na) % npar, ib = (k /= npar) % nb;
-
-		memset(cr, 0, sizeof(*cr));
-		cr->version = img->meta.version;
+		cr->version = c->img->meta.version;
 		cr->rule = ri;
 		cr->event = ev;
 		cr->action = r->action;
 		cr->rate = r->rate;
-		if (r->nuid) {
+		if (n[X_UID]) {
 			cr->sel |= ENF_SEL_UID;
-			cr->uid_lo = r->uid[iu].lo;
-			cr->uid_hi = r->uid[iu].hi;
+			cr->uid_lo = r->uid[at[X_UID]].lo;
+			cr->uid_hi = r->uid[at[X_UID]].hi;
 		}
-		if (r->nport) {
+		if (n[X_PORT]) {
 			cr->sel |= ENF_SEL_PORT;
-			cr->port_lo = r->port[ip].lo;
-			cr->port_hi = r->port[ip].hi;
+			cr->port_lo = r->port[at[X_PORT]].lo;
+			cr->port_hi = r->port[at[X_PORT]].hi;
 		}
-		if (r->ncgroup) {
+		if (n[X_CGROUP]) {
 			cr->sel |= ENF_SEL_CGROUP;
-			cr->cgroup_id = r->cgroup[ic];
+			cr->cgroup_id = r->cgroup[at[X_CGROUP]];
 		}
-		if (r->nargs) {
+		if (n[X_ARGS]) {
 			cr->sel |= ENF_SEL_ARGV;
-			cr->argv_hash = enf_hash(r->args[ia]);
+			cr->argv_hash = enf_hash(r->args[at[X_ARGS]]);
 		}
-		if (r->nparent) {
+		if (n[X_PARENT]) {
+			pp = &r->parent[at[X_PARENT]];
 			cr->sel |= ENF_SEL_PARENT;
-			if ((err = str_index(c, r, &r->parent[ipar], &cr->parent_str)))
-				return err;
-			cr->parent_len = r->parent[ipar].len;
-			cr->parent_prefix = r->parent[ipar].prefix;
+			if ((ret = str_intern(c, ri, pp->s, &cr->parent_str)))
+				return ret;
+			cr->parent_len = pp->len;
+			cr->parent_prefix = pp->prefix;
 		}
-		if (!bin_primary && r->nbinary) {
+		if (n[X_BIN]) {
+			pp = &r->binary[at[X_BIN]];
 			cr->sel |= ENF_SEL_BIN;
-			if ((err = str_index(c, r, &r->binary[ib], &cr->bin_str)))
-				return err;
-			cr->bin_len = r->binary[ib].len;
-			cr->bin_prefix = r->binary[ib].prefix;
+			if ((ret = str_intern(c, ri, pp->s, &cr->bin_str)))
+				return ret;
+			cr->bin_len = pp->len;
+			cr->bin_prefix = pp->prefix;
 		}
 		if (ev == ENF_EV_OPEN && r->open_flags) {
 			cr->sel |= ENF_SEL_FLAGS;
 			cr->open_flags = r->open_flags;
 		}
-	}
-	return 0;
-}
-
-static int compile_rule(struct cctx *c, unsigned ri, int ev)
-{
-	const struct policy_rule *r = &c->p->rules[ri];
-	struct enf_image *img = c->img;
-	struct enf_key k;
-	uint16_t first;
-	unsigned count;
-	int err, dim = 0;
-	bool net = ev == ENF_EV_CONNECT || ev == ENF_EV_BIND;
-
-	if (ev == ENF_EV_OPEN && r->npath)
-		dim = ENF_DIM_PATH;
-	else if (net && r->naddress)
-		dim = ENF_DIM_NET4;	/* or NET6, per item */
-	else if (r->nbinary)
-		dim = ENF_DIM_BIN;
-	if ((err = emit_rules(c, ri, ev, dim == ENF_DIM_BIN, &first, &count)))
-		return err;
-	for (unsigned j = 0; j < count; j++) {
-		uint16_t id = first + j;
-
-		if (!dim) {
-			struct enf_cands *any = &img->meta.any[ev];
-
-			if (any->n >= ENF_CANDIDATES)
-				return cerr(c, r, -E2BIG, "more than %s%u rules of its event have no binary, "
-					    "path or address to select them by", "", ENF_CANDIDATES);
-			any->id[any->n++] = id;
-			continue;
-		}
-		if (dim == ENF_DIM_PATH || dim == ENF_DIM_BIN) {
-			const struct policy_path *v = dim == ENF_DIM_PATH ? r->path : r->binary;
-			unsigned n = dim == ENF_DIM_PATH ? r->npath : r->nbinary;
-
-			for (unsigned i = 0; i < n; i++) {
-				path_key(&k, ENF_TAG(dim, ev), &v[i]);
-				if ((err = add_key(c, r, &k, id)))
-					return err;
-			}
-			img->meta.dims[ev] |= 1u << dim;
-			continue;
-		}
-		for (unsigned i = 0; i < r->naddress; i++) {
-			const struct policy_cidr *a = &r->address[i];
-			int d = a->family == AF_INET6 ? ENF_DIM_NET6 : ENF_DIM_NET4;
-
-			memset(&k, 0, sizeof(k));
-			k.tag = ENF_TAG(d, ev);
-			memcpy(k.data, a->addr, d == ENF_DIM_NET6 ? 16 : 4);
-			k.prefixlen = 8 + a->bits;
-			if ((err = add_key(c, r, &k, id)))
-				return err;
-			img->meta.dims[ev] |= 1u << d;
+		/* the next combination */
+		for (int i = 0; i < X__COUNT; i++) {
+			if (n[i] && ++at[i] < n[i])
+				break;
+			at[i] = 0;
 		}
 	}
 	return 0;
 }
 
-static int key_cmp(const void *x, const void *y)
+static void key_of(const struct policy_rule *r, int ev, enum prim pr, unsigned i, struct enf_key *k)
 {
-	const struct enf_key *a = x, *b = y;
+	memset(k, 0, sizeof(*k));
+	if (pr == PRIM_ADDR) {
+		const struct policy_cidr *a = &r->address[i];
+		bool v6 = a->family == AF_INET6;
 
-	if (a->tag != b->tag)
-		return a->tag < b->tag ? -1 : 1;
-	if (a->prefixlen != b->prefixlen)
-		return a->prefixlen < b->prefixlen ? -1 : 1;
-	return memcmp(a->data, b->data, sizeof(a->data));
+		k->tag = ENF_TAG(v6 ? ENF_DIM_NET6 : ENF_DIM_NET4, ev);
+		memcpy(k->data, a->addr, v6 ? 16 : 4);
+		k->prefixlen = 8 + a->bits;
+	} else {
+		const struct policy_path *pp = pr == PRIM_PATH ? &r->path[i] : &r->binary[i];
+
+		k->tag = ENF_TAG(pr == PRIM_PATH ? ENF_DIM_PATH : ENF_DIM_BIN, ev);
+		memcpy(k->data, pp->s, pp->len);
+		/* An exact path's NUL is part of it: "/bin/sh" is not "/bin/sh2". */
+		k->prefixlen = 8 * (1 + pp->len + !pp->prefix);
+	}
 }
 
-/* Whether a (prefixlen over tag + data) is a prefix of b, same tag. */
+/* Bit-string order: a key's bits from its tag on, for prefixlen bits; a
+ * prefix sorts before every key it prefixes. */
+static int key_cmp(const struct enf_key *a, const struct enf_key *b)
+{
+	const uint8_t *x = (const uint8_t *)a + offsetof(struct enf_key, tag);
+	const uint8_t *y = (const uint8_t *)b + offsetof(struct enf_key, tag);
+	uint32_t bits = a->prefixlen < b->prefixlen ? a->prefixlen : b->prefixlen;
+	uint32_t bytes = bits / 8, rest = bits % 8;
+	int d = memcmp(x, y, bytes);
+
+	if (d)
+		return d;
+	if (rest) {
+		uint8_t m = 0xff << (8 - rest), xa = x[bytes] & m, yb = y[bytes] & m;
+
+		if (xa != yb)
+			return xa < yb ? -1 : 1;
+	}
+	return (a->prefixlen > b->prefixlen) - (a->prefixlen < b->prefixlen);
+}
+
 static bool key_prefix_of(const struct enf_key *a, const struct enf_key *b)
 {
-	unsigned bits = a->prefixlen - 8, bytes = bits / 8, rest = bits % 8;
+	struct enf_key t;
 
-	if (a->tag != b->tag || a->prefixlen > b->prefixlen)
+	if (a->prefixlen > b->prefixlen)
 		return false;
-	if (memcmp(a->data, b->data, bytes))
-		return false;
-	return !rest || !((a->data[bytes] ^ b->data[bytes]) & (0xff << (8 - rest)));
+	t = *b;
+	t.prefixlen = a->prefixlen;
+	return !key_cmp(a, &t);
 }
 
-static int cands_add(struct enf_cands *c, uint16_t id)
+static int raw_cmp(const void *x, const void *y, void *arg)
 {
-	for (unsigned i = 0; i < c->n; i++)
-		if (c->id[i] == id)
-			return 0;
-	if (c->n >= ENF_CANDIDATES)
-		return -E2BIG;
-	c->id[c->n++] = id;
+	const struct raw *raw = arg;
+	unsigned i = *(const unsigned *)x, j = *(const unsigned *)y;
+	int d = key_cmp(&raw[i].key, &raw[j].key);
+
+	return d ? d : (i > j) - (i < j);
+}
+
+/* Sorted, distinct ids of a and b into out; -E2BIG past ENF_CANDIDATES,
+ * *over the id that did not fit. */
+static int cands_union(const struct enf_cands *a, const struct enf_cands *b, struct enf_cands *out,
+		       unsigned *over)
+{
+	unsigned i = 0, j = 0, n = 0;
+
+	while (i < a->n || j < b->n) {
+		uint16_t id;
+
+		if (j >= b->n || (i < a->n && a->id[i] < b->id[j]))
+			id = a->id[i++];
+		else if (i >= a->n || b->id[j] < a->id[i])
+			id = b->id[j++];
+		else
+			id = a->id[i++], j++;
+		if (n == ENF_CANDIDATES) {
+			*over = id;
+			return -E2BIG;
+		}
+		out->id[n++] = id;
+	}
+	out->n = n;
 	return 0;
 }
 
-/* Merges equal keys, then adds to each key the candidates of every key
- * that is a prefix of it. Keys are sorted by (tag, length): the prefixes
- * of a key come before it. */
-static int close_keys(struct cctx *c)
+/* Sorts and merges the raw keys, then closes each over its prefixes. */
+static int keys_build(struct cctx *c)
 {
 	struct enf_image *img = c->img;
-	unsigned n = 0, *order;
-	struct enf_key *keys = img->keys;
-	struct enf_cands *cands = img->cands;
-	struct enf_key *sk;
-	struct enf_cands *sc;
+	unsigned *ix = NULL, *stack = NULL, *first_rule = NULL, *hist = NULL, n = 0, depth = 0,
+		 over;
+	struct enf_cands *own = NULL;
+	char ks[300];
+	int ret = -ENOMEM;
 
-	if (!img->nkeys)
+	if (!c->nraw)
 		return 0;
-	order = malloc(img->nkeys * sizeof(*order));
-	sk = malloc(img->nkeys * sizeof(*sk));
-	sc = malloc(img->nkeys * sizeof(*sc));
-	if (!order || !sk || !sc) {
-		free(order), free(sk), free(sc);
-		return -ENOMEM;
-	}
-	/* Sort keys with their candidates: sort (key, index) pairs. */
-	struct pair { struct enf_key k; unsigned i; } *pv = malloc(img->nkeys * sizeof(*pv));
+	ix = malloc(c->nraw * sizeof(*ix));
+	stack = malloc(c->nraw * sizeof(*stack));
+	first_rule = malloc(c->nraw * sizeof(*first_rule));
+	own = calloc(c->nraw, sizeof(*own));
+	img->keys = malloc(c->nraw * sizeof(*img->keys));
+	img->cands = calloc(c->nraw, sizeof(*img->cands));
+	if (!ix || !stack || !first_rule || !own || !img->keys || !img->cands)
+		goto out;
+	for (unsigned i = 0; i < c->nraw; i++)
+		ix[i] = i;
+	qsort_r(ix, c->nraw, sizeof(*ix), raw_cmp, c->raw);
+	/* Equal keys merge; within a run the raw order is the file's, so
+	 * the ids append in ascending order. */
+	for (unsigned i = 0; i < c->nraw; i++) {
+		const struct raw *rw = &c->raw[ix[i]];
 
-	if (!pv) {
-		free(order), free(sk), free(sc);
-		return -ENOMEM;
-	}
-	for (unsigned i = 0; i < img->nkeys; i++)
-		pv[i].k = keys[i], pv[i].i = i;
-	qsort(pv, img->nkeys, sizeof(*pv), key_cmp);
-	for (unsigned i = 0; i < img->nkeys; i++) {
-		const struct enf_cands *from = &cands[pv[i].i];
-		const struct policy_rule *r = &c->p->rules[img->rules[from->id[0]].rule];
+		if (!n || key_cmp(&img->keys[n - 1], &rw->key)) {
+			img->keys[n] = rw->key;
+			first_rule[n++] = rw->rule;
+		}
+		for (unsigned k = 0; k < rw->n; k++) {
+			struct enf_cands *o = &own[n - 1];
 
-		if (!n || key_cmp(&sk[n - 1], &pv[i].k)) {
-			if (n >= ENF_MAX_KEYS) {
-				free(pv), free(order), free(sk), free(sc);
-				return cerr(c, r, -E2BIG, "the policy needs more than %s%u keys", "", ENF_MAX_KEYS);
+			if (o->n == ENF_CANDIDATES) {
+				ret = cerr(c, rw->rule, -E2BIG,
+					   "%s on %s is selected by more than %d compiled rules "
+					   "(ENF_CANDIDATES): merge rules or use fewer list items",
+					   key_str(&rw->key, ks, sizeof(ks)),
+					   enf_event__name(rw->key.tag & 15), ENF_CANDIDATES);
+				goto out;
 			}
-			sk[n] = pv[i].k;
-			memset(&sc[n], 0, sizeof(sc[n]));
-			n++;
-		}
-		if (cands_add(&sc[n - 1], from->id[0])) {
-			free(pv), free(order), free(sk), free(sc);
-			return cerr(c, r, -E2BIG, "more than %s%u rules select the same key", "", ENF_CANDIDATES);
+			o->id[o->n++] = rw->first + k;
 		}
 	}
-	free(pv);
-	/* Closure: for each key, the nearest shorter keys that are its
-	 * prefixes; walking back over the sorted keys of the same tag, only
-	 * ones at most as long can be prefixes. A stack of open prefixes
-	 * keeps this near linear for path trees. */
-	unsigned *stack = order, depth = 0;
-	struct enf_cands *own = malloc(n * sizeof(*own));
+	if (n > ENF_MAX_KEYS) {
+		/* The rule whose keys pass the bound, in file order. */
+		unsigned sum = 0, r;
 
-	if (!own) {
-		free(stack), free(sk), free(sc);
-		return -ENOMEM;
+		if (!(hist = calloc(c->p->nrules, sizeof(*hist))))
+			goto out;
+		for (unsigned i = 0; i < n; i++)
+			hist[first_rule[i]]++;
+		for (r = 0; r + 1 < c->p->nrules && (sum += hist[r]) <= ENF_MAX_KEYS; r++)
+			;
+		ret = cerr(c, r, -E2BIG,
+			   "the policy needs more than %d keys (ENF_MAX_KEYS) from here on: "
+			   "use prefixes or CIDRs that cover several items",
+			   ENF_MAX_KEYS);
+		goto out;
 	}
-	memcpy(own, sc, n * sizeof(*own));
 	for (unsigned i = 0; i < n; i++) {
-		/* Keys are sorted by length, not lexically: scan the shorter
-		 * ones of this tag (bounded by the distinct prefix keys). */
-		depth = 0;
-		for (unsigned j = i; j-- > 0;) {
-			if (sk[j].tag != sk[i].tag)
-				break;
-			if (sk[j].prefixlen == sk[i].prefixlen)
-				continue;
-			if (!key_prefix_of(&sk[j], &sk[i]))
-				continue;
-			for (unsigned x = 0; x < own[j].n; x++)
-				if (cands_add(&sc[i], own[j].id[x])) {
-					const struct policy_rule *r = &c->p->rules[img->rules[sc[i].id[0]].rule];
+		static const struct enf_cands none;
 
-					free(own), free(stack), free(sk), free(sc);
-					return cerr(c, r, -E2BIG, "more than %s%u rules match one path or address "
-						    "(overlapping prefixes)", "", ENF_CANDIDATES);
-				}
-			depth++;
+		while (depth && !key_prefix_of(&img->keys[stack[depth - 1]], &img->keys[i]))
+			depth--;
+		if (cands_union(depth ? &img->cands[stack[depth - 1]] : &none, &own[i],
+				&img->cands[i], &over)) {
+			ret = cerr(
+				c, img->rules[over].rule, -E2BIG,
+				"%s on %s would select more than %d compiled "
+				"rules (ENF_CANDIDATES), with the rules of the shorter prefixes that contain it: "
+				"merge rules or narrow them",
+				key_str(&img->keys[i], ks, sizeof(ks)),
+				enf_event__name(img->keys[i].tag & 15), ENF_CANDIDATES);
+			goto out;
+		}
+		stack[depth++] = i;
+		img->meta.dims[img->keys[i].tag & 15] |= 1u << (img->keys[i].tag >> 4);
+	}
+	img->nkeys = n;
+	ret = 0;
+out:
+	free(ix);
+	free(stack);
+	free(first_rule);
+	free(own);
+	free(hist);
+	return ret;
+}
+
+/* How many compiled rules and keys the policy makes, with the bounds
+ * checked before anything is allocated. */
+static int count(struct cctx *c, unsigned *nrules)
+{
+	unsigned any[ENF_EV__COUNT] = { 0 };
+	uint64_t total = 0;
+	char why[128];
+
+	c->nraw = 0;
+	for (unsigned ri = 0; ri < c->p->nrules; ri++) {
+		const struct policy_rule *r = &c->p->rules[ri];
+
+		for (int ev = 0; ev < ENF_EV__COUNT; ev++) {
+			enum prim pr = primary(r, ev);
+			unsigned n[X__COUNT], np = nprimary(r, pr);
+			uint64_t e = 1;
+
+			if (!(r->events & (1u << ev)))
+				continue;
+			if ((ev != ENF_EV_OPEN && (r->npath || r->open_flags)) ||
+			    (!net_event(ev) && (r->naddress || r->nport)))
+				return cerr(c, ri, -EINVAL, "a selector that %s events do not have",
+					    enf_event__name(ev));
+			radix(r, pr, n);
+			for (int i = 0; i < X__COUNT; i++)
+				e *= n[i] ? n[i] : 1; /* <= 64^6 */
+			if (total + e > ENF_MAX_RULES)
+				return cerr(
+					c, ri, -E2BIG,
+					"the policy compiles into more than %d rules "
+					"(ENF_MAX_RULES) with this one (%s%s%llu on %s): split lists or "
+					"drop rules",
+					ENF_MAX_RULES, factors(n, why, sizeof(why)),
+					why[0] ? ": " : "", (unsigned long long)e,
+					enf_event__name(ev));
+			if (np && e > ENF_CANDIDATES)
+				return cerr(
+					c, ri, -E2BIG,
+					"its lists multiply into %llu compiled rules on %s (%s), "
+					"more than the %d (ENF_CANDIDATES) one event can select by one key: "
+					"split the rule",
+					(unsigned long long)e, enf_event__name(ev),
+					factors(n, why, sizeof(why)), ENF_CANDIDATES);
+			if (!np && (any[ev] += e) > ENF_CANDIDATES) /* e alone may be */
+				return cerr(
+					c, ri, -E2BIG,
+					"more than %d compiled rules on %s have no binary, "
+					"path or address to be looked up by (ENF_CANDIDATES): give them one, "
+					"or merge them",
+					ENF_CANDIDATES, enf_event__name(ev));
+			total += e;
+			c->nraw += np;
 		}
 	}
-	(void)depth;
-	free(own);
-	free(stack);
-	free(img->keys);
-	free(img->cands);
-	img->keys = sk;
-	img->cands = sc;
-	img->nkeys = n;
+	*nrules = total;
 	return 0;
 }
 
@@ -360,29 +472,66 @@ int policy__compile(const struct policy *p, uint32_t version, bool dry_run, stru
 		    char *err, size_t errsz)
 {
 	struct cctx c = { .p = p, .img = img, .err = err, .errsz = errsz };
-	int ret = 0;
+	unsigned total = 0, next = 0, nr = 0;
+	int ret;
 
 	memset(img, 0, sizeof(*img));
+	if (err && errsz)
+		err[0] = '\0';
+	if ((ret = count(&c, &total)))
+		return ret;
+	ret = -ENOMEM;
+	img->rules = calloc(total ? total : 1, sizeof(*img->rules));
+	c.raw = calloc(c.nraw ? c.nraw : 1, sizeof(*c.raw));
+	c.slots = calloc(STR_SLOTS, sizeof(*c.slots));
+	if (!img->rules || !c.raw || !c.slots)
+		goto out;
 	img->meta.version = version;
 	img->meta.flags = dry_run || p->dry_run ? ENF_F_DRY_RUN : 0;
 	img->meta.npolicy = p->nrules;
-	for (unsigned ri = 0; ri < p->nrules && !ret; ri++)
-		for (int ev = 0; ev < ENF_EV__COUNT && !ret; ev++)
-			if (p->rules[ri].events & (1u << ev))
-				ret = compile_rule(&c, ri, ev);
-	if (!ret)
-		ret = close_keys(&c);
-	img->meta.nrules = img->nrules;
-	if (ret) {
-		if (ret == -ENOMEM)
-			snprintf(err, errsz, "%s: out of memory compiling the policy", p->file);
-		enf_image__free(img);
+	for (unsigned ri = 0; ri < p->nrules; ri++) {
+		const struct policy_rule *r = &p->rules[ri];
+
+		for (int ev = 0; ev < ENF_EV__COUNT; ev++) {
+			enum prim pr = primary(r, ev);
+			unsigned n[X__COUNT], e = 1, np = nprimary(r, pr);
+
+			if (!(r->events & (1u << ev)))
+				continue;
+			radix(r, pr, n);
+			for (int i = 0; i < X__COUNT; i++)
+				e *= n[i] ? n[i] : 1;
+			if ((ret = expand(&c, ri, ev, pr, next, e)))
+				goto out;
+			for (unsigned i = 0; i < np; i++) {
+				struct raw *rw = &c.raw[nr++];
+
+				key_of(r, ev, pr, i, &rw->key);
+				rw->first = next;
+				rw->n = e;
+				rw->rule = ri;
+			}
+			for (unsigned k = 0; !np && k < e; k++)
+				img->meta.any[ev].id[img->meta.any[ev].n++] = next + k;
+			next += e;
+		}
 	}
+	img->nrules = img->meta.nrules = next;
+	ret = keys_build(&c);
+out:
+	if (ret == -ENOMEM && err && errsz)
+		snprintf(err, errsz, "%s: out of memory compiling the policy", p->file);
+	free(c.raw);
+	free(c.slots);
+	if (ret)
+		enf_image__free(img);
 	return ret;
 }
 
 void enf_image__free(struct enf_image *img)
 {
+	if (!img)
+		return;
 	free(img->rules);
 	free(img->keys);
 	free(img->cands);

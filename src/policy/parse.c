@@ -1,60 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Policy files: YAML through libyaml's document tree (every node knows its
- * line), checked field by field into struct policy. Anything the schema
- * (docs/policy.md) does not allow is an error naming file and line. */
-#include <ctype.h>
-#include <dirent.h>
+/* Policy files (docs/policy.md) -> struct policy. libyaml's events become
+ * a small tree first, so that every value keeps its line and a rule can be
+ * judged as a whole (a selector is only wrong together with the rule's
+ * events); the selectors' values are read by select.c. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <yaml.h>
-#include "lib/netaddr.h"
 #include "lib/suggest.h"
-#include "policy/policy.h"
+#include "policy/parse_int.h"
 
-struct pctx {
-	yaml_document_t *doc;
-	const char *file;
-	const char *cgroup_root;
-	char *err;
-	size_t errsz;
-};
-
-static int verr(struct pctx *c, size_t line, const char *fmt, va_list ap)
-{
-	char msg[400];
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	snprintf(c->err, c->errsz, "%s:%zu: %s", c->file, line, msg);
-	return -EINVAL;
-}
-
-static int perr(struct pctx *c, const yaml_node_t *n, const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = verr(c, n ? n->start_mark.line + 1 : 1, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
-/* An error at line (a field's, or the rule's when 0). */
-static int lerr(struct pctx *c, unsigned line, const struct policy_rule *r, const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = verr(c, line ? line : r->line, fmt, ap);
-	va_end(ap);
-	return ret;
-}
+#define Y_DEPTH	 6 /* the schema needs 4: map, rules, rule, list */
+#define LOAD_MAX (16u << 20)
 
 static const char *const event_names[ENF_EV__COUNT] = {
 	"exec", "open", "connect", "bind", "setuid", "ptrace", "module", "bpf",
@@ -63,12 +23,12 @@ static const char *const action_names[] = { "audit", "kill", "deny" };
 
 const char *enf_event__name(enum enf_event e)
 {
-	return (unsigned)e < ENF_EV__COUNT ? event_names[e] : "?";
+	return (unsigned)e < ENF_EV__COUNT ? event_names[e] : "unknown";
 }
 
 const char *enf_action__name(enum enf_action a)
 {
-	return (unsigned)a < 3 ? action_names[a] : "?";
+	return (unsigned)a < 3 ? action_names[a] : "unknown";
 }
 
 uint64_t enf_hash(const char *s)
@@ -80,604 +40,683 @@ uint64_t enf_hash(const char *s)
 	return h;
 }
 
-/* A scalar's text, NULL (with the error) if the node is not a plain
- * string or holds a NUL. */
-static const char *scalar(struct pctx *c, yaml_node_t *n, const char *what)
+int pparse__err(struct pctx *c, unsigned line, const char *fmt, ...)
 {
-	if (!n || n->type != YAML_SCALAR_NODE) {
-		perr(c, n, "%s must be a value, not a %s", what,
-		     n && n->type == YAML_SEQUENCE_NODE ? "list" : "mapping");
-		return NULL;
-	}
-	if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length) {
-		perr(c, n, "%s holds a NUL byte", what);
-		return NULL;
-	}
-	return (const char *)n->data.scalar.value;
-}
+	va_list ap;
+	int n;
 
-/* The items of a value that may be one item or a list: calls fn on each. */
-typedef int (*item_fn)(struct pctx *c, yaml_node_t *n, const char *s, void *dst);
-
-static int each_item(struct pctx *c, yaml_node_t *n, const char *what, item_fn fn, void *dst)
-{
-	const char *s;
-	int count = 0, err;
-
-	if (n->type == YAML_SEQUENCE_NODE) {
-		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-			yaml_node_t *item = yaml_document_get_node(c->doc, *it);
-
-			if (++count > POLICY_LIST_MAX)
-				return perr(c, item, "%s: at most %d items", what, POLICY_LIST_MAX);
-			if (!(s = scalar(c, item, what)))
-				return -EINVAL;
-			if ((err = fn(c, item, s, dst)))
-				return err;
-		}
-		return count ? 0 : perr(c, n, "%s: an empty list can never match", what);
-	}
-	if (!(s = scalar(c, n, what)))
+	if (!c->err || !c->errsz)
 		return -EINVAL;
-	if (!*s)
-		return perr(c, n, "%s needs a value", what);
-	return fn(c, n, s, dst);
-}
-
-/* Growable arrays of selector items. */
-#define PUSH(arr, n, item)							\
-	({									\
-		void *_p = realloc((arr), ((n) + 1) * sizeof(*(arr)));		\
-		if (_p) {							\
-			(arr) = _p;						\
-			(arr)[(n)++] = (item);					\
-		}								\
-		_p ? 0 : -ENOMEM;						\
-	})
-
-static int parse_path(struct pctx *c, yaml_node_t *n, const char *s, struct policy_path *out)
-{
-	size_t len = strlen(s);
-	const char *star = strchr(s, '*');
-
-	memset(out, 0, sizeof(*out));
-	if (s[0] != '/')
-		return perr(c, n, "'%s' is not an absolute path (sonde judges the kernel's own, absolute paths)", s);
-	if (star && star[1])
-		return perr(c, n, "'%s': '*' may only end a path (a prefix)", s);
-	out->prefix = star != NULL;
-	if (star)
-		len--;
-	if (len >= ENF_KEY_DATA - 1)
-		return perr(c, n, "'%.40s...' is %zu bytes: paths are at most %d", s, len, ENF_KEY_DATA - 2);
-	memcpy(out->s, s, len);
-	out->len = len;
-	return 0;
-}
-
-struct path_list { struct policy_path **v; unsigned *n; };
-
-static int add_path(struct pctx *c, yaml_node_t *n, const char *s, void *dst)
-{
-	struct path_list *l = dst;
-	struct policy_path p;
-
-	return parse_path(c, n, s, &p) ?: PUSH(*l->v, *l->n, p);
-}
-
-static int add_arg(struct pctx *c, yaml_node_t *n, const char *s, void *dst)
-{
-	struct policy_rule *r = dst;
-	char a[ENF_STR_MAX] = "";
-
-	if (strlen(s) >= ENF_STR_MAX)
-		return perr(c, n, "an args item is at most %d bytes", ENF_STR_MAX - 1);
-	strcpy(a, s);
-	{
-		void *p = realloc(r->args, (r->nargs + 1) * sizeof(*r->args));
-
-		if (!p)
-			return -ENOMEM;
-		r->args = p;
-		memcpy(r->args[r->nargs++], a, ENF_STR_MAX);
+	n = snprintf(c->err, c->errsz, "%s:%u: ", c->file, line);
+	if (n >= 0 && (size_t)n < c->errsz) {
+		va_start(ap, fmt);
+		vsnprintf(c->err + n, c->errsz - n, fmt, ap);
+		va_end(ap);
 	}
-	return 0;
+	return -EINVAL;
 }
 
-static int parse_range(struct pctx *c, yaml_node_t *n, const char *s, uint32_t max, const char *what,
-		       struct policy_range *out)
+const char *pparse__show(struct pctx *c, const char *s)
 {
-	char *end;
-	unsigned long lo, hi;
+	char *b = c->show[c->nshow++ % 3];
+	size_t n = 0;
 
-	errno = 0;
-	lo = strtoul(s, &end, 10);
-	hi = lo;
-	if (*end == '-' && end != s) {
-		const char *h = end + 1;
+	/* Values go into one-line messages: escaped, and cut when long. */
+	for (; *s && n < sizeof(c->show[0]) - 8; s++) {
+		unsigned char ch = *s;
 
-		hi = strtoul(h, &end, 10);
-		if (end == h)
-			end = (char *)"x";
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
+			b[n++] = ch;
+		else
+			n += snprintf(b + n, 5, "\\x%02x", ch);
 	}
-	if (!isdigit((unsigned char)s[0]) || *end || errno)
-		return perr(c, n, "%s '%s': want N or N-M", what, s);
-	if (lo > max || hi > max)
-		return perr(c, n, "%s '%s': at most %u", what, s, max);
-	if (lo > hi)
-		return perr(c, n, "%s '%s': the range is empty (%lu > %lu), so the rule can never match", what, s, lo, hi);
-	out->lo = lo;
-	out->hi = hi;
-	return 0;
+	b[n] = '\0';
+	if (*s)
+		strcpy(b + n, "...");
+	return b;
 }
 
-static int add_port(struct pctx *c, yaml_node_t *n, const char *s, void *dst)
+/* ---- YAML -> tree ---- */
+
+static void ynode_free(struct ynode *y)
 {
-	struct policy_rule *r = dst;
-	struct policy_range v;
+	while (y) {
+		struct ynode *next = y->next;
 
-	return parse_range(c, n, s, 65535, "port", &v) ?: PUSH(r->port, r->nport, v);
-}
-
-static int add_uid(struct pctx *c, yaml_node_t *n, const char *s, void *dst)
-{
-	struct policy_rule *r = dst;
-	struct policy_range v;
-
-	return parse_range(c, n, s, 0xfffffffeu, "uid", &v) ?: PUSH(r->uid, r->nuid, v);
-}
-
-static int add_address(struct pctx *c, yaml_node_t *n, const char *s, void *dst)
-{
-	struct policy_rule *r = dst;
-	struct policy_cidr v = {};
-	struct cidr cd;
-	char why[160];
-
-	if (cidr__parse(s, &cd, why, sizeof(why)))
-		return perr(c, n, "address '%s': %s", s, why);
-	v.family = cd.addr.family == AF_INET6 ? AF_INET6 : AF_INET;
-	v.bits = cd.prefix;
-	memcpy(v.addr, cd.addr.a, 16);
-	return PUSH(r->address, r->naddress, v);
-}
-
-/* A directory under root whose name contains id, depth-bounded. */
-static int find_container(const char *dir, const char *id, int depth, char *out, size_t sz)
-{
-	DIR *d;
-	struct dirent *e;
-	int found = 0;
-
-	if (depth > 6 || !(d = opendir(dir)))
-		return 0;
-	while (!found && (e = readdir(d))) {
-		char sub[4096];
-
-		if (e->d_type != DT_DIR || e->d_name[0] == '.')
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
-		if (strstr(e->d_name, id)) {
-			snprintf(out, sz, "%s", sub);
-			found = 1;
-		} else {
-			found = find_container(sub, id, depth + 1, out, sz);
-		}
+		ynode_free(y->kid); /* depth <= Y_DEPTH */
+		free(y->s);
+		free(y);
+		y = next;
 	}
-	closedir(d);
-	return found;
 }
 
-static int add_cgroup_dir(struct pctx *c, yaml_node_t *n, const char *path, struct policy_rule *r)
+static int nomem(struct pctx *c, unsigned line)
 {
-	struct stat st;
-	uint64_t id;
-
-	if (stat(path, &st) || !S_ISDIR(st.st_mode))
-		return perr(c, n, "no cgroup directory %s: %s", path, strerror(errno ?: ENOTDIR));
-	id = st.st_ino;
-	return PUSH(r->cgroup, r->ncgroup, id);
+	pparse__err(c, line, "out of memory");
+	return -ENOMEM;
 }
 
-static int add_cgroup(struct pctx *c, yaml_node_t *n, const char *s, void *dst)
+static unsigned line_at(const char *text, size_t len, size_t off)
 {
-	struct policy_rule *r = dst;
-	char path[4096], *end;
-	unsigned long long id;
+	unsigned line = 1;
 
-	if (isdigit((unsigned char)s[0])) {
-		errno = 0;
-		id = strtoull(s, &end, 10);
-		if (*end || errno || !id)
-			return perr(c, n, "cgroup '%s': want a cgroup v2 directory or a numeric id", s);
-		uint64_t v = id;
-		return PUSH(r->cgroup, r->ncgroup, v);
+	for (size_t i = 0; i < off && i < len; i++)
+		line += text[i] == '\n';
+	return line;
+}
+
+static int yaml_error(struct pctx *c, const yaml_parser_t *yp, const char *text, size_t len)
+{
+	const char *what = yp->problem ? yp->problem : "cannot be read";
+	unsigned line;
+
+	if (yp->error == YAML_READER_ERROR) {
+		line = line_at(text, len, yp->problem_offset);
+		if (yp->problem_value >= 0)
+			return pparse__err(c, line,
+					   "invalid YAML: %s (byte 0x%02x); a policy is UTF-8 text",
+					   what, (unsigned)yp->problem_value & 0xff);
+		return pparse__err(c, line, "invalid YAML: %s; a policy is UTF-8 text", what);
 	}
-	if (s[0] == '/')
-		snprintf(path, sizeof(path), "%s", s);
-	else
-		snprintf(path, sizeof(path), "%s/%s", c->cgroup_root, s);
-	return add_cgroup_dir(c, n, path, r);
+	/* At the end of the text (an unclosed list): the last line there is. */
+	line = yp->problem_mark.line + 1;
+	if (line > 1 && yp->problem_mark.index >= len)
+		line = line_at(text, len, len ? len - 1 : 0);
+	if (yp->context)
+		return pparse__err(c, line, "invalid YAML: %s (%s at line %zu)", what, yp->context,
+				   yp->context_mark.line + 1);
+	return pparse__err(c, line, "invalid YAML: %s", what);
 }
 
-static int add_container(struct pctx *c, yaml_node_t *n, const char *s, void *dst)
-{
-	struct policy_rule *r = dst;
-	char path[4096];
-	size_t len = strlen(s);
-
-	for (size_t i = 0; i < len; i++)
-		if (!isxdigit((unsigned char)s[i]))
-			return perr(c, n, "container '%s': want a container id (hex)", s);
-	if (len < 12 || len > 64)
-		return perr(c, n, "container '%s': give at least 12 of its hex digits", s);
-	if (!find_container(c->cgroup_root, s, 0, path, sizeof(path)))
-		return perr(c, n, "no cgroup directory under %s names container %s (is it running?)",
-			    c->cgroup_root, s);
-	return add_cgroup_dir(c, n, path, r);
-}
-
-static int add_event(struct pctx *c, yaml_node_t *n, const char *s, void *dst)
-{
-	struct policy_rule *r = dst;
-	const char *near;
-
-	for (int e = 0; e < ENF_EV__COUNT; e++)
-		if (!strcmp(s, event_names[e])) {
-			r->events |= 1u << e;
-			return 0;
-		}
-	near = suggest__nearest(s, event_names, ENF_EV__COUNT);
-	return perr(c, n, "unknown event '%s'%s%s%s (exec, open, connect, bind, setuid, ptrace, module, bpf)",
-		    s, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
-}
-
-static int add_flag(struct pctx *c, yaml_node_t *n, const char *s, void *dst)
-{
-	struct policy_rule *r = dst;
-
-	if (!strcmp(s, "write"))
-		r->open_flags |= ENF_OPEN_WRITE;
-	else if (!strcmp(s, "truncate"))
-		r->open_flags |= ENF_OPEN_TRUNC;
-	else if (!strcmp(s, "create"))
-		r->open_flags |= ENF_OPEN_CREATE;
-	else
-		return perr(c, n, "unknown open flag '%s' (write, truncate, create)", s);
-	return 0;
-}
-
-static const char *const rule_keys[] = {
-	"name", "event", "action", "rate", "binary", "parent", "args", "path", "flags",
-	"address", "port", "uid", "cgroup", "container",
+struct tree {
+	struct ynode *root;
+	struct ynode *stack[Y_DEPTH];
+	int depth, ndoc;
+	bool done;
 };
-#define NKEYS (sizeof(rule_keys) / sizeof(rule_keys[0]))
 
-static int parse_name(struct pctx *c, yaml_node_t *n, const char *s, struct policy_rule *r)
+static bool is_null(const yaml_event_t *ev)
 {
-	size_t len = strlen(s);
+	const char *v = (const char *)ev->data.scalar.value;
 
-	if (!len || len >= POLICY_NAME_MAX)
-		return perr(c, n, "a rule name has 1 to %d characters", POLICY_NAME_MAX - 1);
-	for (size_t i = 0; i < len; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i]))
-			return perr(c, n, "rule name '%s': use letters, digits, '_', '.' and '-'", s);
-	strcpy(r->name, s);
-	return 0;
+	return ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	       (!ev->data.scalar.length || !strcmp(v, "~") || !strcmp(v, "null") ||
+		!strcmp(v, "Null") || !strcmp(v, "NULL"));
 }
 
-static int parse_action(struct pctx *c, yaml_node_t *n, const char *s, struct policy_rule *r)
+static int tree_event(struct pctx *c, struct tree *t, const yaml_event_t *ev)
 {
-	for (int a = 0; a < 3; a++)
-		if (!strcmp(s, action_names[a])) {
-			r->action = a;
-			return 0;
-		}
-	{
-		const char *near = suggest__nearest(s, action_names, 3);
+	unsigned line = ev->start_mark.line + 1;
+	const yaml_char_t *anchor = NULL;
+	struct ynode *y;
 
-		return perr(c, n, "unknown action '%s'%s%s%s (audit, kill or deny)", s,
-			    near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+	switch (ev->type) {
+	case YAML_STREAM_END_EVENT: t->done = true; return 0;
+	case YAML_DOCUMENT_START_EVENT:
+		if (++t->ndoc > 1)
+			return pparse__err(
+				c, line,
+				"a second YAML document ('---'): a policy file is one document");
+		return 0;
+	case YAML_ALIAS_EVENT:
+		return pparse__err(c, line, "aliases (*%s) are not supported: write the value out",
+				   pparse__show(c, (const char *)ev->data.alias.anchor));
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT: t->depth--; return 0;
+	case YAML_SCALAR_EVENT: anchor = ev->data.scalar.anchor; break;
+	case YAML_SEQUENCE_START_EVENT: anchor = ev->data.sequence_start.anchor; break;
+	case YAML_MAPPING_START_EVENT: anchor = ev->data.mapping_start.anchor; break;
+	default: return 0;
 	}
-}
+	if (anchor)
+		return pparse__err(c, line, "anchors (&%s) are not supported: write each value out",
+				   pparse__show(c, (const char *)anchor));
+	if (ev->type != YAML_SCALAR_EVENT && t->depth >= Y_DEPTH)
+		return pparse__err(c, line, "nested too deep for a policy (see docs/policy.md)");
+	if (!(y = calloc(1, sizeof(*y))))
+		return nomem(c, line);
+	y->line = line;
+	/* Attached at once: freeing the root frees everything built. */
+	if (t->depth == 0) {
+		if (t->root) {
+			free(y);
+			return pparse__err(c, line, "a second top-level value");
+		}
+		t->root = y;
+	} else {
+		struct ynode *parent = t->stack[t->depth - 1];
 
-static int parse_rate(struct pctx *c, yaml_node_t *n, const char *s, struct policy_rule *r)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (!isdigit((unsigned char)s[0]) || errno || (*end && strcmp(end, "/s")))
-		return perr(c, n, "rate '%s': want events per second (N or N/s)", s);
-	if (v > 1000000)
-		return perr(c, n, "rate '%s': at most 1000000 per second", s);
-	r->rate = v;
+		if (parent->last)
+			parent->last->next = y;
+		else
+			parent->kid = y;
+		parent->last = y;
+		parent->n++;
+	}
+	if (ev->type != YAML_SCALAR_EVENT) {
+		y->type = ev->type == YAML_SEQUENCE_START_EVENT ? Y_SEQ : Y_MAP;
+		t->stack[t->depth++] = y;
+		return 0;
+	}
+	y->type = Y_SCALAR;
+	y->null = is_null(ev);
+	if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length))
+		return pparse__err(
+			c, line,
+			"a value holds a NUL byte (\\0), which no path, name or argument can");
+	if (!(y->s = strndup((const char *)ev->data.scalar.value, ev->data.scalar.length)))
+		return nomem(c, line);
 	return 0;
 }
 
-static int rule_field(struct pctx *c, struct policy_rule *r, const char *key, yaml_node_t *k,
-		      yaml_node_t *v, unsigned *seen)
+static int tree_build(struct pctx *c, const char *text, size_t len, struct ynode **root)
 {
-	unsigned i;
-	const char *s;
+	struct tree t = { 0 };
+	yaml_parser_t yp;
+	yaml_event_t ev;
+	int ret = 0;
 
-	for (i = 0; i < NKEYS; i++)
-		if (!strcmp(key, rule_keys[i]))
+	*root = NULL;
+	if (!yaml_parser_initialize(&yp))
+		return nomem(c, 1);
+	yaml_parser_set_input_string(&yp, (const unsigned char *)text, len);
+	while (!t.done && !ret) {
+		if (!yaml_parser_parse(&yp, &ev)) {
+			ret = yaml_error(c, &yp, text, len);
 			break;
-	if (i == NKEYS) {
-		const char *near = suggest__nearest(key, rule_keys, NKEYS);
-
-		return perr(c, k, "unknown field '%s'%s%s%s", key, near ? " (did you mean '" : "",
-			    near ? near : "", near ? "'?)" : "");
+		}
+		ret = tree_event(c, &t, &ev);
+		yaml_event_delete(&ev);
 	}
-	if (*seen & (1u << i))
-		return perr(c, k, "'%s' given twice", key);
-	*seen |= 1u << i;
-	r->field_line[i] = k->start_mark.line + 1;
-	switch (i) {
-	case 0:
-		return (s = scalar(c, v, "name")) ? parse_name(c, v, s, r) : -EINVAL;
-	case 1:
-		return each_item(c, v, "event", add_event, r);
-	case 2:
-		return (s = scalar(c, v, "action")) ? parse_action(c, v, s, r) : -EINVAL;
-	case 3:
-		return (s = scalar(c, v, "rate")) ? parse_rate(c, v, s, r) : -EINVAL;
-	case 4:
-		return each_item(c, v, "binary", add_path, &(struct path_list){ &r->binary, &r->nbinary });
-	case 5:
-		return each_item(c, v, "parent", add_path, &(struct path_list){ &r->parent, &r->nparent });
-	case 6:
-		return each_item(c, v, "args", add_arg, r);
-	case 7:
-		return each_item(c, v, "path", add_path, &(struct path_list){ &r->path, &r->npath });
-	case 8:
-		return each_item(c, v, "flags", add_flag, r);
-	case 9:
-		return each_item(c, v, "address", add_address, r);
-	case 10:
-		return each_item(c, v, "port", add_port, r);
-	case 11:
-		return each_item(c, v, "uid", add_uid, r);
-	case 12:
-		return each_item(c, v, "cgroup", add_cgroup, r);
-	default:
-		return each_item(c, v, "container", add_container, r);
-	}
+	yaml_parser_delete(&yp);
+	if (ret)
+		ynode_free(t.root);
+	else
+		*root = t.root;
+	return ret;
 }
 
-/* Selectors that cannot apply to an event of the rule, and actions its
- * events cannot take. */
-enum { K_NAME, K_EVENT, K_ACTION, K_RATE, K_BINARY, K_PARENT, K_ARGS, K_PATH, K_FLAGS, K_ADDRESS, K_PORT };
+/* ---- the schema ---- */
 
-static int rule_sane(struct pctx *c, const struct policy_rule *r, yaml_node_t *n)
+/* The values of a mapping's known keys (NULL: absent), and each key's
+ * line; unknown and repeated keys are errors. */
+static int fields(struct pctx *c, const struct ynode *map, const char *what,
+		  const char *const *names, unsigned n, const struct ynode **val, unsigned *kline)
 {
-	const unsigned *fl = r->field_line;
-	const uint32_t net = 1u << ENF_EV_CONNECT | 1u << ENF_EV_BIND, file = 1u << ENF_EV_OPEN;
-	const uint32_t calls = 1u << ENF_EV_SETUID | 1u << ENF_EV_PTRACE | 1u << ENF_EV_MODULE |
-			       1u << ENF_EV_BPF;
+	for (unsigned i = 0; i < n; i++)
+		val[i] = NULL;
+	for (const struct ynode *k = map->kid; k && k->next; k = k->next->next) {
+		const char *hint;
+		unsigned i;
 
-	if (!r->name[0])
-		return perr(c, n, "a rule needs a name");
-	if (!r->events)
-		return perr(c, n, "rule '%s' needs an event", r->name);
-	if ((r->npath || r->open_flags) && (r->events & ~file))
-		return lerr(c, fl[r->npath ? K_PATH : K_FLAGS], r, "rule '%s': %s applies to open only, so this rule can never match %s",
-			    r->name, r->npath ? "path" : "flags",
-			    enf_event__name(__builtin_ctz(r->events & ~file)));
-	if ((r->naddress || r->nport) && (r->events & ~net))
-		return lerr(c, fl[r->naddress ? K_ADDRESS : K_PORT], r, "rule '%s': %s applies to connect and bind only, so this rule can never match %s",
-			    r->name, r->naddress ? "address" : "port",
-			    enf_event__name(__builtin_ctz(r->events & ~net)));
-	if (r->action == ENF_ACT_DENY && (r->events & calls))
-		return lerr(c, fl[K_ACTION], r, "rule '%s': deny is available for exec, open, connect and bind; "
-			    "use kill or audit for %s", r->name, enf_event__name(__builtin_ctz(r->events & calls)));
+		if (k->type != Y_SCALAR || k->null)
+			return pparse__err(c, k->line, "a key must be a plain name");
+		for (i = 0; i < n && strcmp(k->s, names[i]); i++)
+			;
+		if (i == n) {
+			hint = suggest__nearest(k->s, names, n);
+			if (hint)
+				return pparse__err(c, k->line,
+						   "unknown %s field '%s' (did you mean '%s'?)",
+						   what, pparse__show(c, k->s), hint);
+			return pparse__err(c, k->line, "unknown %s field '%s' (see docs/policy.md)",
+					   what, pparse__show(c, k->s));
+		}
+		if (val[i])
+			return pparse__err(c, k->line, "'%s' is given twice (first at line %u)",
+					   names[i], kline[i]);
+		val[i] = k->next;
+		kline[i] = k->line;
+	}
+	return 0;
+}
+
+int pparse__items(struct pctx *c, const char *field, unsigned kline, const struct ynode *v,
+		  const struct ynode **out, unsigned *n)
+{
+	unsigned i = 0;
+
+	*n = 0;
+	if (v->type == Y_MAP)
+		return pparse__err(c, v->line,
+				   "'%s' takes a value or a list of values, not a mapping", field);
+	if (v->type == Y_SCALAR) {
+		if (v->null)
+			return pparse__err(c, kline, "'%s' needs a value", field);
+		out[0] = v;
+		*n = 1;
+		return 0;
+	}
+	if (!v->n)
+		return pparse__err(
+			c, v->line,
+			"'%s' is an empty list, which selects nothing: give it an item or remove it",
+			field);
+	for (const struct ynode *k = v->kid; k; k = k->next, i++) {
+		if (i >= POLICY_LIST_MAX)
+			return pparse__err(
+				c, k->line,
+				"'%s' has more than %d items (POLICY_LIST_MAX): split the rule",
+				field, POLICY_LIST_MAX);
+		if (k->type != Y_SCALAR)
+			return pparse__err(c, k->line,
+					   "an item of '%s' must be a plain value, not a %s", field,
+					   k->type == Y_SEQ ? "list" : "mapping");
+		if (k->null)
+			return pparse__err(c, k->line, "an empty item in '%s'", field);
+		out[i] = k;
+	}
+	*n = i;
+	return 0;
+}
+
+static int one(struct pctx *c, const char *field, unsigned kline, const struct ynode *v)
+{
+	if (v->type != Y_SCALAR)
+		return pparse__err(c, v->line, "'%s' takes one value, not a %s", field,
+				   v->type == Y_SEQ ? "list" : "mapping");
+	if (v->null)
+		return pparse__err(c, kline, "'%s' needs a value", field);
+	return 0;
+}
+
+/* A name from a fixed set, with "did you mean". */
+static int choose(struct pctx *c, const struct ynode *y, const char *what, const char *const *names,
+		  unsigned n, const char *all)
+{
+	const char *hint;
+
+	for (unsigned i = 0; i < n; i++)
+		if (!strcmp(y->s, names[i]))
+			return i;
+	hint = suggest__nearest(y->s, names, n);
+	if (hint)
+		return pparse__err(c, y->line, "unknown %s '%s' (did you mean '%s'?)", what,
+				   pparse__show(c, y->s), hint);
+	return pparse__err(c, y->line, "unknown %s '%s': %s", what, pparse__show(c, y->s), all);
+}
+
+static int parse_name(struct pctx *c, const struct ynode *v, unsigned kline, struct policy_rule *r)
+{
+	size_t n;
+	int ret = one(c, "name", kline, v);
+
+	if (ret)
+		return ret;
+	n = strlen(v->s);
+	if (n >= POLICY_NAME_MAX)
+		return pparse__err(c, v->line,
+				   "the name '%s' is %zu bytes: names are shorter than %d",
+				   pparse__show(c, v->s), n, POLICY_NAME_MAX);
+	for (const char *s = v->s; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '.' || *s == '-'))
+			return pparse__err(
+				c, v->line,
+				"the name '%s' has '%s': names use A-Z, a-z, 0-9, '_', '.' and '-'",
+				pparse__show(c, v->s), pparse__show(c, (char[]){ *s, 0 }));
+	memcpy(r->name, v->s, n + 1);
+	return 0;
+}
+
+static int parse_events(struct pctx *c, const struct ynode *v, unsigned kline,
+			struct policy_rule *r)
+{
+	const struct ynode *it[POLICY_LIST_MAX];
+	unsigned n;
+	int ret = pparse__items(c, "event", kline, v, it, &n);
+
+	for (unsigned i = 0; i < n && !ret; i++) {
+		int e = choose(
+			c, it[i], "event", event_names, ENF_EV__COUNT,
+			"events are exec, open, connect, bind, setuid, ptrace, module and bpf");
+
+		if (e < 0)
+			return e;
+		if (r->events & (1u << e))
+			return pparse__err(c, it[i]->line, "'%s' is listed twice in 'event'",
+					   event_names[e]);
+		r->events |= 1u << e;
+	}
+	return ret;
+}
+
+static int parse_action(struct pctx *c, const struct ynode *v, unsigned kline,
+			struct policy_rule *r)
+{
+	int a = one(c, "action", kline, v);
+
+	if (!a)
+		a = choose(c, v, "action", action_names, 3, "actions are audit, kill and deny");
+	if (a < 0)
+		return a;
+	r->action = a;
+	return 0;
+}
+
+/* "10" or "10/s". */
+static int parse_rate(struct pctx *c, const struct ynode *v, unsigned kline, struct policy_rule *r)
+{
+	const char *s, *slash;
+	uint64_t n;
+	int ret = one(c, "rate", kline, v);
+
+	if (ret)
+		return ret;
+	s = v->s;
+	slash = strchr(s, '/');
+	ret = pparse__num(s, slash ? slash : s + strlen(s), &n);
+	if (ret == -EINVAL || (slash && strcmp(slash, "/s")))
+		return pparse__err(c, v->line,
+				   "'%s' is not a rate: write events per second, 10 or 10/s",
+				   pparse__show(c, s));
+	if (ret || n > POLICY_RATE_MAX)
+		return pparse__err(
+			c, v->line,
+			"rate %s is above %u events per second, the largest rate (0 is no limit)",
+			pparse__show(c, s), POLICY_RATE_MAX);
+	r->rate = n;
+	return 0;
+}
+
+enum { RF_NAME, RF_EVENT, RF_ACTION, RF_RATE, RF__SEL };
+static const char *const rule_fields[RF__SEL + SEL__COUNT] = {
+	"name",
+	"event",
+	"action",
+	"rate",
+	[RF__SEL + SEL_BINARY] = "binary",
+	[RF__SEL + SEL_PARENT] = "parent",
+	[RF__SEL + SEL_ARGS] = "args",
+	[RF__SEL + SEL_PATH] = "path",
+	[RF__SEL + SEL_FLAGS] = "flags",
+	[RF__SEL + SEL_ADDRESS] = "address",
+	[RF__SEL + SEL_PORT] = "port",
+	[RF__SEL + SEL_UID] = "uid",
+	[RF__SEL + SEL_CGROUP] = "cgroup",
+	[RF__SEL + SEL_CONTAINER] = "container",
+};
+#define NFIELDS (RF__SEL + SEL__COUNT)
+_Static_assert(NFIELDS <= sizeof(((struct policy_rule *)0)->field_line) / sizeof(unsigned),
+	       "policy_rule.field_line: one per field, in rule_fields' order");
+
+static const char *first_event(uint32_t events)
+{
+	for (int e = 0; e < ENF_EV__COUNT; e++)
+		if (events & (1u << e))
+			return event_names[e];
+	return "?";
+}
+
+/* What the rule's events and action allow. */
+static int rule_check(struct pctx *c, const struct policy_rule *r, const unsigned *kline,
+		      const struct ynode *const *val)
+{
+	const uint32_t open = 1u << ENF_EV_OPEN, net = 1u << ENF_EV_CONNECT | 1u << ENF_EV_BIND;
+	const uint32_t no_deny = 1u << ENF_EV_SETUID | 1u << ENF_EV_PTRACE | 1u << ENF_EV_MODULE |
+				 1u << ENF_EV_BPF;
+	static const int open_only[] = { SEL_PATH, SEL_FLAGS },
+			 net_only[] = { SEL_ADDRESS, SEL_PORT };
+
+	for (unsigned i = 0; i < 2; i++) {
+		int f = RF__SEL + open_only[i];
+
+		if (val[f] && (r->events & ~open))
+			return pparse__err(
+				c, kline[f],
+				"'%s' applies to open only: this rule can never match on %s "
+				"(give open a rule of its own)",
+				rule_fields[f], first_event(r->events & ~open));
+		f = RF__SEL + net_only[i];
+		if (val[f] && (r->events & ~net))
+			return pparse__err(
+				c, kline[f],
+				"'%s' applies to connect and bind only: this rule can never match "
+				"on %s (give connect/bind a rule of their own)",
+				rule_fields[f], first_event(r->events & ~net));
+	}
+	/* The kernel reads argv into the buffer that holds an open's path. */
+	if (val[RF__SEL + SEL_ARGS] && (r->events & open))
+		return pparse__err(c, kline[RF__SEL + SEL_ARGS],
+				   "'args' is not available for open "
+				   "(use binary or parent, or give open a rule of its own)");
+	if (r->action == ENF_ACT_DENY && (r->events & no_deny))
+		return pparse__err(c, kline[RF_ACTION],
+				   "deny is not available for %s: deny is available for exec, "
+				   "open, connect and bind; use kill or audit",
+				   first_event(r->events & no_deny));
 	if (r->action == ENF_ACT_KILL && (r->events & net))
-		return lerr(c, fl[K_ACTION], r, "rule '%s': kill is not available for connect and bind: use deny "
-			    "(the call fails with EPERM)", r->name);
+		return pparse__err(c, kline[RF_ACTION],
+				   "kill is not available for %s: use deny: the call fails "
+				   "with EPERM",
+				   first_event(r->events & net));
 	return 0;
 }
 
-static bool same_paths(const struct policy_path *a, unsigned na, const struct policy_path *b, unsigned nb)
+static int rule_parse(struct pctx *c, const struct ynode *map, struct policy_rule *r)
 {
-	if (na != nb)
-		return false;
-	for (unsigned i = 0; i < na; i++)
-		if (a[i].len != b[i].len || a[i].prefix != b[i].prefix || memcmp(a[i].s, b[i].s, a[i].len))
-			return false;
-	return true;
-}
+	const struct ynode *val[NFIELDS];
+	unsigned kline[NFIELDS];
+	int ret;
 
-#define SAME(f, n) ((a)->n == (b)->n && (!(a)->n || !memcmp((a)->f, (b)->f, (a)->n * sizeof(*(a)->f))))
+	r->line = map->line;
+	if (map->type != Y_MAP)
+		return pparse__err(
+			c, map->line,
+			"a rule is a mapping of fields (name:, event:, action:, ...), not a %s",
+			map->type == Y_SEQ ? "list" : "plain value");
+	if ((ret = fields(c, map, "rule", rule_fields, NFIELDS, val, kline)))
+		return ret;
+	for (int f = 0; f < NFIELDS; f++)
+		r->field_line[f] = val[f] ? kline[f] : 0;
+	if (!val[RF_NAME])
+		return pparse__err(c, r->line, "the rule has no 'name'");
+	if ((ret = parse_name(c, val[RF_NAME], kline[RF_NAME], r)))
+		return ret;
+	if (!val[RF_EVENT])
+		return pparse__err(
+			c, r->line,
+			"rule '%s' has no 'event' (exec, open, connect, bind, setuid, ptrace, "
+			"module or bpf)",
+			r->name);
+	if (!val[RF_ACTION])
+		return pparse__err(c, r->line, "rule '%s' has no 'action' (audit, kill or deny)",
+				   r->name);
+	if ((ret = parse_events(c, val[RF_EVENT], kline[RF_EVENT], r)) ||
+	    (ret = parse_action(c, val[RF_ACTION], kline[RF_ACTION], r)))
+		return ret;
+	if (val[RF_RATE] && (ret = parse_rate(c, val[RF_RATE], kline[RF_RATE], r)))
+		return ret;
+	for (int s = 0; s < SEL__COUNT; s++) {
+		int f = RF__SEL + s;
 
-static bool same_selectors(const struct policy_rule *a, const struct policy_rule *b)
-{
-	return same_paths(a->binary, a->nbinary, b->binary, b->nbinary) &&
-	       same_paths(a->parent, a->nparent, b->parent, b->nparent) &&
-	       same_paths(a->path, a->npath, b->path, b->npath) && SAME(args, nargs) &&
-	       SAME(address, naddress) && SAME(port, nport) && SAME(uid, nuid) &&
-	       SAME(cgroup, ncgroup) && a->open_flags == b->open_flags;
-}
-
-static void rule_free(struct policy_rule *r)
-{
-	free(r->binary);
-	free(r->parent);
-	free(r->path);
-	free(r->args);
-	free(r->address);
-	free(r->port);
-	free(r->uid);
-	free(r->cgroup);
-}
-
-void policy__free(struct policy *p)
-{
-	for (unsigned i = 0; p && i < p->nrules; i++)
-		rule_free(&p->rules[i]);
-	if (p) {
-		free(p->rules);
-		p->rules = NULL;
-		p->nrules = 0;
+		if (val[f] && (ret = pparse__selector(c, s, rule_fields[f], kline[f], val[f], r)))
+			return ret;
 	}
+	return rule_check(c, r, kline, val);
 }
 
-static int parse_rules(struct pctx *c, struct policy *p, yaml_node_t *seq)
+static int by_name(const void *a, const void *b, void *arg)
 {
-	int err;
+	const struct policy_rule *rules = arg;
+	unsigned i = *(const unsigned *)a, j = *(const unsigned *)b;
+	int d = strcmp(rules[i].name, rules[j].name);
 
-	if (seq->type != YAML_SEQUENCE_NODE)
-		return perr(c, seq, "rules must be a list of rules");
-	for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
-		yaml_node_t *n = yaml_document_get_node(c->doc, *it);
-		struct policy_rule *r;
-		unsigned seen = 0;
-
-		if (n->type != YAML_MAPPING_NODE)
-			return perr(c, n, "a rule is a mapping (name, event, action, selectors)");
-		if (p->nrules >= ENF_MAX_RULES)
-			return perr(c, n, "at most %d rules", ENF_MAX_RULES);
-		r = realloc(p->rules, (p->nrules + 1) * sizeof(*r));
-		if (!r)
-			return -ENOMEM;
-		p->rules = r;
-		r = &p->rules[p->nrules++];
-		memset(r, 0, sizeof(*r));
-		r->line = n->start_mark.line + 1;
-		for (yaml_node_pair_t *kv = n->data.mapping.pairs.start; kv < n->data.mapping.pairs.top; kv++) {
-			yaml_node_t *k = yaml_document_get_node(c->doc, kv->key);
-			yaml_node_t *v = yaml_document_get_node(c->doc, kv->value);
-			const char *key = scalar(c, k, "a field name");
-
-			if (!key || (err = rule_field(c, r, key, k, v, &seen)))
-				return key ? err : -EINVAL;
-		}
-		if (!(seen & 4))
-			return perr(c, n, "rule '%s' needs an action (audit, kill or deny)", r->name);
-		if ((err = rule_sane(c, r, n)))
-			return err;
-		for (unsigned j = 0; j + 1 < p->nrules; j++) {
-			const struct policy_rule *o = &p->rules[j];
-
-			if (!strcmp(o->name, r->name))
-				return perr(c, n, "rule name '%s' is already used at line %u", r->name, o->line);
-			if ((o->events & r->events) && o->action != r->action && same_selectors(o, r))
-				return perr(c, n, "rule '%s' conflicts with rule '%s' (line %u): same selectors, "
-					    "different actions", r->name, o->name, o->line);
-		}
-	}
-	return 0;
+	return d ? d : (i > j) - (i < j);
 }
 
-static int parse_doc(struct pctx *c, struct policy *p)
+/* Names are unique: the first repeat in file order is the error. */
+static int names_unique(struct pctx *c, const struct policy *p)
 {
-	yaml_node_t *root = yaml_document_get_root_node(c->doc), *rules = NULL;
+	unsigned *ix, bad = ~0u, first = 0, head = 0;
 
-	if (!root)
-		return perr(c, NULL, "the policy is empty: it needs 'rules:'");
-	if (root->type != YAML_MAPPING_NODE)
-		return perr(c, root, "a policy is a mapping with 'rules:' (and optionally 'dry_run:')");
-	for (yaml_node_pair_t *kv = root->data.mapping.pairs.start; kv < root->data.mapping.pairs.top; kv++) {
-		yaml_node_t *k = yaml_document_get_node(c->doc, kv->key);
-		yaml_node_t *v = yaml_document_get_node(c->doc, kv->value);
-		const char *key = scalar(c, k, "a field name"), *s;
-		static const char *const top[] = { "rules", "dry_run" };
-
-		if (!key)
-			return -EINVAL;
-		if (!strcmp(key, "rules")) {
-			rules = v;
-		} else if (!strcmp(key, "dry_run")) {
-			if (!(s = scalar(c, v, "dry_run")))
-				return -EINVAL;
-			if (strcmp(s, "true") && strcmp(s, "false"))
-				return perr(c, v, "dry_run is true or false, not '%s'", s);
-			p->dry_run = !strcmp(s, "true");
-		} else {
-			const char *near = suggest__nearest(key, top, 2);
-
-			return perr(c, k, "unknown field '%s'%s%s%s", key, near ? " (did you mean '" : "",
-				    near ? near : "", near ? "'?)" : "");
-		}
+	if (p->nrules < 2)
+		return 0;
+	if (!(ix = malloc(p->nrules * sizeof(*ix))))
+		return nomem(c, 1);
+	for (unsigned i = 0; i < p->nrules; i++)
+		ix[i] = i;
+	qsort_r(ix, p->nrules, sizeof(*ix), by_name, p->rules);
+	/* Sorted by (name, index): a run's head is the first of its name. */
+	for (unsigned i = 1; i < p->nrules; i++) {
+		if (strcmp(p->rules[ix[i]].name, p->rules[ix[i - 1]].name))
+			head = i;
+		else if (ix[i] < bad)
+			bad = ix[i], first = ix[head];
 	}
-	if (!rules)
-		return perr(c, root, "the policy needs 'rules:'");
-	return parse_rules(c, p, rules);
+	free(ix);
+	if (bad == ~0u)
+		return 0;
+	return pparse__err(c, p->rules[bad].line,
+			   "a second rule named '%s' (the first is at line %u): names are unique",
+			   p->rules[bad].name, p->rules[first].line);
+}
+
+static int top_parse(struct pctx *c, const struct ynode *root, struct policy *p)
+{
+	static const char *const top[] = { "dry_run", "rules" };
+	const struct ynode *val[2], *rules;
+	unsigned kline[2], i = 0;
+	int ret;
+
+	if (!root || (root->type == Y_SCALAR && root->null))
+		return pparse__err(
+			c, 1,
+			"empty policy: no 'rules' (write 'rules: []' for a policy without rules)");
+	if (root->type != Y_MAP)
+		return pparse__err(c, root->line,
+				   "a policy is a mapping with 'rules:' (and 'dry_run:'), not a %s",
+				   root->type == Y_SEQ ? "list" : "plain value");
+	if ((ret = fields(c, root, "top-level", top, 2, val, kline)))
+		return ret;
+	if (val[0]) {
+		const char *s = val[0]->s;
+
+		if ((ret = one(c, "dry_run", kline[0], val[0])))
+			return ret;
+		if (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on"))
+			p->dry_run = true;
+		else if (strcmp(s, "false") && strcmp(s, "no") && strcmp(s, "off"))
+			return pparse__err(c, val[0]->line,
+					   "'dry_run' wants true or false, got '%s'",
+					   pparse__show(c, s));
+	}
+	if (!(rules = val[1]))
+		return pparse__err(
+			c, root->line,
+			"the policy has no 'rules' (a list of rules; 'rules: []' for none)");
+	if (rules->type == Y_SCALAR && rules->null)
+		return pparse__err(c, kline[1],
+				   "'rules' needs a list of rules ('rules: []' for none)");
+	if (rules->type != Y_SEQ)
+		return pparse__err(c, rules->line,
+				   "'rules' is a list of rules (each item starts with '- name:')");
+	if (rules->n > ENF_MAX_RULES) {
+		const struct ynode *k = rules->kid;
+
+		for (i = 0; i < ENF_MAX_RULES; i++)
+			k = k->next;
+		return pparse__err(c, k->line, "more than %d rules (ENF_MAX_RULES)", ENF_MAX_RULES);
+	}
+	if (rules->n && !(p->rules = calloc(rules->n, sizeof(*p->rules))))
+		return nomem(c, rules->line);
+	for (const struct ynode *k = rules->kid; k; k = k->next) {
+		p->nrules++; /* counted first: policy__free frees a half-read rule */
+		if ((ret = rule_parse(c, k, &p->rules[i++])))
+			return ret;
+	}
+	if ((ret = names_unique(c, p)))
+		return ret;
+	return pparse__conflicts(c, p);
 }
 
 int policy__parse(struct policy *p, const char *file, const char *text, size_t len,
 		  const char *cgroup_root, char *err, size_t errsz)
 {
-	struct pctx c = { .file = file, .cgroup_root = cgroup_root ?: "/sys/fs/cgroup", .err = err,
-			  .errsz = errsz };
-	yaml_parser_t yp;
-	yaml_document_t doc;
+	struct pctx c = { .file = file ? file : "policy",
+			  .err = err,
+			  .errsz = errsz,
+			  .cgroup_root = cgroup_root ? cgroup_root : "/sys/fs/cgroup" };
+	struct ynode *root = NULL;
 	int ret;
 
 	memset(p, 0, sizeof(*p));
-	snprintf(p->file, sizeof(p->file), "%s", file);
-	err[0] = '\0';
-	if (memchr(text, '\0', len)) {
-		snprintf(err, errsz, "%s:1: the file holds a NUL byte: not a YAML policy", file);
-		return -EINVAL;
-	}
-	if (!yaml_parser_initialize(&yp)) {
-		snprintf(err, errsz, "%s: cannot initialize the YAML parser", file);
-		return -ENOMEM;
-	}
-	yaml_parser_set_input_string(&yp, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&yp, &doc)) {
-		snprintf(err, errsz, "%s:%zu: %s%s%s", file, yp.problem_mark.line + 1,
-			 yp.problem ? yp.problem : "invalid YAML", yp.context ? " " : "",
-			 yp.context ? yp.context : "");
-		yaml_parser_delete(&yp);
-		return -EINVAL;
-	}
-	c.doc = &doc;
-	/* Anchors and aliases would let a short file expand without bound. */
-	for (yaml_node_t *n = doc.nodes.start; n < doc.nodes.top; n++)
-		if (n->tag && n->type == YAML_SCALAR_NODE && strcmp((const char *)n->tag, YAML_STR_TAG)) {
-			ret = perr(&c, n, "tags are not supported");
-			goto out;
-		}
-	ret = parse_doc(&c, p);
-out:
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&yp);
+	if (err && errsz)
+		err[0] = '\0';
+	snprintf(p->file, sizeof(p->file), "%s", c.file);
+	ret = tree_build(&c, text ? text : "", text ? len : 0, &root);
+	if (!ret)
+		ret = top_parse(&c, root, p);
+	ynode_free(root);
 	if (ret) {
 		policy__free(p);
-		if (!err[0])
-			snprintf(err, errsz, "%s: %s", file, strerror(-ret));
+		snprintf(p->file, sizeof(p->file), "%s", c.file);
 	}
 	return ret;
 }
 
-int policy__load(struct policy *p, const char *path, const char *cgroup_root, char *err, size_t errsz)
+int policy__load(struct policy *p, const char *path, const char *cgroup_root, char *err,
+		 size_t errsz)
 {
 	FILE *f = fopen(path, "r");
-	char *buf;
-	size_t n;
+	struct stat st;
+	char *buf = NULL;
+	size_t len;
 	int ret;
 
 	memset(p, 0, sizeof(*p));
 	if (!f) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return -errno;
+		ret = -errno;
+		snprintf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+		return ret;
 	}
-	buf = malloc(4 << 20);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
+	/* fopen succeeds on a directory, whose reads then fail. */
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		ret = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		snprintf(err, errsz, "%s: %s, not a policy file", path,
+			 S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+		goto out;
 	}
-	n = fread(buf, 1, 4 << 20, f);
-	if (n == 4 << 20) {
-		snprintf(err, errsz, "%s: larger than 4 MiB", path);
+	if ((uint64_t)st.st_size > LOAD_MAX) {
 		ret = -EFBIG;
-	} else {
-		ret = policy__parse(p, path, buf, n, cgroup_root, err, errsz);
+		snprintf(err, errsz, "%s: larger than %u MiB, not a policy file", path,
+			 LOAD_MAX >> 20);
+		goto out;
 	}
+	if (!(buf = malloc(st.st_size + 1))) {
+		ret = -ENOMEM;
+		snprintf(err, errsz, "%s: out of memory", path);
+		goto out;
+	}
+	len = fread(buf, 1, st.st_size, f);
+	if (ferror(f)) {
+		ret = -EIO;
+		snprintf(err, errsz, "%s: read error", path);
+		goto out;
+	}
+	ret = policy__parse(p, path, buf, len, cgroup_root, err, errsz);
+out:
 	free(buf);
 	fclose(f);
 	return ret;
+}
+
+void policy__free(struct policy *p)
+{
+	if (!p)
+		return;
+	for (unsigned i = 0; i < p->nrules; i++) {
+		struct policy_rule *r = &p->rules[i];
+
+		free(r->binary);
+		free(r->parent);
+		free(r->path);
+		free(r->args);
+		free(r->address);
+		free(r->port);
+		free(r->uid);
+		free(r->cgroup);
+	}
+	free(p->rules);
+	memset(p, 0, sizeof(*p));
 }

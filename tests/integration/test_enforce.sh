@@ -273,7 +273,7 @@ bad() {	# bad NAME LINE PATTERN YAML
 	[ $rc = 1 ] && echo "$out" | grep -q "$T/$1.yaml:$2: .*$3" && t_ok "policy check refuses $1 at line $2" ||
 		t_fail "policy check $1: rc=$rc $out"
 }
-bad yaml 4 "" 'rules:\n  - name: a\n    event: [exec\n'
+bad yaml 3 "" 'rules:\n  - name: a\n    event: [exec\n'
 bad unknown 4 "did you mean 'binary'" 'rules:\n  - name: a\n    event: exec\n    binery: /bin/x\n    action: audit\n'
 bad cidr 4 "10.0.0.0/8" 'rules:\n  - name: a\n    event: connect\n    address: 10.0.0.1/8\n    action: deny\n'
 bad never 4 "open" 'rules:\n  - name: a\n    event: exec\n    path: /etc/x\n    action: kill\n'
