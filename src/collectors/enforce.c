@@ -349,7 +349,6 @@ static bool tracepoint_exists(const char *name)
 static int enforce_configure(struct collector *c)
 {
 	const struct enforce_config *cfg = c->cfg;
-	struct enforce_bpf *skel = c->skel;
 	struct enforce_priv *ep = calloc(1, sizeof(*ep));
 	struct bpf_program *p;
 	bool want_lsm;
@@ -410,7 +409,6 @@ static int enforce_configure(struct collector *c)
 			bpf_program__set_autoattach(p, false);
 	}
 	collector__size_ringbuf(c, cfg->ringbuf_bytes);
-	(void)skel;
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <yaml.h>
+#include "lib/textfile.h"
 #include "core/opts.h"
 #include "lib/suggest.h"
 
@@ -412,61 +413,13 @@ int opts__parse_yaml_str(const struct opt *tbl, void *dst, const char *name,
 
 int opts__parse_yaml(const struct opt *tbl, void *dst, const char *path, char *err, size_t errsz)
 {
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int ret;
+	char *buf;
+	size_t len;
+	int ret = textfile__read(path, 1 << 20, "config file", &buf, &len, err, errsz);
 
-	struct stat st;
-
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+	if (ret)
 		return ret;
-	}
-	/* fopen succeeds on a directory (reads fail with EISDIR, which a
-	 * loop reading to EOF would take for an empty file). */
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		ret = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-		snprintf(err, errsz, "%s: %s, not a config file", path,
-			 S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
-		fclose(f);
-		return ret;
-	}
-	for (;;) {
-		if (len + 4096 > cap) {
-			char *nb;
-
-			cap = cap ? cap * 2 : 8192;
-			if (cap > (1 << 20)) {
-				snprintf(err, errsz, "%s: larger than 1 MiB, not a config file", path);
-				free(buf);
-				fclose(f);
-				return -EFBIG;
-			}
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return -ENOMEM;
-			}
-			buf = nb;
-		}
-		size_t n = fread(buf + len, 1, cap - len, f);
-
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		ret = -EIO;
-		snprintf(err, errsz, "%s: read error", path);
-		free(buf);
-		fclose(f);
-		return ret;
-	}
-	fclose(f);
-	ret = opts__parse_yaml_str(tbl, dst, path, buf ? buf : "", len, err, errsz);
+	ret = opts__parse_yaml_str(tbl, dst, path, buf, len, err, errsz);
 	free(buf);
 	return ret;
 }

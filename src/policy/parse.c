@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <yaml.h>
 #include "lib/suggest.h"
+#include "lib/textfile.h"
 #include "policy/parse_int.h"
 
 #define Y_DEPTH	 6 /* the schema needs 4: map, rules, rule, list */
@@ -658,46 +659,16 @@ int policy__parse(struct policy *p, const char *file, const char *text, size_t l
 int policy__load(struct policy *p, const char *path, const char *cgroup_root, char *err,
 		 size_t errsz)
 {
-	FILE *f = fopen(path, "r");
-	struct stat st;
-	char *buf = NULL;
+	char *buf;
 	size_t len;
 	int ret;
 
 	memset(p, 0, sizeof(*p));
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+	ret = textfile__read(path, LOAD_MAX, "policy file", &buf, &len, err, errsz);
+	if (ret)
 		return ret;
-	}
-	/* fopen succeeds on a directory, whose reads then fail. */
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		ret = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-		snprintf(err, errsz, "%s: %s, not a policy file", path,
-			 S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
-		goto out;
-	}
-	if ((uint64_t)st.st_size > LOAD_MAX) {
-		ret = -EFBIG;
-		snprintf(err, errsz, "%s: larger than %u MiB, not a policy file", path,
-			 LOAD_MAX >> 20);
-		goto out;
-	}
-	if (!(buf = malloc(st.st_size + 1))) {
-		ret = -ENOMEM;
-		snprintf(err, errsz, "%s: out of memory", path);
-		goto out;
-	}
-	len = fread(buf, 1, st.st_size, f);
-	if (ferror(f)) {
-		ret = -EIO;
-		snprintf(err, errsz, "%s: read error", path);
-		goto out;
-	}
 	ret = policy__parse(p, path, buf, len, cgroup_root, err, errsz);
-out:
 	free(buf);
-	fclose(f);
 	return ret;
 }
 

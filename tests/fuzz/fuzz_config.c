@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* libFuzzer harness: arbitrary bytes as a YAML config file.
- * FUZZ_SRCS: src/core/opts.c src/core/config.c src/lib/suggest.c
+ * FUZZ_SRCS: src/core/opts.c src/core/config.c src/lib/suggest.c src/lib/textfile.c
  * (with a section of every option type composed in, as collectors add theirs)
  * FUZZ_LIBS: -lyaml
  *
