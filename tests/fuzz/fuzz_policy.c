@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* libFuzzer harness: arbitrary bytes as an enforcement policy file, compiled
  * when it parses.
- * FUZZ_SRCS: src/policy/parse.c src/policy/select.c src/policy/compile.c src/lib/netaddr.c src/lib/suggest.c
+ * FUZZ_SRCS: src/policy/parse.c src/policy/select.c src/policy/compile.c src/lib/netaddr.c src/lib/suggest.c src/lib/textfile.c
  * FUZZ_LIBS: -lyaml
  *
  * Properties: never crashes or leaks (ASan/UBSan are fatal); an error is
