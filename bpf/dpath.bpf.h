@@ -114,17 +114,17 @@ __noinline int sonde_dpath_abs(__u64 path_ptr, __u32 max)
 	b = bpf_map_lookup_elem(&dpath_bufs, &zero);
 	if (depth < 0 || !b || max < 2 || max > DPATH_MAX - DPATH_NAME_MAX - 2)
 		return 0;
-	for (int j = DPATH_DEPTH - 1; j >= 0; j--) {
+	/* Top down; k counts, so the verifier follows one state per level. */
+	for (int k = 0; k < DPATH_DEPTH; k++) {
+		__u32 j = (depth - 1 - k) & (DPATH_DEPTH - 1);
 		long n;
 
-		if (j >= depth)
-			continue;
-		if (off + 1 >= max)
+		if (k >= depth || off + 1 >= max)
 			break;
 		b->s[off & (DPATH_MAX - 1)] = '/';
 		off++;
 		n = bpf_probe_read_kernel_str(b->s + (off & (DPATH_MAX - 1)), DPATH_NAME_MAX + 1,
-					      b->names[j & (DPATH_DEPTH - 1)]);
+					      b->names[j]);
 		if (n <= 0)
 			return 0;
 		off += n - 1;

@@ -18,6 +18,8 @@
 #define FMODE_CREATED	0x100000
 #define AF_INET		2
 #define AF_INET6	10
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "enf_str_match masks little-endian words");
+
 #define REPORT_MAX	4	/* records for one event; the rest are counted */
 
 enum { ENF_DROP_RINGBUF_FULL, ENF_DROP_TORN, ENF_DROP_UNREAD, ENF_DROP_REPORTS, ENF_DROP__COUNT };
@@ -102,8 +104,8 @@ struct {
 /* The facts of one event, and what the matcher found. */
 struct enf_scratch {
 	struct enf_key key;
-	char bin[ENF_STR_MAX];
-	char parent[ENF_STR_MAX];
+	char bin[ENF_STR_MAX] __attribute__((aligned(8)));
+	char parent[ENF_STR_MAX] __attribute__((aligned(8)));
 	char file[ENF_STR_MAX];
 	__u32 bin_len, parent_len, file_len;	/* with the NUL; 0: not read yet */
 	__u64 argv[ENF_ARGV_MAX];
@@ -114,6 +116,7 @@ struct enf_scratch {
 	__u16 port, nr;
 	__u8 addr[16];
 	__u64 arg;
+	struct enf_cands cands;			/* the list being checked */
 	__u32 nmatch;
 	__u16 match[REPORT_MAX];		/* compiled rule ids */
 	__u8 strongest;				/* 0: none, else action + 1 */
@@ -217,10 +220,11 @@ __noinline int enf_argv_load(void)
 __noinline int enf_str_match(__u32 slot, __u32 which, __u32 idx, __u32 len, __u32 prefix)
 {
 	struct enf_scratch *sc = scratch_get();
+	const __u64 *a, *b;
 	struct enf_str *str;
+	__u32 have, words;
 	void *strs;
 	char *s;
-	__u32 have;
 
 	if (!sc)
 		return 0;
@@ -234,12 +238,24 @@ __noinline int enf_str_match(__u32 slot, __u32 which, __u32 idx, __u32 len, __u3
 	s = which ? sc->parent : sc->bin;
 	have = which ? sc->parent_len : sc->bin_len;
 	/* An exact string needs the same length; a prefix, at least its own. */
-	if (!have || (prefix ? have < len + 1 : have != len + 1))
+	if (!have || (prefix ? have < len + 1 : have != len + 1) || len >= ENF_STR_MAX)
 		return 0;
-	for (__u32 i = 0; i < ENF_STR_MAX; i++) {
-		if (i >= len)
-			return 1;
-		if (s[i] != str->s[i])
+	/* Eight bytes at a time (both buffers are whole, and 8-aligned),
+	 * the last word masked to the bytes that count. */
+	a = (const __u64 *)s;
+	b = (const __u64 *)str->s;
+	words = len / 8;
+	for (__u32 i = 0; i < ENF_STR_MAX / 8; i++) {
+		if (i >= words)
+			break;
+		if (a[i] != b[i])
+			return 0;
+	}
+	if (len % 8) {
+		__u64 mask = (1ULL << (8 * (len % 8))) - 1;
+
+		words &= ENF_STR_MAX / 8 - 1;
+		if ((a[words] ^ b[words]) & mask)
 			return 0;
 	}
 	return 1;
@@ -267,7 +283,7 @@ static __always_inline bool bin_known(struct enf_scratch *sc)
 }
 
 /* The selectors of rule r beyond its primary key. */
-static __noinline bool rule_holds(struct enf_scratch *sc, const struct enf_rule *r)
+static __always_inline bool rule_holds(struct enf_scratch *sc, const struct enf_rule *r)
 {
 	__u32 sel = r->sel;
 
@@ -311,49 +327,71 @@ static __noinline bool rule_holds(struct enf_scratch *sc, const struct enf_rule 
 	return true;
 }
 
-/* Checks the candidates of one list; notes the matches in sc. */
-static __noinline void check_cands(struct enf_scratch *sc, void *rules, const struct enf_cands *c)
+/* Checks candidate id against the event in scratch; notes a match.
+ * Global, as is the loop over a list: each is verified once, whatever
+ * the number of lists and callers, which keeps every program's
+ * verification small (and the agent's start fast). */
+__noinline int enf_rule_check(__u32 id)
 {
-	for (int i = 0; i < ENF_CANDIDATES; i++) {
-		struct enf_rule *r;
-		__u32 id;
+	struct enf_scratch *sc = scratch_get();
+	struct enf_rule *r;
+	void *rules;
+	__u32 slot;
 
-		if (i >= c->n)
-			break;
-		id = c->id[i];
-		r = bpf_map_lookup_elem(rules, &id);
-		if (!r)
-			continue;
-		if (r->version != sc->version) {
-			drop(ENF_DROP_TORN);	/* a swap between our lookups */
-			continue;
-		}
-		if (r->event != sc->event)
-			continue;
-		/* LSM hooks decide deny rules; the tracepoints the rest, and
-		 * deny where there is no LSM. */
-		if (sc->lsm ? r->action != ENF_ACT_DENY :
-			      r->action == ENF_ACT_DENY && lsm_on &&
-			      (sc->event == ENF_EV_EXEC || sc->event == ENF_EV_OPEN) &&
-			      !(r->sel & ENF_SEL_ARGV))
-			continue;
-		if (!rule_holds(sc, r))
-			continue;
-		if (sc->nmatch < REPORT_MAX)
-			sc->match[sc->nmatch & (REPORT_MAX - 1)] = id;
-		else
-			sc->reported++;
-		sc->nmatch++;
-		if (r->action + 1 > sc->strongest)
-			sc->strongest = r->action + 1;
+	if (!sc)
+		return 0;
+	slot = sc->slot & 1;
+	rules = bpf_map_lookup_elem(&pol_rules, &slot);
+	if (!rules)
+		return 0;
+	r = bpf_map_lookup_elem(rules, &id);
+	if (!r)
+		return 0;
+	if (r->version != sc->version) {
+		drop(ENF_DROP_TORN);	/* a swap between our lookups */
+		return 0;
 	}
+	if (r->event != sc->event)
+		return 0;
+	/* LSM hooks decide deny rules; the tracepoints the rest, and deny
+	 * where there is no LSM. */
+	if (sc->lsm ? r->action != ENF_ACT_DENY :
+		      r->action == ENF_ACT_DENY && lsm_on &&
+		      (sc->event == ENF_EV_EXEC || sc->event == ENF_EV_OPEN) &&
+		      !(r->sel & ENF_SEL_ARGV))
+		return 0;
+	if (!rule_holds(sc, r))
+		return 0;
+	if (sc->nmatch < REPORT_MAX)
+		sc->match[sc->nmatch & (REPORT_MAX - 1)] = id;
+	else
+		sc->reported++;
+	sc->nmatch++;
+	if (r->action + 1 > sc->strongest)
+		sc->strongest = r->action + 1;
+	return 1;
+}
+
+/* Checks the candidates in sc->cands. */
+__noinline int enf_cands_check(void)
+{
+	struct enf_scratch *sc = scratch_get();
+
+	if (!sc)
+		return 0;
+	for (int i = 0; i < ENF_CANDIDATES; i++) {
+		if (i >= sc->cands.n)
+			break;
+		enf_rule_check(sc->cands.id[i]);
+	}
+	return 0;
 }
 
 /* Looks up the key made of tag and the bytes at src (copy of them: the
  * whole buffer, a constant for the verifier; the LPM reads prefixlen),
  * len of which count (a path's with its NUL: a cut path, len ==
  * ENF_KEY_DATA, keeps only prefixes). */
-static __always_inline void by_key(struct enf_scratch *sc, void *keys, void *rules, __u8 tag,
+static __always_inline void by_key(struct enf_scratch *sc, void *keys, __u8 tag,
 				   const void *src, __u32 copy, __u32 len, bool path)
 {
 	struct enf_cands *c;
@@ -367,48 +405,58 @@ static __always_inline void by_key(struct enf_scratch *sc, void *keys, void *rul
 		len--;
 	sc->key.prefixlen = 8 * (1 + len);
 	c = bpf_map_lookup_elem(keys, &sc->key);
-	if (c)
-		check_cands(sc, rules, c);
+	if (!c)
+		return;
+	__builtin_memcpy(&sc->cands, c, sizeof(sc->cands));
+	enf_cands_check();
 }
 
 /* The matcher: the version in force, its rules for sc->event. Returns
  * the strongest action matched + 1, 0 for none. */
 static __noinline int enf_match(struct enf_scratch *sc)
 {
-	__u32 zero = 0, ev = sc->event;
+	__u32 zero = 0, ev;
 	struct enf_state *st = bpf_map_lookup_elem(&state, &zero);
-	void *metas, *rules, *keys;
+	struct enf_cands *any;
+	void *metas, *keys;
 	struct enf_meta *m;
 	__u8 dims;
 
-	if (!st || ev >= ENF_EV__COUNT)
+	if (!st)
 		return 0;
 	sc->slot = st->slot & 1;
 	metas = bpf_map_lookup_elem(&pol_meta, &sc->slot);
-	rules = bpf_map_lookup_elem(&pol_rules, &sc->slot);
 	keys = bpf_map_lookup_elem(&pol_keys, &sc->slot);
-	if (!metas || !rules || !keys)
+	if (!metas || !keys)
 		return 0;
 	m = bpf_map_lookup_elem(metas, &zero);
 	if (!m)
 		return 0;
+	/* Checked where it indexes, and indexed once: 5.10 loses the bound
+	 * of an index kept across calls, not a pointer's. */
+	ev = sc->event;
+	if (ev >= ENF_EV__COUNT)
+		return 0;
 	dims = m->dims[ev];
-	if (!dims && !m->any[ev].n)
+	any = &m->any[ev];
+	if (!dims && !any->n)
 		return 0;
 	sc->version = m->version;
 	sc->nmatch = sc->reported = sc->strongest = 0;
 	sc->bin_len = sc->parent_len = 0;
 	sc->nargv = ~0u;
 	if (dims & (1 << ENF_DIM_BIN) && bin_known(sc))
-		by_key(sc, keys, rules, ENF_TAG(ENF_DIM_BIN, ev), sc->bin, ENF_KEY_DATA, sc->bin_len, true);
+		by_key(sc, keys, ENF_TAG(ENF_DIM_BIN, ev), sc->bin, ENF_KEY_DATA, sc->bin_len, true);
 	if (dims & (1 << ENF_DIM_PATH) && sc->file_len)
-		by_key(sc, keys, rules, ENF_TAG(ENF_DIM_PATH, ev), sc->file, ENF_KEY_DATA, sc->file_len, true);
+		by_key(sc, keys, ENF_TAG(ENF_DIM_PATH, ev), sc->file, ENF_KEY_DATA, sc->file_len, true);
 	if (dims & (1 << ENF_DIM_NET4) && sc->family == AF_INET)
-		by_key(sc, keys, rules, ENF_TAG(ENF_DIM_NET4, ev), sc->addr, 4, 4, false);
+		by_key(sc, keys, ENF_TAG(ENF_DIM_NET4, ev), sc->addr, 4, 4, false);
 	if (dims & (1 << ENF_DIM_NET6) && sc->family == AF_INET6)
-		by_key(sc, keys, rules, ENF_TAG(ENF_DIM_NET6, ev), sc->addr, 16, 16, false);
-	if (m->any[ev].n)
-		check_cands(sc, rules, &m->any[ev]);
+		by_key(sc, keys, ENF_TAG(ENF_DIM_NET6, ev), sc->addr, 16, 16, false);
+	if (any->n) {
+		__builtin_memcpy(&sc->cands, any, sizeof(sc->cands));
+		enf_cands_check();
+	}
 	if (sc->strongest && (m->flags & ENF_F_DRY_RUN))
 		sc->strongest |= 0x80;
 	return sc->strongest;
@@ -619,6 +667,16 @@ int enf_open_exit(struct trace_event_raw_sys_exit *ctx)
 
 /* ---- LSM: exec and open denied before they happen ---- */
 
+/* A hook argument (a BTF pointer) as the plain address the global
+ * functions take: they accept scalars only. */
+static __always_inline __u64 addr_of(const void *p)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &p);
+	return v;
+}
+
 SEC("lsm/bprm_check_security")
 int BPF_PROG(enf_lsm_exec, struct linux_binprm *bprm)
 {
@@ -628,7 +686,7 @@ int BPF_PROG(enf_lsm_exec, struct linux_binprm *bprm)
 	if (!sc)
 		return 0;
 	sc->lsm = 1;
-	sc->bin_path = (__u64)&bprm->file->f_path;
+	sc->bin_path = addr_of(bprm->file) + bpf_core_field_offset(struct file, f_path);
 	v = enf_match(sc);
 	if (!v)
 		return 0;
@@ -654,7 +712,7 @@ int BPF_PROG(enf_lsm_open, struct file *file)
 		sc->open_flags |= ENF_OPEN_TRUNC;
 	if (mode & FMODE_CREATED)
 		sc->open_flags |= ENF_OPEN_CREATE;
-	sc->file_len = path_into(sc->file, (__u64)&file->f_path);
+	sc->file_len = path_into(sc->file, addr_of(file) + bpf_core_field_offset(struct file, f_path));
 	if (!sc->file_len)
 		return 0;
 	v = enf_match(sc);
