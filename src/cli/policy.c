@@ -3,12 +3,14 @@
  * would, errors with file, line and reason; and `sonde enforce -f FILE`:
  * the agent with the enforce collector alone. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "cli/cli.h"
 #include "core/features.h"
+#include "core/host.h"
 #include "policy/policy.h"
 
 static int policy_usage(FILE *f, int rc)
@@ -41,10 +43,11 @@ static int check_one(const char *path, bool dry_run, bool lsm)
 {
 	struct policy p = {};
 	struct enf_image img = {};
-	char err[512];
+	char err[512], root[PATH_MAX];
 	int ret;
 
-	ret = policy__load(&p, path, NULL, err, sizeof(err));
+	ret = policy__load(&p, path, host__cgroup2_root(root, sizeof(root)) ? NULL : root, err,
+			   sizeof(err));
 	if (!ret)
 		ret = policy__compile(&p, 1, dry_run, &img, err, sizeof(err));
 	if (ret) {

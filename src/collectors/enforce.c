@@ -6,6 +6,7 @@
  * the running one in force and says why. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,7 +222,13 @@ static int enf_record(struct collector *c, void *data, size_t size)
 static int compile_file(struct enforce_priv *ep, struct policy *pol, struct enf_image *img,
 			char *why, size_t why_sz)
 {
-	int err = policy__load(pol, ep->path, NULL, why, why_sz);
+	char root[PATH_MAX];
+	int err;
+
+	/* Cgroup selectors name directories of the v2 hierarchy, wherever
+	 * this host mounts it. */
+	err = policy__load(pol, ep->path, host__cgroup2_root(root, sizeof(root)) ? NULL : root,
+			   why, why_sz);
 
 	if (err)
 		return err;

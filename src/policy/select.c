@@ -260,7 +260,7 @@ static int cgroup_path(struct pctx *c, const struct ynode *y, uint64_t *id)
 {
 	const char *s = y->s;
 	char path[PATH_MAX];
-	struct stat st;
+	struct stat st, root;
 	uint64_t v;
 	int n, ret = pparse__num(s, s + strlen(s), &v);
 
@@ -289,6 +289,13 @@ static int cgroup_path(struct pctx *c, const struct ynode *y, uint64_t *id)
 	if (!S_ISDIR(st.st_mode))
 		return pparse__err(c, y->line, "no cgroup directory '%s': it is not a directory",
 				   pparse__show(c, path));
+	/* Hosts with both hierarchies mount v1 controllers beside v2: only
+	 * a directory of the v2 mount has the id the kernel reports. */
+	if (stat(c->cgroup_root, &root) || root.st_dev != st.st_dev)
+		return pparse__err(c, y->line,
+				   "'%s' is not in the cgroup v2 hierarchy (mounted at %s): give a "
+				   "directory under it",
+				   pparse__show(c, path), pparse__show(c, c->cgroup_root));
 	*id = st.st_ino; /* a cgroup v2 id is its directory's inode number */
 	return 0;
 }

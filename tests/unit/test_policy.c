@@ -352,6 +352,7 @@ static const struct {
 	{ R "    cgroup: system.slice/y.service\n", 5,
 	  "/system.slice/y.service' (No such file or directory)" },
 	{ R "    cgroup: /nonexistent/sonde\n", 5, "no cgroup directory '/nonexistent/sonde'" },
+	{ R "    cgroup: /proc\n", 5, "'/proc' is not in the cgroup v2 hierarchy" }, /* another mount */
 	{ R "    cgroup: 0\n", 5, "cgroup id 0 does not exist" },
 	{ R "    container: 999999999999\n", 5, "no cgroup directory for container 999999999999" },
 	{ R "    container: abcdefabcdef\n", 5, "container abcdefabcdef is ambiguous" },
