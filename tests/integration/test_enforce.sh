@@ -266,7 +266,94 @@ open(sys.argv[1].replace("events.jsonl", "out"), "w").write(
     f"{len(evs)} events, {len(used)} versions, each rule only with its own versions")
 PY
 
-# 9. Policy errors: file, line and reason, and the agent refuses to start.
+# 9. The other selectors, audited: a binary that is not the rule's key
+# (exact and prefix), the parent's binary (exact, and prefixes whose ends
+# fall inside an 8-byte word: one matching, one off by a byte), an argv
+# element, uid and cgroup. Each exec and open below has a known set of
+# rules that must report it, and only those.
+SHELL_EXE=$(readlink -f /proc/$$/exe)
+CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+CG="$CG2/sonde-test-$$"
+mkdir -p "$T/sel" && mkdir "$CG" 2>/dev/null || CG=
+cat >"$T/sel.yaml" <<EOF
+rules:
+  - name: open-by-allowed
+    event: open
+    path: $T/sel/*
+    binary: $T/bin/allowed
+    action: audit
+  - name: open-by-allo-prefix
+    event: open
+    path: $T/sel/p*
+    binary: $T/bin/allo*
+    action: audit
+  - name: parent-exact
+    event: exec
+    binary: $T/bin/allowed
+    parent: $SHELL_EXE
+    action: audit
+  - name: parent-prefix
+    event: exec
+    binary: $T/bin/allowed
+    parent: ${SHELL_EXE%?}*
+    action: audit
+  - name: parent-off-by-one
+    event: exec
+    binary: $T/bin/allowed
+    parent: ${SHELL_EXE%??}x*
+    action: audit
+  - name: with-arg
+    event: exec
+    binary: $T/bin/allowed
+    args: $T/argfile
+    action: audit
+  - name: uid-root
+    event: exec
+    binary: $T/bin/forbidden
+    uid: 0
+    action: audit
+  - name: uid-other
+    event: exec
+    binary: $T/bin/forbidden
+    uid: 1-65534
+    action: audit
+EOF
+[ -n "$CG" ] && cat >>"$T/sel.yaml" <<EOF
+  - name: in-cgroup
+    event: exec
+    binary: $T/bin/forbidden
+    cgroup: $CG
+    action: audit
+EOF
+rm -f "$T/events.jsonl"
+start_agent --collectors enforce --enforce-policy "$T/sel.yaml" || { t_fail "agent start (selectors)"; exit 1; }
+"$T/bin/allowed" "$T/argfile"		# parent-exact, parent-prefix, with-arg
+"$T/bin/allowed" "$T/other"		# parent-exact, parent-prefix
+"$T/bin/allowed" "$T/sel/file"		# parent x2; open-by-allowed
+"$T/bin/allowed" "$T/sel/pfile"		# parent x2; open-by-allowed, open-by-allo-prefix
+"$T/bin/forbidden" "$T/sel/pfile2"	# uid-root
+[ -n "$CG" ] && sh -c "echo \$\$ >'$CG/cgroup.procs' && exec '$T/bin/forbidden' '$T/cgfile'"	# uid-root, in-cgroup
+wait_events uid-root "$([ -n "$CG" ] && echo 2 || echo 1)"
+sleep 0.3
+stop_agent
+[ -n "$CG" ] && rmdir "$CG"
+$PY - "$T/events.jsonl" "$([ -n "$CG" ] && echo 1 || echo 0)" <<'PY' 2>"$T/err" && t_ok "selectors: $(cat "$T/out")" || t_fail "selectors: $(cat "$T/err")"
+import collections, json, sys
+want = {"parent-exact": 4, "parent-prefix": 4, "parent-off-by-one": 0, "with-arg": 1,
+        "open-by-allowed": 2, "open-by-allo-prefix": 1, "uid-root": 1, "uid-other": 0}
+if sys.argv[2] == "1":
+    want["uid-root"] = 2
+    want["in-cgroup"] = 1
+got = collections.Counter(e["rule"] for e in map(json.loads, open(sys.argv[1])) if e.get("type") == "policy")
+bad = {r: (got.get(r, 0), n) for r, n in want.items() if got.get(r, 0) != n}
+assert not bad, f"rule: (got, want) {bad}; all: {dict(got)}"
+open(sys.argv[1].replace("events.jsonl", "out"), "w").write(
+    "each exec and open reported by exactly the rules that select it (" +
+    ", ".join(f"{r} {n}" for r, n in want.items()) + ")")
+PY
+[ -n "$CG" ] || t_skip "cgroup selector: no cgroup v2 directory could be made under ${CG2:-(no cgroup2 mount)}"
+
+# 10. Policy errors: file, line and reason, and the agent refuses to start.
 bad() {	# bad NAME LINE PATTERN YAML
 	printf '%b' "$4" >"$T/$1.yaml"
 	out=$("$SONDE" policy check "$T/$1.yaml" 2>&1); rc=$?
