@@ -93,7 +93,8 @@ struct {
 	__type(value, struct enf_stat);
 } rule_stats SEC(".maps");
 
-/* open flags from the entry, for the exit (O_TRUNC is gone from f_flags). */
+/* open flags with O_TRUNC from the entry, for the exit (O_TRUNC is gone
+ * from f_flags by then). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
@@ -587,13 +588,43 @@ int enf_exec(void *ctx)
 
 /* ---- open: judged at the exit, on the file the kernel opened ---- */
 
+/* The meta of the version in force, or NULL. */
+static __always_inline struct enf_meta *meta_now(void)
+{
+	__u32 zero = 0, slot;
+	struct enf_state *st = bpf_map_lookup_elem(&state, &zero);
+	void *metas;
+
+	if (!st)
+		return NULL;
+	slot = st->slot & 1;
+	metas = bpf_map_lookup_elem(&pol_meta, &slot);
+	return metas ? bpf_map_lookup_elem(metas, &zero) : NULL;
+}
+
+/* Whether an open with these flags could match a rule in force: most
+ * opens are reads and most open rules guard writes, and the others then
+ * skip the path walk. (A swap after this check leaves the open judged by
+ * the version that skipped it: no match.) */
+static __always_inline bool open_wanted(__u8 flags)
+{
+	struct enf_meta *m = meta_now();
+
+	return m && (m->open_flags & (ENF_OPEN_ANY | flags));
+}
+
+/* The entry keeps the flags only for truncate rules: O_TRUNC is gone
+ * from the file's flags by the exit. */
 static __always_inline int open_enter(__u32 flags)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct enf_meta *m;
 
-	if (!filter_pass(bpf_get_current_pid_tgid()))
+	if (!(flags & O_TRUNC) || !filter_pass(bpf_get_current_pid_tgid()))
 		return 0;
-	bpf_map_update_elem(&open_calls, &tid, &flags, BPF_ANY);
+	m = meta_now();
+	if (m && (m->open_flags & ENF_OPEN_TRUNC))
+		bpf_map_update_elem(&open_calls, &tid, &flags, BPF_ANY);
 	return 0;
 }
 
@@ -628,20 +659,30 @@ int enter_openat2(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint")
 int enf_open_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid(), *flags, saved;
-	struct task_struct *t;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid(), *saved;
 	struct enf_scratch *sc;
+	struct task_struct *t;
 	struct file **fds, *f = NULL;
 	struct fdtable *fdt;
+	struct enf_meta *m;
 	long fd = ctx->ret;
 	unsigned int mode;
+	bool trunc = false;
 
-	flags = bpf_map_lookup_elem(&open_calls, &tid);
-	if (!flags)
+	/* Cheapest first: a failed open, or a policy without open rules. */
+	if (fd < 0 || !(m = meta_now()) || !m->open_flags)
 		return 0;
-	saved = *flags;
-	bpf_map_delete_elem(&open_calls, &tid);
-	if (fd < 0 || !(sc = begin(ENF_EV_OPEN)))
+	if (m->open_flags & ENF_OPEN_TRUNC) {
+		/* Entries are left only by opens with O_TRUNC; one a swap
+		 * stranded (kept at entry, not wanted at exit) could be read
+		 * by a later open of the thread only across a second swap. */
+		saved = bpf_map_lookup_elem(&open_calls, &tid);
+		if (saved) {
+			trunc = *saved & O_TRUNC;
+			bpf_map_delete_elem(&open_calls, &tid);
+		}
+	}
+	if (!(sc = begin(ENF_EV_OPEN)))
 		return 0;
 	t = (struct task_struct *)bpf_get_current_task();
 	fdt = BPF_CORE_READ(t, files, fdt);
@@ -653,10 +694,12 @@ int enf_open_exit(struct trace_event_raw_sys_exit *ctx)
 	mode = BPF_CORE_READ(f, f_mode);
 	if (mode & FMODE_WRITE)
 		sc->open_flags |= ENF_OPEN_WRITE;
-	if ((mode & FMODE_WRITE) && (saved & O_TRUNC))
+	if ((mode & FMODE_WRITE) && trunc)
 		sc->open_flags |= ENF_OPEN_TRUNC;
 	if (mode & FMODE_CREATED)
 		sc->open_flags |= ENF_OPEN_CREATE;
+	if (!(m->open_flags & (ENF_OPEN_ANY | sc->open_flags)))
+		return 0;
 	sc->file_len = path_into(sc->file, (__u64)&f->f_path);
 	if (!sc->file_len) {
 		drop(ENF_DROP_UNREAD);
@@ -712,6 +755,8 @@ int BPF_PROG(enf_lsm_open, struct file *file)
 		sc->open_flags |= ENF_OPEN_TRUNC;
 	if (mode & FMODE_CREATED)
 		sc->open_flags |= ENF_OPEN_CREATE;
+	if (!open_wanted(sc->open_flags))
+		return 0;
 	sc->file_len = path_into(sc->file, addr_of(file) + bpf_core_field_offset(struct file, f_path));
 	if (!sc->file_len)
 		return 0;

@@ -79,6 +79,7 @@ struct enf_cands {
 #define ENF_OPEN_WRITE	(1u << 0)
 #define ENF_OPEN_TRUNC	(1u << 1)
 #define ENF_OPEN_CREATE	(1u << 2)
+#define ENF_OPEN_ANY	(1u << 7)	/* enf_meta.open_flags: a rule without flags */
 
 struct enf_rule {
 	__u32 version;		/* the policy version it belongs to */
@@ -109,6 +110,9 @@ struct enf_meta {
 	__u32 flags;		/* ENF_F_* */
 	__u32 nrules;		/* compiled */
 	__u32 npolicy;		/* policy rules */
+	/* The open_flags any open rule wants, ENF_OPEN_ANY if one takes
+	 * every open: other opens skip the path walk. */
+	__u32 open_flags;
 	/* Per event: the primary key kinds it has (1 << enf_dim), and the
 	 * rules with no primary key (uid, cgroup, ... alone). */
 	__u8 dims[ENF_EV__COUNT];

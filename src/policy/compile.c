@@ -217,6 +217,8 @@ static int expand(struct cctx *c, unsigned ri, int ev, enum prim pr, uint32_t fi
 			cr->bin_len = pp->len;
 			cr->bin_prefix = pp->prefix;
 		}
+		if (ev == ENF_EV_OPEN)
+			c->img->meta.open_flags |= r->open_flags ? r->open_flags : ENF_OPEN_ANY;
 		if (ev == ENF_EV_OPEN && r->open_flags) {
 			cr->sel |= ENF_SEL_FLAGS;
 			cr->open_flags = r->open_flags;

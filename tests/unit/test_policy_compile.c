@@ -89,7 +89,17 @@ static void test_compile_keys(void **state)
 	c = &img.meta.any[ENF_EV_PTRACE];
 	assert_int_equal(img.rules[c->id[0]].rule, 3);
 	assert_int_equal(img.rules[c->id[0]].sel, ENF_SEL_UID);
+	/* e takes every open: no open may skip the path walk. */
+	assert_int_equal(img.meta.open_flags, ENF_OPEN_WRITE | ENF_OPEN_ANY);
 	enf_image__free(&img);
+	policy__free(&p);
+
+	/* Write guards only: read opens skip it. */
+	compile_ok("rules:\n"
+		   "  - {name: w, event: open, action: deny, path: '/etc/*', flags: [truncate, create]}\n"
+		   "  - {name: x, event: exec, action: audit}\n",
+		   &p, &img);
+	assert_int_equal(img.meta.open_flags, ENF_OPEN_TRUNC | ENF_OPEN_CREATE);
 	enf_image__free(&img);
 	policy__free(&p);
 }
