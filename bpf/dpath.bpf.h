@@ -35,7 +35,7 @@ struct {
 __noinline int sonde_dpath_walk(__u64 path_ptr)
 {
 	struct path *p = (struct path *)path_ptr;
-	struct dentry *d, *parent;
+	struct dentry *d, *parent, *root;
 	struct vfsmount *vm;
 	struct mount *m, *up;
 	struct dpath_buf *b;
@@ -46,12 +46,15 @@ __noinline int sonde_dpath_walk(__u64 path_ptr)
 		return -1;
 	d = BPF_CORE_READ(p, dentry);
 	vm = BPF_CORE_READ(p, mnt);
+	root = BPF_CORE_READ(vm, mnt_root);
 	m = (void *)vm - bpf_core_field_offset(struct mount, mnt);
+	/* Each kernel read costs tens of ns: the mount's root is read once
+	 * per mount, not per level. */
 	for (int i = 0; i < DPATH_DEPTH; i++) {
 		/* At a mount's root, go on from where it is mounted (twice:
 		 * a mount may sit on another's root). */
 		for (int hop = 0; hop < 2; hop++) {
-			if (d != BPF_CORE_READ(vm, mnt_root))
+			if (d != root)
 				break;
 			up = BPF_CORE_READ(m, mnt_parent);
 			if (up == m)
@@ -59,9 +62,10 @@ __noinline int sonde_dpath_walk(__u64 path_ptr)
 			d = BPF_CORE_READ(m, mnt_mountpoint);
 			m = up;
 			vm = &up->mnt;
+			root = BPF_CORE_READ(vm, mnt_root);
 		}
 		parent = BPF_CORE_READ(d, d_parent);
-		if (parent == d || d == BPF_CORE_READ(vm, mnt_root))
+		if (parent == d || d == root)
 			return i;
 		b->names[i & (DPATH_DEPTH - 1)] = BPF_CORE_READ(d, d_name.name);
 		d = parent;
