@@ -3,6 +3,7 @@
  * judge, as fast as one process can make them. Prints calls per second.
  *   enfloop exec N      fork + exec /bin/true, waited for
  *   enfloop open N      open + close of a file (read only)
+ *   enfloop write N     open + close of a file for writing (PATH, default /tmp/enfloop.out)
  *   enfloop connect N   connect() of a UDP socket to 127.0.0.1:9 (no traffic) */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -30,7 +31,7 @@ int main(int argc, char **argv)
 	double t0;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: enfloop exec|open|connect N\n");
+		fprintf(stderr, "usage: enfloop exec|open|write|connect N [PATH]\n");
 		return 2;
 	}
 	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
@@ -45,8 +46,10 @@ int main(int argc, char **argv)
 			}
 			if (p < 0 || waitpid(p, NULL, 0) < 0)
 				return 1;
-		} else if (!strcmp(argv[1], "open")) {
-			int fd = open("/etc/hostname", O_RDONLY);
+		} else if (!strcmp(argv[1], "open") || !strcmp(argv[1], "write")) {
+			int fd = argv[1][0] == 'o' ? open("/etc/hostname", O_RDONLY)
+						   : open(argc > 3 ? argv[3] : "/tmp/enfloop.out",
+							  O_WRONLY | O_CREAT, 0600);
 
 			if (fd < 0)
 				return 1;

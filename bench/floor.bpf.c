@@ -53,3 +53,18 @@ int empty_sockops(struct bpf_sock_ops *skops)
 					  BPF_SOCK_OPS_RTT_CB_FLAG | BPF_SOCK_OPS_STATE_CB_FLAG);
 	return 1;
 }
+
+/* The enforcement floor: empty_tp_any on the enforce collector's
+ * tracepoints (from floor.c), and these on its cgroup sock_addr hooks
+ * (1: allow). */
+SEC("cgroup/connect4")
+int empty_connect4(struct bpf_sock_addr *ctx) { return 1; }
+
+SEC("cgroup/connect6")
+int empty_connect6(struct bpf_sock_addr *ctx) { return 1; }
+
+SEC("cgroup/bind4")
+int empty_bind4(struct bpf_sock_addr *ctx) { return 1; }
+
+SEC("cgroup/bind6")
+int empty_bind6(struct bpf_sock_addr *ctx) { return 1; }

@@ -15,6 +15,10 @@
  *         and on sys_enter_close: the l7 collector's hooks
  *   l7tls LIB  l7, and an empty uprobe and uretprobe on each OpenSSL
  *         function the l7 collector probes in LIB (a libssl.so path)
+ *   enforce  an empty program on the enforce collector's hooks:
+ *         sched_process_exec, sys_enter_ and sys_exit_ of the open calls,
+ *         sys_enter_ of the setuid family, ptrace, module calls and bpf,
+ *         and cgroup connect4/6 and bind4/6 on the cgroup v2 root
  * --attach-only exits right after attaching (to time start-up).
  * Prints "ready" on stderr once attached. */
 #define _GNU_SOURCE
@@ -35,12 +39,22 @@
 #define TCX_INGRESS 46	/* enum bpf_attach_type, 6.6+; libbpf 1.1 has no tcx helpers */
 #define TCX_EGRESS 47
 
+/* The cgroup v2 root, open (or -1). */
+static int cgroup_root(void)
+{
+	static const char *const roots[] = { "/sys/fs/cgroup/unified", "/sys/fs/cgroup" };
+	int cg = -1;
+
+	for (size_t i = 0; i < sizeof(roots) / sizeof(*roots) && cg < 0; i++)
+		cg = open(roots[i], O_RDONLY | O_DIRECTORY);
+	return cg;
+}
+
 /* Attach the empty tc programs to each IF[@NETNS] of list, and the empty
  * sock_ops to the cgroup v2 root; links[] gets what to destroy. */
 static int attach_net(struct floor *skel, char *list, int *fds, struct bpf_link **links, int *n)
 {
-	static const char *const roots[] = { "/sys/fs/cgroup/unified", "/sys/fs/cgroup" };
-	int self = open("/proc/self/ns/net", O_RDONLY), cg = -1;
+	int self = open("/proc/self/ns/net", O_RDONLY), cg;
 
 	for (char *tok = strtok(list, ","); tok && *n + 2 <= MAX_LINKS; tok = strtok(NULL, ",")) {
 		char *ns = strchr(tok, '@'), path[256];
@@ -67,8 +81,7 @@ static int attach_net(struct floor *skel, char *list, int *fds, struct bpf_link 
 			return -1;
 		}
 	}
-	for (size_t i = 0; i < sizeof(roots) / sizeof(*roots) && cg < 0; i++)
-		cg = open(roots[i], O_RDONLY | O_DIRECTORY);
+	cg = cgroup_root();
 	links[0] = cg < 0 ? NULL : bpf_program__attach_cgroup(skel->progs.empty_sockops, cg);
 	if (!links[0]) {
 		fprintf(stderr, "floor: cannot attach sock_ops to the cgroup v2 root\n");
@@ -98,6 +111,51 @@ static int attach_l7(struct floor *skel, struct bpf_link **links, int *n)
 	return 0;
 }
 
+/* The empty programs on each of the enforce collector's hooks. */
+static int attach_enforce(struct floor *skel, struct bpf_link **links, int *n)
+{
+	static const char *const tps[] = {
+		"sched/sched_process_exec",
+		"syscalls/sys_enter_openat", "syscalls/sys_exit_openat", "syscalls/sys_enter_open",
+		"syscalls/sys_exit_open", "syscalls/sys_enter_creat", "syscalls/sys_exit_creat",
+		"syscalls/sys_enter_openat2", "syscalls/sys_exit_openat2",
+		"syscalls/sys_enter_setuid", "syscalls/sys_enter_setgid", "syscalls/sys_enter_setreuid",
+		"syscalls/sys_enter_setregid", "syscalls/sys_enter_setresuid",
+		"syscalls/sys_enter_setresgid", "syscalls/sys_enter_setfsuid",
+		"syscalls/sys_enter_setfsgid", "syscalls/sys_enter_ptrace",
+		"syscalls/sys_enter_init_module", "syscalls/sys_enter_finit_module",
+		"syscalls/sys_enter_delete_module", "syscalls/sys_enter_bpf",
+	};
+	struct bpf_program *sock[] = { skel->progs.empty_connect4, skel->progs.empty_connect6,
+				       skel->progs.empty_bind4, skel->progs.empty_bind6 };
+	int cg = cgroup_root();
+
+	for (size_t i = 0; i < sizeof(tps) / sizeof(*tps) && *n < MAX_LINKS; i++) {
+		const char *name = strchr(tps[i], '/') + 1;
+		char cat[32], path[128];
+
+		/* As the collector does: a call this kernel lacks is skipped. */
+		snprintf(path, sizeof(path), TRACEFS "/events/%s", tps[i]);
+		if (access(path, F_OK))
+			continue;
+		snprintf(cat, sizeof(cat), "%.*s", (int)(name - 1 - tps[i]), tps[i]);
+		links[*n] = bpf_program__attach_tracepoint(skel->progs.empty_tp_any, cat, name);
+		if (!links[(*n)++]) {
+			fprintf(stderr, "floor: cannot attach to %s\n", tps[i]);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < 4 && *n < MAX_LINKS; i++) {
+		links[*n] = cg < 0 ? NULL : bpf_program__attach_cgroup(sock[i], cg);
+		if (!links[(*n)++]) {
+			fprintf(stderr, "floor: cannot attach %s to the cgroup v2 root\n",
+				bpf_program__name(sock[i]));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The empty uprobe on entry and return of the l7 collector's OpenSSL
  * functions. */
 static int attach_tls(struct floor *skel, const char *lib, struct bpf_link **links, int *n)
@@ -120,7 +178,7 @@ static int attach_tls(struct floor *skel, const char *lib, struct bpf_link **lin
 int main(int argc, char **argv)
 {
 	struct bpf_link *links[MAX_LINKS] = {};
-	int fds[MAX_LINKS], nfds = 0, nlinks = 0, net, l7, tls;
+	int fds[MAX_LINKS], nfds = 0, nlinks = 0, net, l7, tls, enf;
 	const char *mode = argc > 1 ? argv[1] : "raw2";
 	int attach_only = argc > 2 && !strcmp(argv[argc - 1], "--attach-only");
 	int raw, btf = 0, both;
@@ -135,21 +193,22 @@ int main(int argc, char **argv)
 		raw = 0, btf = 1;
 	else if (!strcmp(mode, "net") && argc > 2)
 		raw = 0, btf = 1;	/* no tracefs needed */
-	else if (!strcmp(mode, "l7") || (!strcmp(mode, "l7tls") && argc > 2))
-		raw = 0, btf = 1;	/* only empty_tp_any (and empty_uprobe) */
+	else if (!strcmp(mode, "l7") || (!strcmp(mode, "l7tls") && argc > 2) || !strcmp(mode, "enforce"))
+		raw = 0, btf = 1;	/* only empty_tp_any (and empty_uprobe, the sock_addr ones) */
 	else {
-		fprintf(stderr, "usage: floor raw|raw2|tp|tp2|btf2|l7 [--attach-only] | floor net IF[@NETNS],... | "
-			"floor l7tls LIBSSL\n");
+		fprintf(stderr, "usage: floor raw|raw2|tp|tp2|btf2|l7|enforce [--attach-only] | "
+			"floor net IF[@NETNS],... | floor l7tls LIBSSL\n");
 		return 2;
 	}
 	both = mode[strlen(mode) - 1] == '2';
 	net = !strcmp(mode, "net");
 	l7 = !strncmp(mode, "l7", 2);
 	tls = !strcmp(mode, "l7tls");
+	enf = !strcmp(mode, "enforce");
 
 	/* libbpf finds a classic tracepoint's id under tracefs, which a
 	 * minimal system may not have mounted. */
-	if ((l7 || (!raw && !btf)) && access(TRACEFS "/events", F_OK) &&
+	if ((l7 || enf || (!raw && !btf)) && access(TRACEFS "/events", F_OK) &&
 	    mount("tracefs", TRACEFS, "tracefs", 0, NULL)) {
 		perror("floor: mount tracefs");
 		return 1;
@@ -172,9 +231,13 @@ int main(int argc, char **argv)
 	bpf_program__set_autoload(skel->progs.empty_raw_exit, raw && both);
 	bpf_program__set_autoload(skel->progs.empty_tp_enter, !raw && !btf);
 	bpf_program__set_autoload(skel->progs.empty_tp_exit, !raw && !btf && both);
-	bpf_program__set_autoload(skel->progs.empty_btf_enter, btf && !net && !l7);
-	bpf_program__set_autoload(skel->progs.empty_btf_exit, btf && !net && !l7);
-	bpf_program__set_autoload(skel->progs.empty_tp_any, l7);
+	bpf_program__set_autoload(skel->progs.empty_btf_enter, btf && !net && !l7 && !enf);
+	bpf_program__set_autoload(skel->progs.empty_btf_exit, btf && !net && !l7 && !enf);
+	bpf_program__set_autoload(skel->progs.empty_tp_any, l7 || enf);
+	bpf_program__set_autoload(skel->progs.empty_connect4, enf);
+	bpf_program__set_autoload(skel->progs.empty_connect6, enf);
+	bpf_program__set_autoload(skel->progs.empty_bind4, enf);
+	bpf_program__set_autoload(skel->progs.empty_bind6, enf);
 	bpf_program__set_autoload(skel->progs.empty_uprobe, tls);
 	bpf_program__set_autoload(skel->progs.empty_tc_ingress, net);
 	bpf_program__set_autoload(skel->progs.empty_tc_egress, net);
@@ -183,6 +246,7 @@ int main(int argc, char **argv)
 	bpf_program__set_expected_attach_type(skel->progs.empty_tc_egress, TCX_EGRESS);
 	if (floor__load(skel) || (net ? attach_net(skel, argv[2], fds, links, &nfds) :
 				  l7 ? attach_l7(skel, links, &nlinks) || (tls && attach_tls(skel, argv[2], links, &nlinks)) :
+				  enf ? attach_enforce(skel, links, &nlinks) :
 				  floor__attach(skel))) {
 		fprintf(stderr, "floor: load/attach failed (root? BPF enabled?)\n");
 		goto out;
