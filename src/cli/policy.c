@@ -22,11 +22,23 @@ static int policy_usage(FILE *f, int rc)
 	return rc;
 }
 
+/* What this kernel offers enforcement. */
+struct here {
+	bool lsm, sock;
+	char sock_why[160], buf[224];
+};
+
 /* What a rule's action amounts to here. */
-static const char *effect(const struct policy_rule *r, bool lsm, bool dry)
+static const char *effect(const struct policy_rule *r, struct here *h, bool dry)
 {
 	bool file = r->events & (1u << ENF_EV_EXEC | 1u << ENF_EV_OPEN);
+	bool sock = r->events & (1u << ENF_EV_CONNECT | 1u << ENF_EV_BIND);
 
+	if (sock && !h->sock) {
+		snprintf(h->buf, sizeof(h->buf), "%s: %s", file ? "connect and bind not judged here"
+				 : "not judged here", h->sock_why);
+		return h->buf;
+	}
 	if (r->action == ENF_ACT_AUDIT)
 		return "audit events";
 	if (dry)
@@ -35,11 +47,11 @@ static const char *effect(const struct policy_rule *r, bool lsm, bool dry)
 		return "SIGKILL from the hook";
 	if (!file)
 		return "EPERM from the cgroup hook";
-	return lsm ? "EPERM from the LSM hook (connect/bind: the cgroup hook)" :
+	return h->lsm ? "EPERM from the LSM hook (connect/bind: the cgroup hook)" :
 		     "no BPF LSM here: SIGKILL at the tracepoint instead (the call has happened)";
 }
 
-static int check_one(const char *path, bool dry_run, bool lsm)
+static int check_one(const char *path, bool dry_run, struct here *h)
 {
 	struct policy p = {};
 	struct enf_image img = {};
@@ -66,7 +78,7 @@ static int check_one(const char *path, bool dry_run, bool lsm)
 				snprintf(events + strlen(events), sizeof(events) - strlen(events), "%s%s",
 					 events[0] ? "," : "", enf_event__name(e));
 		printf("  %s:%u %s: %s %s: %s\n", path, r->line, r->name, enf_action__name(r->action),
-		       events, effect(r, lsm, img.meta.flags & ENF_F_DRY_RUN));
+		       events, effect(r, h, img.meta.flags & ENF_F_DRY_RUN));
 	}
 	enf_image__free(&img);
 	policy__free(&p);
@@ -76,7 +88,8 @@ static int check_one(const char *path, bool dry_run, bool lsm)
 int cmd_policy(int argc, char **argv)
 {
 	struct features feat;
-	bool dry_run = false, lsm;
+	struct here h = {};
+	bool dry_run = false;
 	int i = 2, nfiles = 0;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
@@ -88,7 +101,8 @@ int cmd_policy(int argc, char **argv)
 	/* The LSM probe's refusal is an answer, not news for the reader. */
 	libbpf_set_print(NULL);
 	features__init(&feat);
-	lsm = features__has(&feat, FEAT_LSM);
+	h.lsm = features__has(&feat, FEAT_LSM);
+	h.sock = features__sock_enforce(&feat, h.sock_why, sizeof(h.sock_why));
 	for (; i < argc; i++) {
 		if (!strcmp(argv[i], "--dry-run")) {
 			dry_run = true;
@@ -99,7 +113,7 @@ int cmd_policy(int argc, char **argv)
 			return policy_usage(stderr, 2);
 		}
 		nfiles++;
-		if (check_one(argv[i], dry_run, lsm))
+		if (check_one(argv[i], dry_run, &h))
 			return 1;
 	}
 	if (!nfiles) {

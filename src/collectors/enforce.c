@@ -281,6 +281,21 @@ static void retire(struct enforce_priv *ep, unsigned slot)
 	v->used = false;
 }
 
+/* Rules this kernel cannot judge are in force but inert: say so. */
+static void warn_unjudged(const struct enforce_priv *ep, const struct policy *pol)
+{
+	const uint32_t sock = 1u << ENF_EV_CONNECT | 1u << ENF_EV_BIND;
+	const char *first = NULL;
+	unsigned n = 0;
+
+	for (unsigned i = 0; !ep->sock && i < pol->nrules; i++)
+		if (pol->rules[i].events & sock)
+			n++, first = first ? first : pol->rules[i].name;
+	if (n)
+		pr_warn("enforce: %u rule%s on connect or bind (%s%s) cannot act here: %s", n,
+			n > 1 ? "s" : "", first, n > 1 ? ", ..." : "", ep->sock_why);
+}
+
 /* Installs img (compiled from pol) as the version in force; on success
  * pol is kept with it, else both are freed and the old one stays. */
 static int install(struct enforce_priv *ep, struct policy *pol, struct enf_image *img, char *why,
@@ -300,6 +315,7 @@ static int install(struct enforce_priv *ep, struct policy *pol, struct enf_image
 	ep->slot[next].version = ep->next_version++;
 	ep->slot[next].used = true;
 	memset(pol, 0, sizeof(*pol));
+	warn_unjudged(ep, &ep->slot[next].pol);
 	return 0;
 }
 
@@ -397,12 +413,7 @@ static int enforce_configure(struct collector *c)
 	}
 	/* The sock_addr programs read the caller's task (its binary, the
 	 * record's header): 6.0+. */
-	ep->sock = features__has(c->rt->feat, FEAT_CGROUP_SOCK_ADDR) && features__sock_addr_names_task();
-	if (!ep->sock)
-		snprintf(ep->sock_why, sizeof(ep->sock_why), "%s",
-			 features__has(c->rt->feat, FEAT_CGROUP_SOCK_ADDR) ?
-			 "cgroup sock_addr programs cannot name their task before Linux 6.0" :
-			 features__why(c->rt->feat, FEAT_CGROUP_SOCK_ADDR));
+	ep->sock = features__sock_enforce(c->rt->feat, ep->sock_why, sizeof(ep->sock_why));
 	c->hook = ep->lsm ? "lsm" : "tracepoint";
 	bpf_object__for_each_program(p, c->obj) {
 		const char *name = bpf_program__name(p), *sec = bpf_program__section_name(p);

@@ -564,3 +564,16 @@ bool features__sock_addr_names_task(void)
 	}
 	return known;
 }
+
+bool features__sock_enforce(struct features *f, char *why, size_t why_sz)
+{
+	if (!features__has(f, FEAT_CGROUP_SOCK_ADDR)) {
+		snprintf(why, why_sz, "%s", features__why(f, FEAT_CGROUP_SOCK_ADDR));
+		return false;
+	}
+	if (!features__sock_addr_names_task()) {
+		snprintf(why, why_sz, "cgroup sock_addr programs cannot name their task before Linux 6.0");
+		return false;
+	}
+	return true;
+}

@@ -66,6 +66,9 @@ void features__settle(void);
 /* Whether a cgroup sock_addr program may call bpf_get_current_task (6.0+,
  * in the base helpers). */
 bool features__sock_addr_names_task(void);
+/* Whether connect and bind can be judged here (the enforce collector's
+ * cgroup sock_addr programs read their task); if not, why says why. */
+bool features__sock_enforce(struct features *f, char *why, size_t why_sz);
 /* Waits for that teardown; call before exit. */
 void features__release(void);
 #endif
