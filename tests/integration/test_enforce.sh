@@ -269,7 +269,7 @@ PY
 # 9. The other selectors, audited: a binary that is not the rule's key
 # (exact and prefix), the parent's binary (exact, and prefixes whose ends
 # fall inside an 8-byte word: one matching, one off by a byte), an argv
-# element, uid and cgroup. Each exec and open below has a known set of
+# element, truncation (not a mere write), uid and cgroup. Each exec and open below has a known set of
 # rules that must report it, and only those.
 SHELL_EXE=$(readlink -f /proc/$$/exe)
 CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
@@ -307,6 +307,11 @@ rules:
     binary: $T/bin/allowed
     args: $T/argfile
     action: audit
+  - name: truncate-only
+    event: open
+    path: $T/sel/t*
+    flags: truncate
+    action: audit
   - name: uid-root
     event: exec
     binary: $T/bin/forbidden
@@ -332,6 +337,7 @@ start_agent --collectors enforce --enforce-policy "$T/sel.yaml" || { t_fail "age
 "$T/bin/allowed" "$T/sel/file"		# parent x2; open-by-allowed
 "$T/bin/allowed" "$T/sel/pfile"		# parent x2; open-by-allowed, open-by-allo-prefix
 "$T/bin/forbidden" "$T/sel/pfile2"	# uid-root
+echo once >"$T/sel/tfile"; echo twice >>"$T/sel/tfile"	# truncate-only (the first)
 [ -n "$CG" ] && sh -c "echo \$\$ >'$CG/cgroup.procs' && exec '$T/bin/forbidden' '$T/cgfile'"	# uid-root, in-cgroup
 wait_events uid-root "$([ -n "$CG" ] && echo 2 || echo 1)"
 sleep 0.3
@@ -340,7 +346,8 @@ stop_agent
 $PY - "$T/events.jsonl" "$([ -n "$CG" ] && echo 1 || echo 0)" <<'PY' 2>"$T/err" && t_ok "selectors: $(cat "$T/out")" || t_fail "selectors: $(cat "$T/err")"
 import collections, json, sys
 want = {"parent-exact": 4, "parent-prefix": 4, "parent-off-by-one": 0, "with-arg": 1,
-        "open-by-allowed": 2, "open-by-allo-prefix": 1, "uid-root": 1, "uid-other": 0}
+        "open-by-allowed": 2, "open-by-allo-prefix": 1, "truncate-only": 1,
+        "uid-root": 1, "uid-other": 0}
 if sys.argv[2] == "1":
     want["uid-root"] = 2
     want["in-cgroup"] = 1
