@@ -44,7 +44,7 @@ SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
 # One library of every layer below the CLI (lib <- proto, core <- identity, verifier
 # <- server, sinks, collectors); the CLI links it.
-LAYERS    := lib proto policy core identity verifier symbolize server sinks collectors
+LAYERS    := lib proto policy core identity verifier symbolize lang server sinks collectors
 LIB_SRCS  := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
 CLI_SRCS  := $(wildcard src/cli/*.c)
 ASSETS    := $(wildcard src/server/assets/*)

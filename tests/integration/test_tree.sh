@@ -5,7 +5,7 @@
 # headers and those of layers below it, never above.
 . "$(dirname "$0")/lib.sh"
 
-declare -A RANK=([lib]=0 [proto]=1 [policy]=1 [core]=1 [identity]=2 [verifier]=2 [symbolize]=2 [server]=3 [sinks]=4 [collectors]=4 [cli]=5)
+declare -A RANK=([lib]=0 [proto]=1 [policy]=1 [core]=1 [identity]=2 [verifier]=2 [symbolize]=2 [lang]=2 [server]=3 [sinks]=4 [collectors]=4 [cli]=5)
 bad=0
 for f in src/*/*.[ch]; do
 	layer=$(basename "$(dirname "$f")")
