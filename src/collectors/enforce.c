@@ -87,6 +87,8 @@ struct enforce_priv {
 	char path[256];
 	bool dry_run;
 	struct stat st;
+	bool missing;			/* the file is gone (said once) */
+	unsigned missing_polls;
 	struct loop_timer *watch;
 	bool lsm, sock;
 	char lsm_why[256], sock_why[160];
@@ -357,8 +359,20 @@ static void on_watch(void *ctx, uint32_t events)
 	struct enforce_priv *ep = c->priv;
 	struct stat st;
 
-	/* A file being replaced may be missing for a moment: keep the policy. */
-	if (stat(ep->path, &st) || !changed(&st, &ep->st))
+	/* A file being replaced may be missing for a moment: keep the policy,
+	 * and say so once if it stays away. */
+	if (stat(ep->path, &st)) {
+		if (!ep->missing && errno == ENOENT && ep->missing_polls++ < 1)
+			return;
+		if (!ep->missing)
+			pr_warn("enforce: policy file %s: %s; version %u stays in force", ep->path,
+				strerror(errno), ep->maps.version);
+		ep->missing = true;
+		return;
+	}
+	ep->missing = false;
+	ep->missing_polls = 0;
+	if (!changed(&st, &ep->st))
 		return;
 	enforce_refresh(c);
 }

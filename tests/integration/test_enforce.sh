@@ -205,6 +205,11 @@ for _ in $(seq 30); do grep -q "policy version 2 in force" "$T/agent.err" && bre
 "$T/bin/forbidden" "$T/marker3"
 wait_events no-forbidden-v2 1 && [ "$(events no-forbidden-v2 | $PY -c 'import json,sys; print(json.loads(sys.stdin.readline())["policy_version"])')" = 2 ] &&
 	t_ok "the file changed: version 2 in force, its events name it" || t_fail "reload on change: $(grep enforce "$T/agent.err" | tail -3)"
+rm "$T/policy.yaml"
+for _ in $(seq 30); do grep -q "No such file or directory; version 2 stays in force" "$T/agent.err" && break; sleep 0.1; done
+"$T/bin/forbidden" "$T/marker3"; rc=$?
+grep -q "policy file .*policy.yaml: No such file or directory; version 2 stays in force" "$T/agent.err" && [ $rc = 137 ] &&
+	t_ok "the file deleted: said once, version 2 still kills" || t_fail "file deleted: rc=$rc $(grep enforce "$T/agent.err" | tail -2)"
 stop_agent
 
 # 7. Dry-run: nothing stopped, everything reported.
