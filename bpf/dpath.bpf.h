@@ -32,6 +32,10 @@ struct {
  * state (inlined into callers it exceeded 1M insns). One name per
  * iteration whatever the mounts (paths that differ in how far they got
  * would not prune). */
+#define DPATH_PARENT_OFF bpf_core_field_offset(struct dentry, d_parent)
+/* Bytes between the end of d_parent and d_name.name (8: the hash_len). */
+#define DPATH_NAME_GAP	 (bpf_core_field_offset(struct dentry, d_name.name) - DPATH_PARENT_OFF - 8)
+
 __noinline int sonde_dpath_walk(__u64 path_ptr)
 {
 	struct path *p = (struct path *)path_ptr;
@@ -64,10 +68,23 @@ __noinline int sonde_dpath_walk(__u64 path_ptr)
 			vm = &up->mnt;
 			root = BPF_CORE_READ(vm, mnt_root);
 		}
-		parent = BPF_CORE_READ(d, d_parent);
-		if (parent == d || d == root)
+		if (d == root)
 			return i;
-		b->names[i & (DPATH_DEPTH - 1)] = BPF_CORE_READ(d, d_name.name);
+		/* d_parent and d_name.name in one read: they sit 16 bytes
+		 * apart (d_name's hash_len between them) in every kernel. */
+		if (DPATH_NAME_GAP <= 8) {
+			__u64 two[3];
+
+			if (bpf_probe_read_kernel(two, sizeof(two), (void *)d + DPATH_PARENT_OFF))
+				return -1;
+			parent = (struct dentry *)two[0];
+			b->names[i & (DPATH_DEPTH - 1)] = (const unsigned char *)two[(DPATH_NAME_GAP / 8 + 1) & 3];
+		} else {
+			parent = BPF_CORE_READ(d, d_parent);
+			b->names[i & (DPATH_DEPTH - 1)] = BPF_CORE_READ(d, d_name.name);
+		}
+		if (parent == d)
+			return i;
 		d = parent;
 	}
 	return -1;
