@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <sys/socket.h>
 #include <string.h>
+#include "lib/insnbuf.h"
 #include "lib/pfilter.h"
 
 /* Stack slots, from the frame pointer. */
@@ -31,73 +32,27 @@
 #define R7 BPF_REG_7
 #define FP BPF_REG_10
 
-struct gen {
-	struct bpf_insn *v;
-	size_t n, max;
-	int label_of[PF_MAX_INSNS];	/* jump insn -> label, -1 none */
-	int at[2 * PF_MAX_NODES + 32];	/* label -> insn */
-	int nlabels;
-	bool full;
-};
+#define MOV64_IMM	INSN_MOV64_IMM
+#define MOV64_REG	INSN_MOV64_REG
+#define ALU64_IMM	INSN_ALU64_IMM
+#define ALU32_IMM	INSN_ALU32_IMM
+#define ALU64_REG	INSN_ALU64_REG
+#define LDX		INSN_LDX
+#define STX		INSN_STX
+#define ST_IMM		INSN_ST_IMM
+#define BE16		INSN_BE16
+#define CALL		INSN_CALL
+#define EXIT		INSN_EXIT
 
-static int emit(struct gen *g, struct bpf_insn in)
-{
-	if (g->n >= g->max || g->n >= PF_MAX_INSNS) {
-		g->full = true;
-		return -1;
-	}
-	g->label_of[g->n] = -1;
-	g->v[g->n] = in;
-	return g->n++;
-}
-
-static struct bpf_insn insn(__u8 code, __u8 dst, __u8 src, __s16 off, __s32 imm)
-{
-	return (struct bpf_insn){ .code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm };
-}
-
-#define MOV64_IMM(d, i)		insn(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
-#define MOV64_REG(d, s)		insn(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
-#define ALU64_IMM(op, d, i)	insn(BPF_ALU64 | (op) | BPF_K, d, 0, 0, i)
-#define ALU32_IMM(op, d, i)	insn(BPF_ALU | (op) | BPF_K, d, 0, 0, i)
-#define ALU64_REG(op, d, s)	insn(BPF_ALU64 | (op) | BPF_X, d, s, 0, 0)
-#define LDX(sz, d, s, o)	insn(BPF_LDX | (sz) | BPF_MEM, d, s, o, 0)
-#define STX(sz, d, s, o)	insn(BPF_STX | (sz) | BPF_MEM, d, s, o, 0)
-#define ST_IMM(sz, d, o, i)	insn(BPF_ST | (sz) | BPF_MEM, d, 0, o, i)
-#define BE16(d)			insn(BPF_ALU | BPF_END | BPF_TO_BE, d, 0, 0, 16)
-#define CALL(f)			insn(BPF_JMP | BPF_CALL, 0, 0, 0, f)
-#define EXIT()			insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
-
-static int label(struct gen *g)
-{
-	if (g->nlabels == (int)(sizeof(g->at) / sizeof(g->at[0]))) {
-		g->full = true;
-		return 0;
-	}
-	g->at[g->nlabels] = -1;
-	return g->nlabels++;
-}
-
-static void place(struct gen *g, int l)
-{
-	g->at[l] = g->n;
-}
-
-/* A jump to label l: op 0 is "always". */
-static void jump(struct gen *g, __u8 cls, __u8 op, __u8 reg, __s32 imm, int l)
-{
-	int i = emit(g, insn(cls | (op ? op : BPF_JA) | BPF_K, op ? reg : 0, 0, 0, op ? imm : 0));
-
-	if (i >= 0)
-		g->label_of[i] = l;
-}
-
-#define J64(g, op, reg, imm, l)	jump(g, BPF_JMP, op, reg, imm, l)
-#define J32(g, op, reg, imm, l)	jump(g, BPF_JMP32, op, reg, imm, l)
-#define GOTO(g, l)		jump(g, BPF_JMP, 0, 0, 0, l)
+#define emit		insn_buf__emit
+#define label		insn_buf__label
+#define place		insn_buf__place
+#define J64(g, op, reg, imm, l)	insn_buf__jump(g, BPF_JMP, op, BPF_K, reg, 0, imm, l)
+#define J32(g, op, reg, imm, l)	insn_buf__jump(g, BPF_JMP32, op, BPF_K, reg, 0, imm, l)
+#define GOTO(g, l)		insn_buf__jump(g, BPF_JMP, 0, 0, 0, 0, 0, l)
 
 /* r0 = the u64 slot at off */
-static void slot(struct gen *g, int off)
+static void slot(struct insn_buf *g, int off)
 {
 	emit(g, LDX(BPF_DW, R0, FP, off));
 }
@@ -105,7 +60,7 @@ static void slot(struct gen *g, int off)
 /* len bytes at off (from r7, or imm) from the network header into S_BUF;
  * to fail on error. Relative to the network header, not to the data: a
  * packet socket's filter sees the link header first, a test run does not. */
-static void load(struct gen *g, int off, bool from_r7, int len, int fail)
+static void load(struct insn_buf *g, int off, bool from_r7, int len, int fail)
 {
 	emit(g, MOV64_REG(R1, R6));
 	emit(g, from_r7 ? MOV64_REG(R2, R7) : MOV64_IMM(R2, off));
@@ -117,7 +72,7 @@ static void load(struct gen *g, int off, bool from_r7, int len, int fail)
 	J64(g, BPF_JNE, R0, 0, fail);
 }
 
-static void copy16(struct gen *g, int from, int to)
+static void copy16(struct insn_buf *g, int from, int to)
 {
 	emit(g, LDX(BPF_DW, R0, FP, from));
 	emit(g, STX(BPF_DW, FP, R0, to));
@@ -125,7 +80,7 @@ static void copy16(struct gen *g, int from, int to)
 	emit(g, STX(BPF_DW, FP, R0, to + 8));
 }
 
-static void prologue(struct gen *g)
+static void prologue(struct insn_buf *g)
 {
 	int done = label(g), v4 = label(g), v6 = label(g), ports = label(g);
 
@@ -192,7 +147,7 @@ static void prologue(struct gen *g)
 
 /* One side (saddr or daddr at off) against c: falls through on no match,
  * jumps to yes on a match. */
-static void addr_side(struct gen *g, const struct cidr *c, int off, int yes)
+static void addr_side(struct insn_buf *g, const struct cidr *c, int off, int yes)
 {
 	int no = label(g), words = c->addr.family == AF_INET ? 1 : 4;
 
@@ -220,7 +175,7 @@ static void addr_side(struct gen *g, const struct cidr *c, int off, int yes)
 	place(g, no);
 }
 
-static void gen_node(struct gen *g, const struct pf_tree *t, int i, int yes, int no)
+static void gen_node(struct insn_buf *g, const struct pf_tree *t, int i, int yes, int no)
 {
 	const struct pf_node *n = &t->n[i];
 	int mid;
@@ -283,37 +238,26 @@ static void gen_node(struct gen *g, const struct pf_tree *t, int i, int yes, int
 
 int pf__compile(const struct pf_tree *t, unsigned snaplen, struct bpf_insn *insns, size_t max)
 {
-	static struct gen g;	/* 20 KiB of labels: not on the stack */
-	int take, drop;
+	struct insn_buf g;
+	int take, drop, n;
 
-	memset(&g, 0, sizeof(g));
-	g.v = insns;
-	g.max = max;
+	if (insn_buf__init(&g, insns, max < PF_MAX_INSNS ? max : PF_MAX_INSNS, 2 * PF_MAX_NODES + 32))
+		return -ENOMEM;
 	take = label(&g);
 	drop = label(&g);
-	if (t->root < 0) {
-		emit(&g, MOV64_IMM(R0, snaplen));
-		emit(&g, EXIT());
-		return g.full ? -E2BIG : (int)g.n;
+	if (t->root >= 0) {
+		prologue(&g);
+		gen_node(&g, t, t->root, take, drop);
 	}
-	prologue(&g);
-	gen_node(&g, t, t->root, take, drop);
 	place(&g, take);
 	emit(&g, MOV64_IMM(R0, snaplen));
 	emit(&g, EXIT());
-	place(&g, drop);
-	emit(&g, MOV64_IMM(R0, 0));
-	emit(&g, EXIT());
-	if (g.full)
-		return -E2BIG;
-	for (size_t i = 0; i < g.n; i++) {
-		int l = g.label_of[i];
-
-		if (l < 0)
-			continue;
-		if (g.at[l] < 0 || g.at[l] - (int)i - 1 < -32768 || g.at[l] - (int)i - 1 > 32767)
-			return -E2BIG;
-		insns[i].off = g.at[l] - i - 1;
+	if (t->root >= 0) {	/* else nothing jumps there: the verifier refuses dead code */
+		place(&g, drop);
+		emit(&g, MOV64_IMM(R0, 0));
+		emit(&g, EXIT());
 	}
-	return g.n;
+	n = insn_buf__resolve(&g);
+	insn_buf__free(&g);
+	return n;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* libFuzzer harness: the capture filter's parser and code generator on
  * arbitrary text.
- * FUZZ_SRCS: src/lib/pfilter.c src/lib/pfilter_gen.c src/lib/netaddr.c
+ * FUZZ_SRCS: src/lib/pfilter.c src/lib/pfilter_gen.c src/lib/insnbuf.c src/lib/netaddr.c
  * FUZZ_LIBS:
  *
  * Properties: never crashes or reads past the text; a refusal says why
