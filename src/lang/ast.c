@@ -115,6 +115,7 @@ char *lang_program__strdup(struct lang_program *prog, const char *s, size_t n)
 struct out {
 	char *b;
 	size_t size, n;
+	bool typed;
 };
 
 static void put(struct out *o, const char *s, size_t n)
@@ -170,7 +171,49 @@ static void dump_kids(struct out *o, const struct lang_node *k)
 	}
 }
 
+size_t lang_type__name(const struct lang_type *t, char *buf, size_t size)
+{
+	int n;
+
+	switch (t->kind) {
+	case LANG_T_INT:
+		n = snprintf(buf, size, "%sint%u", t->is_signed ? "" : "u", t->size * 8);
+		break;
+	case LANG_T_STRING: n = snprintf(buf, size, "%sstring[%u]", t->user ? "u" : "", t->size); break;
+	case LANG_T_PTR:
+		n = snprintf(buf, size, "%sptr(%s)", t->user ? "u" : "",
+			     t->pointee ? t->pointee : "void");
+		break;
+	case LANG_T_ARRAY: n = snprintf(buf, size, "array(%ux%u)", t->elem_size, t->array_len); break;
+	case LANG_T_BUF: n = snprintf(buf, size, "buf[%u]", t->size); break;
+	case LANG_T_KSTACK: n = snprintf(buf, size, "kstack(%u)", t->size); break;
+	case LANG_T_USTACK: n = snprintf(buf, size, "ustack(%u)", t->size); break;
+	case LANG_T_KSYM: n = snprintf(buf, size, "ksym"); break;
+	case LANG_T_USYM: n = snprintf(buf, size, "usym"); break;
+	case LANG_T_INET: n = snprintf(buf, size, "inet[%u]", t->size); break;
+	case LANG_T_TIME: n = snprintf(buf, size, "time"); break;
+	case LANG_T_RECORD: n = snprintf(buf, size, "record"); break;
+	case LANG_T_AGG: n = snprintf(buf, size, "agg"); break;
+	default: n = snprintf(buf, size, "none"); break;
+	}
+	return n < 0 ? 0 : (size_t)n;
+}
+
+static void dump_plain(struct out *o, const struct lang_node *n);
+
 static void dump_node(struct out *o, const struct lang_node *n)
+{
+	char t[128];
+
+	dump_plain(o, n);
+	if (o->typed && n && n->type.kind != LANG_T_NONE) {
+		lang_type__name(&n->type, t, sizeof(t));
+		put(o, ":", 1);
+		puts_(o, t);
+	}
+}
+
+static void dump_plain(struct out *o, const struct lang_node *n)
 {
 	if (!n) {
 		puts_(o, "()");
@@ -313,7 +356,15 @@ static size_t finish(struct out *o)
 
 size_t lang_node__dump(const struct lang_node *node, char *buf, size_t size)
 {
-	struct out o = { buf, size, 0 };
+	struct out o = { buf, size, 0, false };
+
+	dump_node(&o, node);
+	return finish(&o);
+}
+
+size_t lang_node__dump_typed(const struct lang_node *node, char *buf, size_t size)
+{
+	struct out o = { buf, size, 0, true };
 
 	dump_node(&o, node);
 	return finish(&o);
@@ -321,15 +372,15 @@ size_t lang_node__dump(const struct lang_node *node, char *buf, size_t size)
 
 size_t lang_probe__dump(const struct lang_probe *probe, char *buf, size_t size)
 {
-	struct out o = { buf, size, 0 };
+	struct out o = { buf, size, 0, false };
 
 	dump_probe(&o, probe);
 	return finish(&o);
 }
 
-size_t lang_program__dump(const struct lang_program *prog, char *buf, size_t size)
+static size_t dump_program(const struct lang_program *prog, char *buf, size_t size, bool typed)
 {
-	struct out o = { buf, size, 0 };
+	struct out o = { buf, size, 0, typed };
 
 	if (size)
 		buf[0] = '\0';
@@ -364,4 +415,14 @@ size_t lang_program__dump(const struct lang_program *prog, char *buf, size_t siz
 	}
 	put(&o, ")", 1);
 	return finish(&o);
+}
+
+size_t lang_program__dump(const struct lang_program *prog, char *buf, size_t size)
+{
+	return dump_program(prog, buf, size, false);
+}
+
+size_t lang_program__dump_typed(const struct lang_program *prog, char *buf, size_t size)
+{
+	return dump_program(prog, buf, size, true);
 }

@@ -22,7 +22,13 @@
  *             | (OP EXPR) for unary - ! ~ * & | (pre++ EXPR) (post-- EXPR) ...
  *             | (OP EXPR EXPR) for binary operators | (? EXPR EXPR EXPR)
  * A TYPE is spelt with single spaces and its stars last: "struct sock *",
- * "unsigned int", "uint64". */
+ * "unsigned int", "uint64".
+ *
+ * After lang__check() (check.h) every expression node carries its type,
+ * the program its table of maps, each probe its variables and each
+ * tracepoint attach point the tracepoints it expands to;
+ * lang_program__dump_typed() shows the types: after each expression
+ * ":TYPE" as lang_type__name() spells it, "(builtin pid):uint32". */
 #ifndef SONDE_LANG_AST_H
 #define SONDE_LANG_AST_H
 #include <stdbool.h>
@@ -33,6 +39,86 @@
 #define LANG_NODES_MAX	  200000 /* nodes of all kinds in one program */
 #define LANG_ARENA_MAX	  (32u << 20)
 #define LANG_ATTACH_PARTS 4
+
+/* What a value is, for the code generator: how big, how it is read and
+ * printed. Integers are 64-bit once loaded (size is what the source
+ * holds: 4 for a 4-byte tracepoint field). */
+enum lang_type_kind {
+	LANG_T_NONE,	/* no value: statements, void calls */
+	LANG_T_INT,	/* size 1, 2, 4, 8 bytes; is_signed */
+	LANG_T_STRING,	/* size bytes, NUL included */
+	LANG_T_PTR,	/* 8 bytes; pointee names the type pointed to, user: user memory */
+	LANG_T_ARRAY,	/* array_len elements of elem_size bytes (size: all) */
+	LANG_T_BUF,	/* buf(): size bytes, printed as hex escapes */
+	LANG_T_KSTACK,	/* size: frames */
+	LANG_T_USTACK,
+	LANG_T_KSYM,	/* an address printed as a kernel symbol (ksym(), func) */
+	LANG_T_USYM,	/* ... as a user symbol */
+	LANG_T_INET,	/* ntop(): an address of size 4 or 16 bytes */
+	LANG_T_TIME,	/* strftime(): a u64 time, formatted on output */
+	LANG_T_RECORD,	/* args: the tracepoint's record (only ->field reads it) */
+	LANG_T_AGG,	/* the value of an aggregation call: count(), hist(), ... */
+};
+
+struct lang_type {
+	enum lang_type_kind kind;
+	unsigned size;
+	bool is_signed;
+	bool user;	     /* LANG_T_PTR, LANG_T_STRING read from user memory */
+	unsigned array_len;  /* LANG_T_ARRAY */
+	unsigned elem_size;  /* LANG_T_ARRAY */
+	const char *pointee; /* LANG_T_PTR: "const char", "struct task_struct" */
+};
+
+/* A map's value, one kind per map across the program. */
+enum lang_map_kind {
+	LANG_MV_NONE,  /* only read, deleted or cleared: an error for lang__check() */
+	LANG_MV_VALUE, /* a plain value: the map's value type says which */
+	LANG_MV_COUNT,
+	LANG_MV_SUM,
+	LANG_MV_AVG,
+	LANG_MV_MIN,
+	LANG_MV_MAX,
+	LANG_MV_STATS,
+	LANG_MV_HIST,
+	LANG_MV_LHIST,
+};
+
+#define LANG_MAP_KEYS_MAX 8
+
+struct lang_map {
+	const char *name; /* "@x", "@" */
+	unsigned id;	  /* its index in the program's list */
+	unsigned nkeys;	  /* 0: a map without keys (one value) */
+	struct lang_type keys[LANG_MAP_KEYS_MAX];
+	enum lang_map_kind kind;
+	struct lang_type value; /* LANG_MV_VALUE's type; aggregations: LANG_T_AGG */
+	int64_t lhist_min, lhist_max, lhist_step;
+	struct lang_loc loc;	 /* its first use */
+	struct lang_loc def_loc; /* where its kind was set */
+	struct lang_map *next;
+};
+
+/* A variable of one probe: one type for all its assignments. */
+struct lang_var {
+	const char *name; /* "$x" */
+	unsigned id;	  /* its index in the probe's list */
+	struct lang_type type;
+	struct lang_loc loc; /* its first assignment */
+	struct lang_var *next;
+};
+
+struct lang_tp_format;
+
+/* One tracepoint a tracepoint attach point expands to (its wildcards
+ * resolved), with the record format the code generator reads args by. */
+struct lang_tp_ref {
+	const char *cat, *name;
+	const struct lang_tp_format *fmt;
+	struct lang_tp_ref *next;
+};
+
+#define LANG_FIELD_VARIES (~0u) /* field_off when the expanded tracepoints disagree */
 
 enum lang_kind {
 	LANG_INT,     /* num */
@@ -72,6 +158,16 @@ struct lang_node {
 	struct lang_node *kids; /* linked by next */
 	unsigned nkids;
 	struct lang_node *next;
+	/* set by lang__check() */
+	struct lang_type type;
+	unsigned id;	    /* LANG_IDENT: enum lang_builtin; LANG_CALL: enum lang_func;
+			     * LANG_VAR: the variable's id; LANG_MAP: the map's id */
+	struct lang_map *map; /* LANG_MAP */
+	/* LANG_FIELD on args: the field's place in the record (field_off
+	 * LANG_FIELD_VARIES when the probe's tracepoints differ: look it up
+	 * by name in each one's format) and whether it is a __data_loc. */
+	unsigned field_off, field_size;
+	bool data_loc;
 };
 
 struct lang_attach {
@@ -80,6 +176,8 @@ struct lang_attach {
 	const char *parts[LANG_ATTACH_PARTS];
 	unsigned nparts;
 	struct lang_loc loc;
+	struct lang_tp_ref *tps; /* tracepoint: what it expands to (lang__check()) */
+	unsigned ntps;
 	struct lang_attach *next;
 };
 
@@ -89,6 +187,8 @@ struct lang_probe {
 	struct lang_node *pred; /* or NULL */
 	struct lang_node *body; /* a LANG_BLOCK */
 	struct lang_loc loc;
+	struct lang_var *vars; /* lang__check(): its variables */
+	unsigned nvars;
 	struct lang_probe *next;
 };
 
@@ -123,6 +223,8 @@ struct lang_program {
 	struct lang_struct *structs;
 	struct lang_probe *probes;
 	unsigned nprobes;
+	struct lang_map *maps; /* lang__check(): every map, in order of first use */
+	unsigned nmaps;
 	struct lang_arena *arena;
 };
 
@@ -143,4 +245,10 @@ char *lang_program__strdup(struct lang_program *prog, const char *s, size_t n);
 size_t lang_program__dump(const struct lang_program *prog, char *buf, size_t size);
 size_t lang_node__dump(const struct lang_node *node, char *buf, size_t size);
 size_t lang_probe__dump(const struct lang_probe *probe, char *buf, size_t size);
+/* The same with each checked expression's ":TYPE" (see above). */
+size_t lang_program__dump_typed(const struct lang_program *prog, char *buf, size_t size);
+size_t lang_node__dump_typed(const struct lang_node *node, char *buf, size_t size);
+/* A type as the typed dump spells it: "int64", "uint32", "string[16]",
+ * "ptr(const char)", "uptr(const char)", "kstack", "array(8x6)"... */
+size_t lang_type__name(const struct lang_type *t, char *buf, size_t size);
 #endif
