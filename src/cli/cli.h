@@ -15,4 +15,5 @@ int cmd_capture(int argc, char **argv);
 int cmd_observe(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_enforce(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 #endif

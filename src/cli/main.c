@@ -21,6 +21,7 @@ static const struct {
 	{ "syscalls", "live top syscalls and processes, like syscount", cmd_syscalls },
 	{ "observe", "network flows as they happen, like hubble observe (--ip, --port, --protocol, --pid, --direction)", cmd_observe },
 	{ "policy", "validate policy files: policy check FILE... (errors with file, line and reason)", cmd_policy },
+	{ "run", "run a bpftrace-like program, compiled by sonde (no LLVM): run -e 'PROGRAM' | FILE", cmd_run },
 	{ "profile", "CPU profile with symbols, as pprof or folded stacks: profile -d SECONDS [-p PID] -o FILE", cmd_profile },
 	{ "selftest", "run every collector on every hook flavour here against a known workload", cmd_selftest },
 	{ "status", "ask the running agent for its collectors, programs, maps and drops", cmd_status },
