@@ -216,10 +216,13 @@ bench-l7: deps all
 bench-enforce: deps all
 	bench/enforce.sh
 
+bench-run: deps all tests
+	bench/run.sh
+
 clean:
 	rm -rf build
 
-.PHONY: all deps run test tests test-unit test-kernels bench bench-events bench-maps bench-net bench-profile bench-l7 bench-enforce budgets clean
+.PHONY: all deps run test tests test-unit test-kernels bench bench-events bench-maps bench-net bench-profile bench-l7 bench-enforce bench-run budgets clean
 # Kept between runs: make would delete them as intermediates and rebuild
 # them (and all that depends on them) the next time.
 .SECONDARY:
