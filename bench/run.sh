@@ -30,6 +30,17 @@ BTV=$("$BT" --version)
 ONE='tracepoint:syscalls:sys_enter_getppid { @[comm] = count(); }'
 
 now_ms() { date +%s%3N; }
+# stop PID: SIGINT (as Ctrl-C) until it exits: a tool that says it attached
+# may not have its handler yet (bpftrace), and started with & it inherits
+# SIGINT ignored.
+stop() {
+	for _ in $(seq 100); do
+		kill -INT "$1" 2>/dev/null || break
+		sleep 0.02
+		kill -0 "$1" 2>/dev/null || break
+	done
+	wait "$1"
+}
 # attach_ms TOOL: ms from exec until the tool prints "Attaching" (then it is stopped).
 attach_ms() {
 	local t0 t1 pid
@@ -41,7 +52,7 @@ attach_ms() {
 		sleep 0.001
 	done
 	t1=$(now_ms)
-	kill -INT $pid; wait $pid
+	stop $pid
 	echo $((t1 - t0))
 }
 # exit_ms TOOL PROGRAM: ms from exec to exit, and the peak RSS in KiB.
@@ -66,7 +77,7 @@ cost() {
 	"$LOAD" getppid "$N"
 	# The tool's programs: those loaded since it started that ran N times or more.
 	bpftool prog show -j >"$T/progs.json"
-	kill -INT $pid; wait $pid
+	stop $pid
 	sysctl -qw kernel.bpf_stats_enabled=0
 	python3 - "$T/progs.json" "$N" <<'PY'
 import json, sys

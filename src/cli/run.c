@@ -140,7 +140,10 @@ int cmd_run(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	as = attach_set__new(&feat);
+	/* No features for the attach set: it tries BPF links and falls back
+	 * when refused, rather than probing with an object whose CO-RE
+	 * relocations would load the kernel's BTF (5 MB of RSS). */
+	as = attach_set__new(NULL);
 	if (!as || lang_run__attach(r, as, err, sizeof(err)) || lang_run__begin(r, err, sizeof(err))) {
 		fprintf(stderr, "sonde run: %s\n", as ? err : "out of memory");
 		goto out;

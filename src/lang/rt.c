@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <linux/perf_event.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -19,7 +20,7 @@
 #include "lang/rt.h"
 #include "lang/rt_int.h"
 
-#define RB_BYTES   (1u << 20)
+#define RB_BYTES   (256u << 10) /* mapped into the process: counted in its RSS */
 #define PRINTFS_MAX 256
 #define PROGS_MAX  1024
 
@@ -114,6 +115,44 @@ static int load_one(struct lang_run *r, struct lang_probe *probe, struct lang_at
 	return 0;
 }
 
+static bool uses(const struct lang_program *p, const char *const *types)
+{
+	for (const struct lang_probe *pr = p->probes; pr; pr = pr->next)
+		for (const struct lang_attach *a = pr->attach; a; a = a->next)
+			for (const char *const *t = types; *t; t++)
+				if (!strcmp(a->type, *t))
+					return true;
+	return false;
+}
+
+/* Only the probe types the program uses are probed: each probe attaches
+ * and detaches, and a detach waits for RCU (tens of ms at exit). */
+static void probe_features(const struct lang_program *p, struct features *f, struct lang_env *env)
+{
+	static const char *const k[] = { "kprobe", "kretprobe", "kfunc", "kretfunc", NULL };
+	static const char *const rt[] = { "rawtracepoint", NULL };
+	static const char *const u[] = { "uprobe", "uretprobe", "usdt", NULL };
+	static const char *const perf[] = { "profile", "interval", "software", "hardware", NULL };
+
+	if (uses(p, k))
+		env->has_kprobe = features__has(f, FEAT_KPROBE);
+	if (uses(p, rt))
+		env->has_rawtp = features__has(f, FEAT_RAW_TP);
+	/* These two without a BPF object (whose CO-RE relocations would load
+	 * the kernel's BTF, 5 MB of RSS): the PMU is there or not. */
+	if (uses(p, u))
+		env->has_uprobe = !access("/sys/bus/event_source/devices/uprobe/type", F_OK);
+	if (uses(p, perf)) {
+		struct perf_event_attr attr = { .type = PERF_TYPE_SOFTWARE, .size = sizeof(attr),
+						.config = PERF_COUNT_SW_CPU_CLOCK, .disabled = 1 };
+		int fd = syscall(__NR_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+
+		env->has_perf_event = fd >= 0;
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
 int lang_run__open(struct lang_run **out, const char *file, const char *text, size_t len,
 		   const struct lang_run_opts *o, char *err, size_t errsz)
 {
@@ -139,12 +178,8 @@ int lang_run__open(struct lang_run **out, const char *file, const char *text, si
 	if (ret)
 		goto fail;
 	lang_env__host(&env, o->tracefs);
-	if (o->feat) {
-		env.has_kprobe = features__has(o->feat, FEAT_KPROBE);
-		env.has_rawtp = features__has(o->feat, FEAT_RAW_TP);
-		env.has_uprobe = features__has(o->feat, FEAT_UPROBE);
-		env.has_perf_event = features__has(o->feat, FEAT_PERF_SW);
-	}
+	if (o->feat)
+		probe_features(r->prog, o->feat, &env);
 	env.unsafe = o->unsafe;
 	ret = lang__check(r->prog, &env, text, len, err, errsz);
 	if (ret)
@@ -297,7 +332,11 @@ int lang_run__begin(struct lang_run *r, char *err, size_t errsz)
 
 int lang_run__poll(struct lang_run *r, int timeout_ms)
 {
-	int n = ring_buffer__poll(r->rb, timeout_ms);
+	int n;
+
+	if (r->exiting) /* BEGIN may have called exit() */
+		return 1;
+	n = ring_buffer__poll(r->rb, timeout_ms);
 
 	if (n < 0 && n != -EINTR)
 		return n;
