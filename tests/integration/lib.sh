@@ -162,7 +162,24 @@ netns_pair() {
 		ip -n "$NS_A" -6 addr add $IP6_A/64 dev "$VETH_A" nodad &&
 		ip -n "$NS_B" -6 addr add $IP6_B/64 dev "$VETH_B" nodad &&
 		ip -n "$NS_A" link set lo up && ip -n "$NS_B" link set lo up &&
-		ip -n "$NS_A" link set "$VETH_A" up && ip -n "$NS_B" link set "$VETH_B" up
+		ip -n "$NS_A" link set "$VETH_A" up && ip -n "$NS_B" link set "$VETH_B" up &&
+		netns_resolved
+}
+# The first moments of a new link (carrier, neighbour discovery) are not
+# what tests measure: a first IPv6 SYN lost to them costs a 1 s
+# retransmit. Waits (3 s at most) until A has resolved B over both
+# families, nudging with one UDP datagram to the discard port.
+netns_resolved() {
+	for _ in $(seq 60); do
+		ip netns exec "$NS_A" $PY -c "
+import socket
+for fam, ip in ((socket.AF_INET, '$IP_B'), (socket.AF_INET6, '$IP6_B')):
+    socket.socket(fam, socket.SOCK_DGRAM).sendto(b'x', (ip, 9))" 2>/dev/null
+		ip -n "$NS_A" neigh show "$IP_B" | grep -qE 'REACHABLE|STALE|DELAY' &&
+			ip -n "$NS_A" -6 neigh show "$IP6_B" | grep -qE 'REACHABLE|STALE|DELAY' && return 0
+		sleep 0.05
+	done
+	return 0	# not fatal: the tests say what they see
 }
 netns_teardown() {
 	[ -n "$NS_A" ] || return 0
