@@ -604,6 +604,58 @@ static int parse_struct(struct parser *p)
 	return 0;
 }
 
+/* Refuses a tree deeper than LANG_TREE_DEPTH_MAX, walking it without
+ * recursion (an explicit stack of nodes and their depths). */
+static int tree_depth_ok(struct parser *p)
+{
+	struct item {
+		const struct lang_node *n;
+		unsigned depth;
+	} *st;
+	size_t cap = 1024, top = 0;
+	int ret = 0;
+
+	st = malloc(cap * sizeof(*st));
+	if (!st)
+		return parse__error(p, NULL, "out of memory");
+	for (const struct lang_probe *pr = p->prog->probes; pr && !ret; pr = pr->next) {
+		const struct lang_node *roots[2] = { pr->pred, pr->body };
+
+		for (int r = 0; r < 2; r++)
+			if (roots[r])
+				st[top++] = (struct item){ roots[r], 1 };
+		while (top && !ret) {
+			struct item it = st[--top];
+			const struct lang_node *kid[4] = { it.n->a, it.n->b, it.n->c, it.n->kids };
+
+			if (it.depth > LANG_TREE_DEPTH_MAX) {
+				struct lang_tok t = { .loc = it.n->loc, .len = 1 };
+
+				ret = parse__error(p, &t, "expression nested too deeply (more than %d levels): "
+						   "split it with variables", LANG_TREE_DEPTH_MAX);
+				break;
+			}
+			for (int k = 0; k < 4; k++) {
+				for (const struct lang_node *c = kid[k]; c; c = k == 3 ? c->next : NULL) {
+					if (top == cap) {
+						struct item *bigger = realloc(st, 2 * cap * sizeof(*st));
+
+						if (!bigger) {
+							ret = parse__error(p, NULL, "out of memory");
+							break;
+						}
+						st = bigger;
+						cap *= 2;
+					}
+					st[top++] = (struct item){ c, it.depth + 1 };
+				}
+			}
+		}
+	}
+	free(st);
+	return ret;
+}
+
 static int parse_program(struct parser *p)
 {
 	struct lang_directive **dtail = &p->prog->directives;
@@ -626,7 +678,7 @@ static int parse_program(struct parser *p)
 		return parse__error(p, NULL,
 				    "expected a probe such as 'BEGIN' or "
 				    "'tracepoint:CATEGORY:EVENT', found end of input");
-	return 0;
+	return tree_depth_ok(p);
 }
 
 int lang__parse(const char *file, const char *text, size_t len, struct lang_program **out,

@@ -10,6 +10,10 @@
 
 #define LANG_INPUT_MAX	(1u << 20)
 #define LANG_DEPTH_MAX	64 /* nested expressions and blocks: recursion stays bounded */
+/* The tree's depth, chains of binary operators included (parsed by a
+ * loop, but walked recursively by the dump, the checker and the code
+ * generator): their stacks stay bounded. */
+#define LANG_TREE_DEPTH_MAX 256
 #define LANG_PROBES_MAX 1024
 #define LANG_ATTACH_MAX 1024 /* attach points of one probe */
 

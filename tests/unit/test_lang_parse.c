@@ -476,13 +476,20 @@ static void test_limits(void **state)
 	strcpy(text + n, "; }");
 	assert_int_equal(parse_n(text, strlen(text), &prog), 0);
 	lang_program__free(prog);
-	/* a long left-associative chain is a loop, not recursion */
+	/* a long left-associative chain is a loop, not recursion; but the
+	 * tree it makes is walked recursively, so its depth is bounded */
 	n = sprintf(text, "BEGIN { $x = 1");
-	for (int i = 0; i < 20000; i++)
+	for (int i = 0; i < 200; i++)
 		n += sprintf(text + n, " + 1");
 	strcpy(text + n, "; }");
 	assert_int_equal(parse_n(text, strlen(text), &prog), 0);
 	lang_program__free(prog);
+	n = sprintf(text, "BEGIN { $x = 1");
+	for (int i = 0; i < 20000; i++)
+		n += sprintf(text + n, " + 1");
+	strcpy(text + n, "; }");
+	assert_int_equal(parse_n(text, strlen(text), &prog), -EINVAL);
+	assert_non_null(strstr(err, "error: expression nested too deeply (more than 256 levels)"));
 	/* names, strings, input, probes */
 	n = sprintf(text, "BEGIN { $");
 	memset(text + n, 'a', 300);
