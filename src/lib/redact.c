@@ -139,7 +139,12 @@ static void redact_arg(struct out *o, const char *a, size_t n, bool *next_secret
 		put(o, " " REDACTED, strlen(REDACTED) + 1);
 		return;
 	}
-	if (opt && !memchr(a, '=', n) && has_word(a, n, names) && !names_file(a, n))
+	/* "--password VALUE": the next argument is the secret. Not when the
+	 * option holds a value or a URL of its own: redacting a URL's
+	 * password may remove the '=' it held, and a second pass must see the
+	 * same shape (the fuzzer's property). */
+	if (opt && !memchr(a, '=', n) && !memmem(a, n, "://", 3) && has_word(a, n, names) &&
+	    !names_file(a, n))
 		*next_secret = true;
 	if (opt && ((n == 2 && !memcmp(a, "-u", 2)) || (n == 6 && !memcmp(a, "--user", 6))))
 		*next_user = true;
